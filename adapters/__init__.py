@@ -1,0 +1,1 @@
+"""Agency adapters: each depends only on the hub's adapter contract."""

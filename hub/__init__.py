@@ -1,0 +1,1 @@
+"""The safeguarding information-sharing hub: domain, services, the one door to child data, audit, CLI."""

@@ -1,0 +1,86 @@
+"""The Starlette application: /graphql, /oauth/token, /healthz, /readyz, and security headers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.middleware import Middleware
+from starlette.routing import Route
+
+from hub.bootstrap import Hub, bootstrap
+from hub.settings import Settings
+from hub.web.graphql import GraphQLEndpoint
+from hub.web.oauth import TokenEndpoint
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+]
+
+
+class SecurityHeaders:
+    """Child data must not be cached, framed or sniffed."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                present = {name for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    header for header in SECURITY_HEADERS if header[0] not in present
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(hub: Hub | None = None, settings: Settings | None = None) -> Starlette:
+    hub = hub or bootstrap(settings)
+
+    async def healthz(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> JSONResponse:
+        def database_answers() -> None:
+            with hub.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+
+        try:
+            await run_in_threadpool(database_answers)
+        except Exception:  # noqa: BLE001 - readiness reports, it does not explain
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ready", "policy_version": hub.policy.version})
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        hub.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", GraphQLEndpoint(hub), methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+            Route("/oauth/token", TokenEndpoint(hub), methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=[Middleware(SecurityHeaders)],
+        lifespan=lifespan,
+    )
+    app.state.hub = hub
+    return app

@@ -1,0 +1,1 @@
+"""The audit ledger: append-only, hash-chained events of every access."""

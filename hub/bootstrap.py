@@ -1,0 +1,55 @@
+"""The one place that wires the concrete pieces together: engine, policy, keys, tokens, schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import strawberry
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.keys import KeyStore
+from hub.policy import Policy
+from hub.settings import Settings
+from hub.storage.database import make_engine, make_session_factory
+from hub.tokens import TokenIssuer
+from schema.build import SchemaLimits, build_schema
+
+
+@dataclass
+class Hub:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    policy: Policy
+    keys: KeyStore
+    tokens: TokenIssuer
+    schema: strawberry.Schema
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings | None = None) -> Hub:
+    settings = settings or Settings.from_env()
+    engine = make_engine(settings.database_url)
+    keys = KeyStore(settings.key_dir)
+    keys.ensure()
+    return Hub(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        policy=Policy(settings.policy_dir),
+        keys=keys,
+        tokens=TokenIssuer(keys, settings.token_issuer, settings.token_ttl_seconds),
+        schema=build_schema(
+            SchemaLimits(
+                production=settings.production,
+                max_query_depth=settings.max_query_depth,
+                max_aliases=settings.max_aliases,
+                max_tokens=settings.max_tokens,
+                max_operations=settings.max_operations,
+                max_cost=settings.max_cost,
+            )
+        ),
+    )

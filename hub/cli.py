@@ -1,0 +1,120 @@
+"""The ``hub`` command line for operators."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from hub.settings import PROJECT_ROOT, Settings
+
+app = typer.Typer(help="The safeguarding information-sharing hub.", no_args_is_help=True)
+schema_app = typer.Typer(help="The published GraphQL contract (schema/schema.graphql).", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Defaults to HUB_HOST (127.0.0.1)."),
+    port: int = typer.Option(None, help="Defaults to HUB_PORT (8000)."),
+) -> None:
+    """Serve the hub (GraphQL at /graphql)."""
+    import uvicorn
+
+    from hub.app import create_app
+
+    settings = Settings.from_env()
+    uvicorn.run(create_app(settings=settings), host=host or settings.host, port=port or settings.port,
+                log_level="info", server_header=False)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database up to the newest schema (idempotent)."""
+    from hub.migrate import upgrade
+
+    settings = Settings.from_env()
+    upgrade(settings.database_url)
+    typer.echo("database is up to date")
+
+
+@app.command()
+def demo(
+    if_empty: bool = typer.Option(False, "--if-empty", help="Seed only when no demo data is there yet."),
+    children: int = typer.Option(200, help="How many synthetic Northbridge children besides the named ones."),
+) -> None:
+    """Seed the demo partnerships, Northbridge and Southvale (idempotent: a second run changes nothing)."""
+    from hub.demo import seed
+    from hub.storage.database import make_engine, make_session_factory
+    from hub.storage.unit_of_work import UnitOfWork
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        seeded = seed(uow.session, children=children)
+        uow.commit()
+    engine.dispose()
+    if seeded:
+        typer.echo("seeded the demo partnerships: Northbridge and Southvale")
+    else:
+        typer.echo("the demo is already seeded; nothing changed" + ("" if if_empty else " (idempotent)"))
+
+
+@app.command()
+def token(practitioner: str = typer.Option(..., help="The practitioner's e-mail address.")) -> None:
+    """Print an access token for a practitioner (for operators; it expires after HUB_TOKEN_TTL_SECONDS)."""
+    from hub.audit import ledger
+    from hub.audit.entry import AuditEntry, Verdict
+    from hub.door import utc_now
+    from hub.keys import KeyStore
+    from hub.storage import queries
+    from hub.storage.database import make_engine, make_session_factory
+    from hub.storage.unit_of_work import UnitOfWork
+    from hub.tokens import TokenIssuer
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    issuer = TokenIssuer(KeyStore(settings.key_dir), settings.token_issuer, settings.token_ttl_seconds)
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        row = queries.practitioner_by_email(uow.session, practitioner)
+        if row is None or not row.active:
+            typer.echo(f"No active practitioner with the e-mail address {practitioner!r}.", err=True)
+            raise typer.Exit(code=2)
+        issued = issuer.issue("practitioner", row.id, row.agency_id, utc_now())
+        ledger.append(uow.session, [AuditEntry(
+            occurred_at=utc_now(), request_id="cli-token", action="token", resource_type="practitioner",
+            resource_id=row.id, decision=Verdict.ALLOW, actor_practitioner_id=row.id, actor_email=row.email,
+            actor_agency_id=row.agency_id, reason="operator issued a token with `hub token`",
+        )])
+        uow.commit()
+    engine.dispose()
+    typer.echo(issued)
+
+
+@schema_app.command("export")
+def schema_export(output: Path = typer.Option(None, help="Write here instead of standard output.")) -> None:
+    """Print the GraphQL SDL (the published contract)."""
+    from schema.build import printed_schema
+
+    text = printed_schema()
+    if output:
+        output.write_text(text)
+    else:
+        sys.stdout.write(text)
+
+
+@schema_app.command("check")
+def schema_check() -> None:
+    """Fail when schema/schema.graphql differs from the schema the code serves."""
+    from schema.build import printed_schema
+
+    if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text() != printed_schema():
+        typer.echo(
+            "schema/schema.graphql differs from the served schema. If the change is deliberate, run "
+            "`hub schema export --output schema/schema.graphql` and note any breaking change.",
+            err=True,
+        )
+        raise typer.Exit(code=1)
+    typer.echo("schema/schema.graphql matches the served schema")

@@ -1,0 +1,18 @@
+"""The one request-scoped object GraphQL resolvers receive (``info.context``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hub.door import Door
+from hub.domain.actor import Actor
+
+
+@dataclass
+class RequestContext:
+    door: Door
+    request_id: str
+
+    @property
+    def actor(self) -> Actor:
+        return self.door.actor

@@ -1,0 +1,1 @@
+"""Domain types, free of storage, GraphQL and oso."""

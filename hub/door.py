@@ -1,0 +1,201 @@
+"""The one door to child data.
+
+Every read or write of child data goes through a request-scoped ``Door``: it (1) asks the policy, (2) lets
+the service fetch, (3) the service redacts what the decision withholds, (4) each decision becomes an audit
+entry buffered here, and (5) ``commit`` appends the entries to the ledger in the same transaction as any
+write. The API returns data only after ``commit`` succeeds; if the audit append fails, nothing is returned
+and any write is rolled back.
+
+A door with no actor, or whose purpose is missing or unknown, permits nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm import Session
+
+from hub.audit import ledger
+from hub.audit.entry import AuditEntry, Verdict
+from hub.domain.access import ChildFacts, PolicyActor, RecordFacts
+from hub.domain.actor import AccessContext, Actor
+from hub.errors import CaseReferenceRequiredError, PurposeRequiredError, UnknownPurposeError
+from hub.policy import Decision, Policy
+from hub.storage import queries
+from hub.storage.unit_of_work import UnitOfWork
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an audit entry is about."""
+
+    resource_type: str
+    resource_id: str | None = None
+    child_id: str | None = None
+    owner_agency_id: str | None = None
+
+
+class Door:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        policy: Policy,
+        actor: Actor,
+        *,
+        request_id: str,
+        purpose_code: str | None,
+        case_reference: str | None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._uow = uow
+        self._policy = policy
+        self.actor = actor
+        self.request_id = request_id
+        self.operation: str | None = None
+        self._purpose_code = purpose_code
+        self._case_reference = case_reference
+        self._access: AccessContext | None = None
+        self._clock = clock
+        self._entries: list[AuditEntry] = []
+
+    # -- for services ----------------------------------------------------------------------------------
+    @property
+    def session(self) -> Session:
+        return self._uow.session
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Writes inside either all happen or none do (a savepoint); audit entries are kept either way."""
+        with self.session.begin_nested():
+            yield
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def today(self) -> date:
+        return self._clock().date()
+
+    def access(self, subject: Subject, action: str) -> AccessContext:
+        """The declared purpose and case reference, checked against the registry; refusals are audited."""
+        if self._access is not None:
+            return self._access
+        code = (self._purpose_code or "").strip()
+        case_reference = (self._case_reference or "").strip()
+        error: Exception | None = None
+        if not code:
+            error = PurposeRequiredError(
+                "Every access to child data must declare its purpose.",
+                "Send the Hub-Purpose header with a code from the purpose registry, e.g. S47_ENQUIRY.",
+            )
+        elif (registered := queries.purpose(self.session, code)) is None:
+            error = UnknownPurposeError(
+                f"{code!r} is not in the purpose registry.", "Query `purposes` for the registered codes."
+            )
+        elif not case_reference:
+            error = CaseReferenceRequiredError(
+                "Every access to child data must name the case it serves.",
+                "Send the Hub-Case-Reference header with your case or incident reference.",
+            )
+        elif len(case_reference) > 100:
+            error = CaseReferenceRequiredError("A case reference has at most 100 characters.")
+        if error is not None:
+            self._record(subject, action, Verdict.DENY, rule=None, reason=str(error))
+            raise error
+        self._access = AccessContext(registered, case_reference)  # type: ignore[arg-type]
+        return self._access
+
+    def decide(
+        self,
+        action: str,
+        facts: ChildFacts | RecordFacts,
+        subject: Subject,
+        *,
+        fields: tuple[str, ...] = (),
+        audit: bool = True,
+    ) -> Decision:
+        """Ask the policy; record the decision unless the caller records a combined one (``audit=False``)."""
+        access = self.access(subject, action)
+        decision = self._policy.decide(self.policy_actor(access), action, facts)
+        if audit:
+            self.record(subject, action, decision, fields=fields if decision.allowed else ())
+        return decision
+
+    def policy_actor(self, access: AccessContext) -> PolicyActor:
+        return PolicyActor(
+            roles=frozenset(str(r) for r in self.actor.roles),
+            agency_kind=str(self.actor.agency_kind),
+            purpose=access.purpose.code,
+        )
+
+    def record(
+        self,
+        subject: Subject,
+        action: str,
+        decision: Decision,
+        *,
+        fields: tuple[str, ...] = (),
+        reason: str | None = None,
+    ) -> None:
+        verdict = Verdict.ALLOW if decision.allowed else Verdict.DENY
+        self._record(subject, action, verdict, rule=decision.rule, fields=fields, reason=reason)
+
+    def refuse(self, subject: Subject, action: str, reason: str) -> None:
+        """Audit a refusal that happened before the policy was asked (bad input, unknown resource)."""
+        self._record(subject, action, Verdict.DENY, rule=None, reason=reason)
+
+    # -- for the request's end -------------------------------------------------------------------------
+    def commit(self) -> list[int]:
+        """Append the buffered audit entries and commit the request's work, together or not at all."""
+        seqs = ledger.append(self.session, self._entries)
+        self._uow.commit()
+        self._entries = []
+        return seqs
+
+    @property
+    def pending_entries(self) -> tuple[AuditEntry, ...]:
+        return tuple(self._entries)
+
+    def _record(
+        self,
+        subject: Subject,
+        action: str,
+        verdict: Verdict,
+        *,
+        rule: str | None,
+        fields: tuple[str, ...] = (),
+        reason: str | None = None,
+    ) -> None:
+        access = self._access
+        self._entries.append(
+            AuditEntry(
+                occurred_at=self.now(),
+                request_id=self.request_id,
+                operation=self.operation,
+                actor_practitioner_id=self.actor.practitioner_id,
+                actor_email=self.actor.email,
+                client_id=self.actor.client_id,
+                actor_agency_id=self.actor.agency_id,
+                action=action,
+                resource_type=subject.resource_type,
+                resource_id=subject.resource_id,
+                child_id=subject.child_id,
+                owner_agency_id=subject.owner_agency_id,
+                fields=fields,
+                purpose=access.purpose.code if access else self._purpose_code,
+                lawful_basis=access.purpose.lawful_basis if access else None,
+                case_reference=access.case_reference if access else self._case_reference,
+                decision=verdict,
+                rule=rule,
+                policy_version=self._policy.version,
+                reason=reason,
+            )
+        )

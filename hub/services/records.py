@@ -1,0 +1,235 @@
+"""Reading a child's records, and sharing, amending and ending them (court-safe: versions, never edits)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from hub.door import Door, Subject
+from hub.domain.record import Category, RecordStatus, RecordView, Tier
+from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from hub.services.children import child_facts
+from hub.services.redaction import record_facts, release, visible_condition
+from hub.storage import queries
+from hub.storage import tables as t
+
+MAX_PAGE = 100
+MAX_SUMMARY = 2_000
+MAX_DETAIL = 50_000
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    views: tuple[RecordView, ...]
+    offset: int
+    total: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.views) < self.total
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"record:{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        offset = int(number)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ValidationError("This cursor was not issued by the hub.", field="after") from None
+    if kind != "record" or offset < 0:
+        raise ValidationError("This cursor was not issued by the hub.", field="after")
+    return offset
+
+
+def list_records(door: Door, child_id: str, *, first: int = 20, after: str | None = None) -> RecordPage:
+    """The current version of each record about the child that the actor may see, newest first."""
+    if not 0 < first <= MAX_PAGE:
+        raise ValidationError(f"first must be between 1 and {MAX_PAGE}.", field="first")
+    offset = decode_cursor(after) + 1 if after else 0
+    child = queries.child(door.session, child_id)
+    subject = Subject("child_records", child_id, child_id)
+    door.access(subject, "list")
+    if child is None:
+        door.refuse(subject, "list", "no such child")
+        return RecordPage((), 0, 0)
+    facts = child_facts(door, child)
+    visible = queries.current_versions().where(t.RecordVersion.child_id == child.id,
+                                               visible_condition(door, facts, subject))
+    total = door.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
+    rows = door.session.scalars(
+        visible.order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key).offset(offset).limit(first)
+    ).all()
+    contacts = queries.agency_contacts(door.session, {row.owner_agency_id for row in rows})
+    views = []
+    for row in rows:
+        released = release(door, row, contacts[row.owner_agency_id], facts)
+        if released is None:  # the SQL condition and the policy disagree: fail closed, and say so
+            door.refuse(Subject("record", row.record_key, row.child_id, row.owner_agency_id), "read",
+                        "withheld: visible in SQL but not by policy")
+            continue
+        door.record(Subject("record", row.record_key, row.child_id, row.owner_agency_id), "read",
+                    released.decision, fields=released.view.released_fields)
+        views.append(released.view)
+    return RecordPage(tuple(views), offset, total)
+
+
+@dataclass(frozen=True)
+class RecordDraft:
+    child_id: str
+    category: Category
+    tier: Tier
+    summary: str
+    detail: str | None
+    start_date: date
+    end_date: date | None = None
+    lawful_basis: str | None = None
+
+
+def share_record(door: Door, draft: RecordDraft) -> RecordView:
+    """Share a record about a child, owned by the actor's own agency (never by an argument)."""
+    subject = Subject("record", None, draft.child_id, door.actor.agency_id)
+    access = door.access(subject, "share")
+    child = queries.child(door.session, draft.child_id)
+    if child is None:
+        door.refuse(subject, "share", "no such child")
+        raise NotFoundError("No child with this id.")
+    decision = door.decide("share", child_facts(door, child), subject, audit=False)
+    if not decision.allowed:
+        door.record(subject, "share", decision)
+        raise NotFoundError("No child with this id.")
+    _validate(draft.summary, draft.detail, draft.start_date, draft.end_date, door.today())
+    row = t.RecordVersion(
+        id=t.new_id(),
+        record_key=t.new_id(),
+        version=1,
+        child_id=child.id,
+        owner_agency_id=door.actor.agency_id,
+        category=str(draft.category),
+        tier=str(draft.tier),
+        status=str(RecordStatus.ACTIVE if draft.end_date is None else RecordStatus.ENDED),
+        summary=draft.summary.strip(),
+        detail=draft.detail,
+        start_date=draft.start_date,
+        end_date=draft.end_date,
+        lawful_basis=draft.lawful_basis or access.purpose.lawful_basis,
+        reason=None,
+        created_by=door.actor.practitioner_id,
+        created_at=door.now(),
+    )
+    door.session.add(row)
+    door.session.flush()
+    view = _owner_view(door, row)
+    door.record(replace(subject, resource_id=row.record_key), "share", decision, fields=view.released_fields)
+    return view
+
+
+@dataclass(frozen=True)
+class Amendment:
+    record_id: str
+    reason: str
+    expected_version: int | None = None
+    summary: str | None = None
+    detail: str | None = None
+    tier: Tier | None = None
+    end_date: date | None = None
+    ends: bool = False
+
+
+def amend_record(door: Door, amendment: Amendment) -> RecordView:
+    """Append a new version with the changes and the reason; the old version stays as it was."""
+    action = "end" if amendment.ends else "amend"
+    subject = Subject("record", amendment.record_id)
+    door.access(subject, action)
+    current = queries.current_version(door.session, amendment.record_id)
+    if current is None:
+        door.refuse(subject, action, "no such record")
+        raise NotFoundError("No record with this id.")
+    subject = Subject("record", current.record_key, current.child_id, current.owner_agency_id)
+    child = queries.child(door.session, current.child_id)
+    assert child is not None  # a foreign key holds it
+    facts = record_facts(door, Tier(current.tier), current.category, current.owner_agency_id,
+                         child_facts(door, child))
+    decision = door.decide("amend", facts, subject, audit=False)
+    if not decision.allowed:
+        door.record(subject, action, decision)
+        if door.decide("read", facts, subject, audit=False).allowed:
+            raise ForbiddenError("Only the agency that shared a record may amend or end it.")
+        raise NotFoundError("No record with this id.")
+    reason = amendment.reason.strip()
+    if not reason:
+        door.refuse(subject, action, "no reason given")
+        raise ValidationError("Say why the record is being changed: court-safe records keep the reason.",
+                              field="reason")
+    if amendment.expected_version is not None and amendment.expected_version != current.version:
+        door.refuse(subject, action, f"stale version {amendment.expected_version}")
+        raise ConflictError(f"The record is at version {current.version}, not {amendment.expected_version}.",
+                            "Read the record again and reapply your change.")
+    if current.status == RecordStatus.ENDED:
+        door.refuse(subject, action, "record already ended")
+        raise ConflictError("This record has ended; share a new record instead.")
+    end_date = (amendment.end_date or door.today()) if amendment.ends else current.end_date
+    summary = amendment.summary if amendment.summary is not None else current.summary
+    detail = amendment.detail if amendment.detail is not None else current.detail
+    _validate(summary, detail, current.start_date, end_date, door.today())
+    row = t.RecordVersion(
+        id=t.new_id(),
+        record_key=current.record_key,
+        version=current.version + 1,
+        child_id=current.child_id,
+        owner_agency_id=current.owner_agency_id,
+        category=current.category,
+        tier=str(amendment.tier or current.tier),
+        status=str(RecordStatus.ENDED if amendment.ends else RecordStatus.ACTIVE),
+        summary=summary.strip(),
+        detail=detail,
+        start_date=current.start_date,
+        end_date=end_date,
+        lawful_basis=current.lawful_basis,
+        reason=reason,
+        source_adapter=current.source_adapter,
+        source_id=current.source_id,
+        source_version=current.source_version,
+        created_by=door.actor.practitioner_id,
+        created_at=door.now(),
+    )
+    try:
+        with door.session.begin_nested():
+            door.session.add(row)
+    except IntegrityError:
+        door.refuse(subject, action, "concurrent amendment")
+        raise ConflictError("Someone amended this record at the same time.",
+                            "Read the record again and reapply your change.") from None
+    view = _owner_view(door, row)
+    door.record(subject, action, decision, fields=view.released_fields)
+    return view
+
+
+def _owner_view(door: Door, row: t.RecordVersion) -> RecordView:
+    owner = queries.agency_contacts(door.session, [row.owner_agency_id])[row.owner_agency_id]
+    child = queries.child(door.session, row.child_id)
+    assert child is not None
+    released = release(door, row, owner, child_facts(door, child))
+    if released is None:
+        raise ForbiddenError("The record was saved, but your role may not read it back.")
+    return released.view
+
+
+def _validate(summary: str, detail: str | None, start: date, end: date | None, today: date) -> None:
+    if not summary.strip():
+        raise ValidationError("A record needs a summary.", field="summary")
+    if len(summary) > MAX_SUMMARY:
+        raise ValidationError(f"A summary has at most {MAX_SUMMARY} characters.", field="summary")
+    if detail is not None and len(detail) > MAX_DETAIL:
+        raise ValidationError(f"Detail has at most {MAX_DETAIL} characters.", field="detail")
+    if start > today:
+        raise ValidationError("A record cannot start in the future.", field="startDate")
+    if end is not None and end < start:
+        raise ValidationError("A record cannot end before it starts.", field="endDate")

@@ -1,0 +1,72 @@
+"""Settings, read once from the environment (prefix ``HUB_``). The only module that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A HUB_ setting is present but cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    host: str
+    port: int
+    key_dir: Path
+    policy_dir: Path
+    production: bool
+    token_ttl_seconds: int
+    token_issuer: str
+    max_query_depth: int
+    max_aliases: int
+    max_tokens: int
+    max_operations: int
+    max_cost: int
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        var = PROJECT_ROOT / "var"
+
+        def integer(name: str, default: int) -> int:
+            raw = env.get(f"HUB_{name}")
+            if raw is None:
+                return default
+            try:
+                return int(raw)
+            except ValueError:
+                raise SettingsError(f"HUB_{name} must be a whole number, not {raw!r}") from None
+
+        def flag(name: str, default: bool) -> bool:
+            raw = env.get(f"HUB_{name}")
+            if raw is None:
+                return default
+            if raw.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if raw.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise SettingsError(f"HUB_{name} must be true or false, not {raw!r}")
+
+        return cls(
+            database_url=env.get("HUB_DATABASE_URL", f"sqlite:///{var / 'hub.sqlite3'}"),
+            host=env.get("HUB_HOST", "127.0.0.1"),
+            port=integer("PORT", 8000),
+            key_dir=Path(env.get("HUB_KEY_DIR", str(var / "keys"))),
+            policy_dir=Path(env.get("HUB_POLICY_DIR", str(PROJECT_ROOT / "policies"))),
+            # Production hides the IDE, introspection, field suggestions and GET queries.
+            production=flag("PRODUCTION", False),
+            token_ttl_seconds=integer("TOKEN_TTL_SECONDS", 600),
+            token_issuer=env.get("HUB_TOKEN_ISSUER", "safeguarding-hub"),
+            max_query_depth=integer("MAX_QUERY_DEPTH", 8),
+            max_aliases=integer("MAX_ALIASES", 15),
+            max_tokens=integer("MAX_TOKENS", 2000),
+            max_operations=integer("MAX_OPERATIONS", 1),
+            max_cost=integer("MAX_COST", 5000),
+        )

@@ -1,0 +1,180 @@
+"""The hub's tables (SQLAlchemy 2.x typed models). Migrations in hub/migrations create them.
+
+Court-safe tables (``record_versions``, ``audit_events``) are append-only: database triggers refuse updates and
+deletes, so no code path, and no operator with the hub's credentials, can rewrite history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Partnership(Base):
+    __tablename__ = "partnerships"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(40))
+    # LA code, police force code, ODS code or school URN.
+    official_code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    office_hours_phone: Mapped[str] = mapped_column(String(40))
+    out_of_hours_phone: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str] = mapped_column(String(200))
+
+
+class AgencyPartnership(Base):
+    __tablename__ = "agency_partnerships"
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    partnership_id: Mapped[str] = mapped_column(ForeignKey("partnerships.id"), primary_key=True)
+
+
+class Practitioner(Base):
+    __tablename__ = "practitioners"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ApiClient(Base):
+    __tablename__ = "api_clients"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    client_id: Mapped[str] = mapped_column(String(100), unique=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    secret_hash: Mapped[str] = mapped_column(String(200))  # argon2id; the secret itself is never stored
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Purpose(Base):
+    """The purpose registry: each purpose names its lawful basis and legislation."""
+
+    __tablename__ = "purposes"
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    lawful_basis: Mapped[str] = mapped_column(String(300))
+    legislation: Mapped[str] = mapped_column(String(300))
+
+
+class Child(Base):
+    __tablename__ = "children"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    nhs_number: Mapped[str | None] = mapped_column(String(10), unique=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(20))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    # The child lives in this partnership's area (IN_AREA).
+    partnership_id: Mapped[str] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    # An unborn child is linked to the mother until birth.
+    mother_id: Mapped[str | None] = mapped_column(ForeignKey("children.id"))
+    # Refuge or adoption: address fields hidden from everyone but this agency.
+    address_withheld_by: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AgencyRecordLink(Base):
+    """The identity index: which agency knows the child under which local id. A school's links are its roll."""
+
+    __tablename__ = "agency_record_links"
+    __table_args__ = (UniqueConstraint("agency_id", "local_id"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id"), index=True)
+    local_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # INVOLVEMENT or ROLL
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    allocated_worker: Mapped[str | None] = mapped_column(String(200))
+
+
+Index("ix_links_child_agency", AgencyRecordLink.child_id, AgencyRecordLink.agency_id)
+
+
+class RecordVersion(Base):
+    """One immutable version of a record. Amending or ending a record appends a version with a reason."""
+
+    __tablename__ = "record_versions"
+    __table_args__ = (UniqueConstraint("record_key", "version"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    record_key: Mapped[str] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id"), index=True)
+    owner_agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
+    category: Mapped[str] = mapped_column(String(60))
+    tier: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    lawful_basis: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str | None] = mapped_column(Text)  # why this version was made (amend / end)
+    source_adapter: Mapped[str | None] = mapped_column(String(60))
+    source_id: Mapped[str | None] = mapped_column(String(100))
+    source_version: Mapped[str | None] = mapped_column(String(60))
+    created_by: Mapped[str] = mapped_column(ForeignKey("practitioners.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """One access to one resource, allowed or denied. Append-only and hash-chained (``hub.audit``)."""
+
+    __tablename__ = "audit_events"
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                     autoincrement=False)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    request_id: Mapped[str] = mapped_column(String(64), index=True)
+    operation: Mapped[str | None] = mapped_column(String(200))
+    actor_practitioner_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    actor_email: Mapped[str | None] = mapped_column(String(200))
+    client_id: Mapped[str | None] = mapped_column(String(100))
+    actor_agency_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    resource_type: Mapped[str] = mapped_column(String(60))
+    resource_id: Mapped[str | None] = mapped_column(String(100))
+    child_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    owner_agency_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    fields: Mapped[list[str]] = mapped_column(JSON)
+    purpose: Mapped[str | None] = mapped_column(String(60))
+    lawful_basis: Mapped[str | None] = mapped_column(String(300))
+    case_reference: Mapped[str | None] = mapped_column(String(100))
+    decision: Mapped[str] = mapped_column(String(10))  # ALLOW or DENY
+    rule: Mapped[str | None] = mapped_column(String(120))
+    policy_version: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

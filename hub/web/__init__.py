@@ -1,0 +1,1 @@
+"""HTTP endpoints: GraphQL, the OAuth2 token endpoint, health checks."""

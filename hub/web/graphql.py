@@ -1,0 +1,138 @@
+"""POST /graphql: authenticate, open the door, execute, commit the audit, and only then answer.
+
+The operation runs in a worker thread with one transaction: the door is synchronous (SQLAlchemy, oso), so
+the event loop never waits on it. Request-level failures answer with a status and a coded error; every one
+is audited.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from hub.authentication import authenticate
+from hub.bootstrap import Hub
+from hub.context import RequestContext
+from hub.door import Door, Subject
+from hub.errors import AuthenticationError, HubError
+from hub.storage.unit_of_work import UnitOfWork
+from hub.web.requests import audit_refusal, error_response, request_id
+
+log = logging.getLogger("hub.graphql")
+MAX_BODY_BYTES = 256 * 1024
+
+
+class GraphQLEndpoint:
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        rid = request_id(request)
+        refusal = await self._check_request(request, rid)
+        if isinstance(refusal, Response):
+            return refusal
+        return await run_in_threadpool(self.execute, request.headers, refusal, rid)
+
+    async def _check_request(self, request: Request, rid: str) -> Response | dict[str, Any]:
+        """The JSON body of a well-formed request, or the response refusing it."""
+        if request.method != "POST":
+            return await self._refuse(rid, 405, "METHOD_NOT_ALLOWED", "Send GraphQL operations with POST.",
+                                      headers={"Allow": "POST"})
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            return await self._refuse(rid, 415, "UNSUPPORTED_MEDIA_TYPE",
+                                      "The body must be JSON (Content-Type: application/json).")
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            return await self._refuse(rid, 413, "REQUEST_TOO_LARGE",
+                                      f"The body may hold at most {MAX_BODY_BYTES} bytes.")
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return await self._refuse(rid, 413, "REQUEST_TOO_LARGE",
+                                      f"The body may hold at most {MAX_BODY_BYTES} bytes.")
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return await self._refuse(rid, 400, "MALFORMED_REQUEST", "The body is not valid JSON.")
+        if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+            return await self._refuse(rid, 400, "MALFORMED_REQUEST",
+                                      'The body must be an object with a "query" string.')
+        variables = payload.get("variables")
+        operation_name = payload.get("operationName")
+        if variables is not None and not isinstance(variables, dict):
+            return await self._refuse(rid, 400, "MALFORMED_REQUEST", '"variables" must be an object.')
+        if operation_name is not None and not isinstance(operation_name, str):
+            return await self._refuse(rid, 400, "MALFORMED_REQUEST", '"operationName" must be a string.')
+        return payload
+
+    async def _refuse(self, rid: str, status: int, code: str, message: str,
+                      headers: dict[str, str] | None = None) -> Response:
+        def record() -> None:
+            with UnitOfWork(self.hub.session_factory) as uow:
+                audit_refusal(uow.session, rid, "request", "graphql", f"{code}: {message}")
+                uow.commit()
+
+        try:
+            await run_in_threadpool(record)
+        except Exception as error:  # noqa: BLE001 - the refusal stands; nothing was released
+            log.error("could not audit a refused request %s: %s", rid, type(error).__name__)
+        return error_response(status, code, message, rid, headers=headers)
+
+    def execute(self, headers: Headers, payload: dict[str, Any], rid: str) -> Response:
+        with UnitOfWork(self.hub.session_factory) as uow:
+            try:
+                actor = authenticate(uow.session, self.hub.tokens, headers.get("authorization"),
+                                     headers.get("hub-on-behalf-of"))
+            except AuthenticationError as error:
+                audit_refusal(uow.session, rid, "authenticate", "graphql", error.message)
+                uow.commit()
+                return error_response(401, error.code, error.message, rid, error.suggestion,
+                                      headers={"WWW-Authenticate": 'Bearer realm="hub"'})
+            door = Door(uow, self.hub.policy, actor, request_id=rid,
+                        purpose_code=headers.get("hub-purpose"),
+                        case_reference=headers.get("hub-case-reference"))
+            result = self.hub.schema.execute_sync(
+                payload["query"],
+                variable_values=payload.get("variables"),
+                context_value=RequestContext(door, rid),
+                operation_name=payload.get("operationName"),
+            )
+            if result.errors and not door.pending_entries:
+                # Refused before any resource was touched (syntax, validation, limits): still on record.
+                door.refuse(Subject("graphql_operation"), "execute",
+                            "; ".join(e.message for e in result.errors)[:500])
+            try:
+                door.commit()
+            except Exception as error:  # noqa: BLE001 - whatever failed, the access was not recorded
+                log.error("audit append failed for request %s: %s", rid, type(error).__name__)
+                return error_response(503, "AUDIT_UNAVAILABLE",
+                                      "The access could not be recorded, so no data was returned.", rid,
+                                      "Try again; if it persists, tell the hub's operators.")
+        body: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            body["errors"] = [format_error(error) for error in result.errors]
+        return JSONResponse(body, headers={"X-Request-Id": rid})
+
+
+def format_error(error: GraphQLError) -> dict[str, Any]:
+    formatted: dict[str, Any] = dict(error.formatted)
+    original = error.original_error
+    extensions = dict(formatted.get("extensions") or {})
+    if isinstance(original, HubError):
+        extensions["code"] = original.code
+        if original.suggestion:
+            extensions["suggestion"] = original.suggestion
+    extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
+    formatted["extensions"] = extensions
+    return formatted

@@ -1,0 +1,93 @@
+"""POST /oauth/token: OAuth2 client credentials (RFC 6749 section 4.4) for agency systems."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from urllib.parse import unquote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from hub.audit.entry import AuditEntry, Verdict
+from hub.audit import ledger
+from hub.authentication import issue_client_token
+from hub.bootstrap import Hub
+from hub.door import utc_now
+from hub.errors import AuthenticationError
+from hub.storage.unit_of_work import UnitOfWork
+from hub.web.requests import audit_refusal, request_id
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def oauth_error(status: int, error: str, description: str, rid: str) -> JSONResponse:
+    headers = {**NO_STORE, "X-Request-Id": rid}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="hub"'
+    return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=headers)
+
+
+class TokenEndpoint:
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    async def __call__(self, scope: object, receive: object, send: object) -> None:
+        request = Request(scope, receive)  # type: ignore[arg-type]
+        response = await self.handle(request)
+        await response(scope, receive, send)  # type: ignore[arg-type]
+
+    async def handle(self, request: Request) -> Response:
+        rid = request_id(request)
+        if request.method != "POST":
+            return oauth_error(405, "invalid_request", "Use POST.", rid)
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/x-www-form-urlencoded":
+            return oauth_error(400, "invalid_request", "Send a form (application/x-www-form-urlencoded).", rid)
+        form = await request.form()
+        client_id, secret = _basic_credentials(request.headers.get("authorization"))
+        client_id = client_id or str(form.get("client_id") or "")
+        secret = secret or str(form.get("client_secret") or "")
+        grant_type = form.get("grant_type")
+        return await run_in_threadpool(self._issue, rid, str(grant_type or ""), client_id, secret)
+
+    def _issue(self, rid: str, grant_type: str, client_id: str, secret: str) -> Response:
+        with UnitOfWork(self.hub.session_factory) as uow:
+            if grant_type != "client_credentials":
+                audit_refusal(uow.session, rid, "token", "api_client", "unsupported grant type",
+                              client_id=client_id)
+                uow.commit()
+                return oauth_error(400, "unsupported_grant_type", "Only client_credentials is supported.", rid)
+            if not client_id or not secret:
+                audit_refusal(uow.session, rid, "token", "api_client", "missing client credentials",
+                              client_id=client_id)
+                uow.commit()
+                return oauth_error(401, "invalid_client", "Send client_id and client_secret.", rid)
+            try:
+                grant = issue_client_token(uow.session, self.hub.tokens, client_id, secret, utc_now())
+            except AuthenticationError as error:
+                audit_refusal(uow.session, rid, "token", "api_client", error.message, client_id=client_id)
+                uow.commit()
+                return oauth_error(401, "invalid_client", error.message, rid)
+            ledger.append(uow.session, [AuditEntry(
+                occurred_at=utc_now(), request_id=rid, action="token", resource_type="api_client",
+                resource_id=grant.client_id, decision=Verdict.ALLOW, client_id=grant.client_id,
+                actor_agency_id=grant.agency_id, reason="client credentials accepted",
+            )])
+            uow.commit()
+        return JSONResponse(
+            {"access_token": grant.token, "token_type": "Bearer", "expires_in": grant.expires_in},
+            headers={**NO_STORE, "X-Request-Id": rid},
+        )
+
+
+def _basic_credentials(authorization: str | None) -> tuple[str, str]:
+    if not authorization or not authorization.lower().startswith("basic "):
+        return "", ""
+    try:
+        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return "", ""
+    client_id, _, secret = decoded.partition(":")
+    return unquote(client_id), unquote(secret)

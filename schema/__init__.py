@@ -1,0 +1,1 @@
+"""The GraphQL layer: strawberry types, queries and mutations over the hub's services."""

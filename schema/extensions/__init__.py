@@ -1,0 +1,1 @@
+"""Cross-cutting GraphQL behaviour: limits, error masking, operation names. Registered as factories."""

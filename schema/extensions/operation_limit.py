@@ -1,0 +1,28 @@
+"""Refuse documents carrying more operations than allowed (batching many operations in one document)."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError, OperationDefinitionNode, ValidationContext, ValidationRule
+
+from strawberry.extensions import AddValidationRules
+
+
+class OperationCountLimiter(AddValidationRules):
+    def __init__(self, max_operations: int) -> None:
+        super().__init__([operation_count_rule(max_operations)])
+
+
+def operation_count_rule(max_operations: int) -> type[ValidationRule]:
+    class OperationCountRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            count = sum(isinstance(d, OperationDefinitionNode) for d in context.document.definitions)
+            if count > max_operations:
+                context.report_error(
+                    GraphQLError(
+                        f"A document may hold at most {max_operations} operation(s); this one holds {count}.",
+                        extensions={"code": "TOO_MANY_OPERATIONS"},
+                    )
+                )
+
+    return OperationCountRule

@@ -1,0 +1,228 @@
+"""GraphQL object types. They wrap the views the door releases; a withheld field resolves to null."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+
+from hub.context import RequestContext
+from hub.domain import actor as actor_domain
+from hub.domain import record as record_domain
+from hub.domain.child import ChildMatch, ChildView
+from hub.domain.record import AgencyContact, RecordView
+from hub.services import records
+
+Tier = strawberry.enum(record_domain.Tier, description="Sensitivity of record content, least to most.")
+Category = strawberry.enum(record_domain.Category, description="What a record is about.")
+RecordStatus = strawberry.enum(record_domain.RecordStatus)
+Role = strawberry.enum(actor_domain.Role)
+AgencyKind = strawberry.enum(actor_domain.AgencyKind)
+
+
+@strawberry.type(description="An agency and how to reach it, in and out of office hours.")
+class Agency:
+    id: strawberry.ID
+    name: str
+    kind: AgencyKind
+    office_hours_phone: str
+    out_of_hours_phone: str
+    email: str
+
+    @classmethod
+    def from_contact(cls, contact: AgencyContact) -> Agency:
+        return cls(
+            id=strawberry.ID(contact.agency_id),
+            name=contact.name,
+            kind=actor_domain.AgencyKind(contact.kind),
+            office_hours_phone=contact.office_hours_phone,
+            out_of_hours_phone=contact.out_of_hours_phone,
+            email=contact.email,
+        )
+
+
+@strawberry.type(description="The practitioner the call acts for.")
+class Me:
+    id: strawberry.ID
+    email: str
+    name: str
+    roles: list[Role]
+    agency_id: strawberry.ID
+    agency_name: str
+    agency_kind: AgencyKind
+    client_id: str | None = strawberry.field(description="The agency system acting for the practitioner.")
+
+
+@strawberry.type(description="One version of a record an agency shared. Fields the caller may not read are null.")
+class Record:
+    view: strawberry.Private[RecordView]
+
+    @strawberry.field(description="Stable across versions.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.view.record_key)
+
+    @strawberry.field
+    def version(self) -> int:
+        return self.view.version
+
+    @strawberry.field
+    def tier(self) -> Tier:
+        return self.view.tier
+
+    @strawberry.field
+    def category(self) -> Category | None:
+        return self.view.category
+
+    @strawberry.field
+    def status(self) -> RecordStatus | None:
+        return self.view.status
+
+    @strawberry.field
+    def start_date(self) -> datetime.date | None:
+        return self.view.start_date
+
+    @strawberry.field
+    def end_date(self) -> datetime.date | None:
+        return self.view.end_date
+
+    @strawberry.field(description="The agency that shared the record, and how to contact it.")
+    def owner(self) -> Agency | None:
+        return Agency.from_contact(self.view.owner) if self.view.owner else None
+
+    @strawberry.field
+    def summary(self) -> str | None:
+        return self.view.summary
+
+    @strawberry.field(description="The narrative (DETAIL tier).")
+    def detail(self) -> str | None:
+        return self.view.detail
+
+    @strawberry.field
+    def lawful_basis(self) -> str | None:
+        return self.view.lawful_basis
+
+    @strawberry.field(description="Why this version was made, for amended and ended records.")
+    def amendment_reason(self) -> str | None:
+        return self.view.amendment_reason
+
+    @strawberry.field
+    def recorded_at(self) -> datetime.datetime:
+        return self.view.created_at
+
+    @strawberry.field(description="Fields withheld from the caller by policy.")
+    def redacted_fields(self) -> list[str]:
+        return [_camel(name) for name in self.view.redacted_fields]
+
+    @strawberry.field(
+        description="Set instead of content when the caller may only know that confidential information is held."
+    )
+    def confidential_notice(self) -> str | None:
+        return self.view.confidential_notice
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class RecordEdge:
+    cursor: str
+    node: Record
+
+
+@strawberry.type(description="A page of records, counted after filtering: the count leaks nothing withheld.")
+class RecordConnection:
+    edges: list[RecordEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="A child, as far as the caller may know them.")
+class Child:
+    view: strawberry.Private[ChildView]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.view.id)
+
+    @strawberry.field
+    def nhs_number(self) -> str | None:
+        return self.view.nhs_number
+
+    @strawberry.field
+    def given_name(self) -> str:
+        return self.view.given_name
+
+    @strawberry.field
+    def family_name(self) -> str:
+        return self.view.family_name
+
+    @strawberry.field
+    def date_of_birth(self) -> datetime.date | None:
+        return self.view.date_of_birth
+
+    @strawberry.field
+    def sex(self) -> str | None:
+        return self.view.sex
+
+    @strawberry.field(description="Null when the address is withheld (refuge, adoption) from the caller.")
+    def postcode(self) -> str | None:
+        return self.view.postcode
+
+    @strawberry.field(description="The child's address is withheld from everyone but the agency that set it.")
+    def address_withheld(self) -> bool:
+        return self.view.address_withheld
+
+    @strawberry.field(description="The current version of each record the caller may see, newest first.")
+    def records(
+        self, info: strawberry.Info[RequestContext, None], first: int = 20, after: str | None = None
+    ) -> RecordConnection:
+        page = records.list_records(info.context.door, self.view.id, first=first, after=after)
+        edges = [
+            RecordEdge(cursor=records.encode_cursor(page.offset + i), node=Record(view=view))
+            for i, view in enumerate(page.views)
+        ]
+        return RecordConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=page.offset > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total,
+        )
+
+
+@strawberry.type(description="FIND before FETCH: that a child is known, and who to contact. Never content.")
+class ChildMatchResult:
+    child_id: strawberry.ID
+    confidence: float
+    involved_agencies: list[Agency]
+
+    @classmethod
+    def from_match(cls, match: ChildMatch) -> ChildMatchResult:
+        return cls(
+            child_id=strawberry.ID(match.child_id),
+            confidence=match.confidence,
+            involved_agencies=[Agency.from_contact(c) for c in match.involved_agencies],
+        )
+
+
+@strawberry.type(description="A registered purpose for processing child data, with its lawful basis.")
+class PurposeEntry:
+    code: str
+    name: str
+    lawful_basis: str
+    legislation: str
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
