@@ -1,7 +1,7 @@
 # A child's identity (names, date of birth, sex) and address, and finding a child.
 
 permit(actor: Practitioner, "read", child: Child, "agency_reads_children_it_knows") if
-    case_role(actor) and child.known;
+    working_a_case(actor) and child.known;
 
 permit(actor: Practitioner, "read", child: Child, "dsl_reads_pupils_on_roll") if
     designated_safeguarding_lead(actor) and
@@ -19,4 +19,4 @@ permit(actor: Practitioner, "read_address", child: Child, "agency_reads_address_
 
 # FIND before FETCH: a practitioner working a case may learn that a child is known and who to contact.
 permit(actor: Practitioner, "find", _child: Child, "case_practitioner_finds_child") if
-    case_role(actor);
+    working_a_case(actor);

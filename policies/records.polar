@@ -3,7 +3,7 @@
 # RESTRICTED). The resource is one part: record.tier is that part's tier.
 
 permit(actor: Practitioner, "read", record: Record, "owner_reads_own_records") if
-    case_role(actor) and record.owned;
+    working_a_case(actor) and record.owned;
 
 permit(actor: Practitioner, "read", record: Record, "dsl_reads_flags_of_pupils_on_roll") if
     designated_safeguarding_lead(actor) and
@@ -14,7 +14,7 @@ permit(actor: Practitioner, "read", record: Record, "dsl_reads_flags_of_pupils_o
 # Writes: an agency shares, amends and ends only records it owns. The owner is always the actor's own
 # agency, taken from the verified token, never from an argument.
 permit(actor: Practitioner, "share", child: Child, "practitioner_shares_about_known_child") if
-    case_role(actor) and (child.known or child.in_area);
+    working_a_case(actor) and (child.known or child.in_area);
 
 permit(actor: Practitioner, "amend", record: Record, "owner_amends_own_records") if
-    case_role(actor) and record.owned;
+    working_a_case(actor) and record.owned;
