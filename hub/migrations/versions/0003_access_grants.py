@@ -1,0 +1,21 @@
+"""Grants and break-glass (issue 3).
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-27
+
+"""
+from collections.abc import Sequence
+
+revision: str = "0003"
+down_revision: str | Sequence[str] | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Reserved so that work on parallel branches keeps one linear chain; filled in by its issue."""
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,21 @@
+"""Adapter cursors, quarantine and identity resolution (issue 6).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-27
+
+"""
+from collections.abc import Sequence
+
+revision: str = "0004"
+down_revision: str | Sequence[str] | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Reserved so that work on parallel branches keeps one linear chain; filled in by its issue."""
+
+
+def downgrade() -> None:
+    pass
