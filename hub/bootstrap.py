@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.keys import KeyStore
 from hub.policy import Policy
+from hub.reference import ReferenceData
 from hub.settings import Settings
 from hub.storage.database import make_engine, make_session_factory
 from hub.tokens import TokenIssuer
@@ -23,6 +24,7 @@ class Hub:
     session_factory: sessionmaker[Session]
     policy: Policy
     keys: KeyStore
+    reference: ReferenceData
     tokens: TokenIssuer
     schema: strawberry.Schema
 
@@ -41,6 +43,7 @@ def bootstrap(settings: Settings | None = None) -> Hub:
         session_factory=make_session_factory(engine),
         policy=Policy(settings.policy_dir),
         keys=keys,
+        reference=ReferenceData(),
         tokens=TokenIssuer(keys, settings.token_issuer, settings.token_ttl_seconds),
         schema=build_schema(
             SchemaLimits(

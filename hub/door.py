@@ -11,23 +11,26 @@ A door with no actor, or whose purpose is missing or unknown, permits nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict
 from hub.domain.access import ChildFacts, PolicyActor, RecordFacts
-from hub.domain.actor import AccessContext, Actor
+from hub.domain.actor import AccessContext, Actor, Purpose
+from hub.domain.record import AgencyContact
 from hub.errors import CaseReferenceRequiredError, PurposeRequiredError, UnknownPurposeError
 from hub.policy import Decision, Policy
-from hub.storage import queries
+from hub.reference import ReferenceData
 from hub.storage.unit_of_work import UnitOfWork
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -49,6 +52,7 @@ class Door:
         self,
         uow: UnitOfWork,
         policy: Policy,
+        reference: ReferenceData,
         actor: Actor,
         *,
         request_id: str,
@@ -58,6 +62,7 @@ class Door:
     ) -> None:
         self._uow = uow
         self._policy = policy
+        self._reference = reference
         self.actor = actor
         self.request_id = request_id
         self.operation: str | None = None
@@ -66,6 +71,7 @@ class Door:
         self._access: AccessContext | None = None
         self._clock = clock
         self._entries: list[AuditEntry] = []
+        self._memo: dict[Hashable, Any] = {}
 
     # -- for services ----------------------------------------------------------------------------------
     @property
@@ -77,6 +83,18 @@ class Door:
         """Writes inside either all happen or none do (a savepoint); audit entries are kept either way."""
         with self.session.begin_nested():
             yield
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Compute once per request (facts about the actor do not change within a request)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    def contacts(self, agency_ids: Iterable[str]) -> dict[str, AgencyContact]:
+        return self._reference.contacts(self.session, agency_ids)
+
+    def purposes(self) -> list[Purpose]:
+        return self._reference.purposes(self.session)
 
     def now(self) -> datetime:
         return self._clock()
@@ -96,7 +114,7 @@ class Door:
                 "Every access to child data must declare its purpose.",
                 "Send the Hub-Purpose header with a code from the purpose registry, e.g. S47_ENQUIRY.",
             )
-        elif (registered := queries.purpose(self.session, code)) is None:
+        elif (registered := self._reference.purpose(self.session, code)) is None:
             error = UnknownPurposeError(
                 f"{code!r} is not in the purpose registry.", "Query `purposes` for the registered codes."
             )
@@ -124,10 +142,16 @@ class Door:
     ) -> Decision:
         """Ask the policy; record the decision unless the caller records a combined one (``audit=False``)."""
         access = self.access(subject, action)
-        decision = self._policy.decide(self.policy_actor(access), action, facts)
+        actor = self.memo("policy_actor", lambda: self.policy_actor(access))
+        decision = self._policy.decide(actor, action, facts)
         if audit:
             self.record(subject, action, decision, fields=fields if decision.allowed else ())
         return decision
+
+    def derive(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Memoise, across requests, something computed only from the actor's policy facts and decisions."""
+        actor = self.memo("policy_actor", lambda: self.policy_actor(self.access(Subject("policy"), "decide")))
+        return self._policy.derive((actor, key), compute)
 
     def policy_actor(self, access: AccessContext) -> PolicyActor:
         return PolicyActor(

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from collections.abc import Callable, Hashable
 from functools import lru_cache
+from typing import TypeVar
 from pathlib import Path
 
 from oso import Oso, Variable
@@ -20,6 +22,7 @@ from hub.domain.access import ChildFacts, PolicyActor, RecordFacts
 DEFAULT_DENY = "default_deny"
 
 Resource = ChildFacts | RecordFacts
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,16 @@ class Policy:
         self._oso.load_files([str(path) for path in files])
         self.decide = lru_cache(maxsize=65_536)(self._decide)
         self.evaluations = 0
+        self._derived: dict[Hashable, object] = {}
+
+    def derive(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Memoise a value computed only from this policy's decisions (e.g. which record kinds some facts
+        allow), so enumerating the policy happens once per distinct set of facts, not once per request."""
+        if key not in self._derived:
+            if len(self._derived) > 65_536:
+                self._derived.clear()
+            self._derived[key] = compute()
+        return self._derived[key]  # type: ignore[return-value]
 
     def _decide(self, actor: PolicyActor, action: str, resource: Resource) -> Decision:
         self.evaluations += 1

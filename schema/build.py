@@ -5,23 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-import strawberry
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
-from strawberry.schema.config import StrawberryConfig
+import logging
 
-from schema.extensions.cost_limit import CostLimiter
+import strawberry
+from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as query_depth_rule
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from schema.extensions.cost_limit import cost_rule
 from schema.extensions.mask_errors import MaskUnexpectedErrors
-from schema.extensions.operation_limit import OperationCountLimiter
+from schema.extensions.operation_limit import operation_count_rule
 from schema.extensions.operation_name import RecordOperationName
 from schema.mutations import Mutation
 from schema.queries import Query
+
+log = logging.getLogger("hub.graphql")
 
 
 @dataclass(frozen=True)
@@ -34,23 +36,36 @@ class SchemaLimits:
     max_cost: int = 5000
 
 
+class HubSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Log errors without their text or the query: either may hold child data (names, NHS numbers)."""
+        for error in errors:
+            code = (error.extensions or {}).get("code") or type(error.original_error).__name__
+            log.info("graphql error %s at %s", code, error.path)
+
+
 def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     limits = limits or SchemaLimits()
+    # The limits' validation rules are built once: the validation cache is keyed by the rule classes, and
+    # limiter extensions that built fresh classes per request would never hit it.
+    rules = [
+        query_depth_rule(limits.max_query_depth, should_ignore=None),
+        aliases_rule(limits.max_aliases),
+        operation_count_rule(limits.max_operations),
+        cost_rule(limits.max_cost),
+    ]
+    if limits.production:
+        rules.append(NoSchemaIntrospectionCustomRule)
     # Factories, never shared instances: an extension holds per-request state (MaskErrors would race).
     extensions = [
         partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
-        partial(QueryDepthLimiter, max_depth=limits.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
-        partial(OperationCountLimiter, max_operations=limits.max_operations),
-        partial(CostLimiter, max_cost=limits.max_cost),
         partial(ParserCache, maxsize=256),
+        partial(AddValidationRules, rules),
         partial(ValidationCache, maxsize=256),
         MaskUnexpectedErrors,
         RecordOperationName,
     ]
-    if limits.production:
-        extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return HubSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,

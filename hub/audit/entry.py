@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -65,7 +65,7 @@ def chain_hash(seq: int, prev_hash: str, row: dict[str, Any]) -> str:
 
 
 def entry_row(entry: AuditEntry) -> dict[str, Any]:
-    row = asdict(entry)
+    row = dict(vars(entry))  # a shallow copy: asdict's deep copy is measurable on the request path
     row["decision"] = str(entry.decision)
     row["fields"] = list(entry.fields)
     return row

@@ -33,7 +33,7 @@ def find_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildMatch | No
         door.record(subject, "find", decision, reason=None if child else "no child with this NHS number")
         return None
     agency_ids = queries.involved_agency_ids(door.session, child.id, door.today())
-    contacts = queries.agency_contacts(door.session, agency_ids)
+    contacts = door.contacts(agency_ids)
     door.record(subject, "find", decision, fields=("involved_agencies",))
     return ChildMatch(child.id, 1.0, tuple(contacts[i] for i in agency_ids))
 
@@ -62,7 +62,9 @@ def read_child(door: Door, child_id: str) -> ChildView | None:
 
 
 def child_facts(door: Door, child: t.Child) -> ChildFacts:
-    return queries.child_facts(door.session, door.actor, child, today=door.today())
+    """The actor's relationships with the child, looked up once per request."""
+    return door.memo(("child_facts", child.id),
+                     lambda: queries.child_facts(door.session, door.actor, child, today=door.today()))
 
 
 def to_view(child: t.Child) -> ChildView:

@@ -63,11 +63,18 @@ def list_records(door: Door, child_id: str, *, first: int = 20, after: str | Non
     facts = child_facts(door, child)
     visible = queries.current_versions().where(t.RecordVersion.child_id == child.id,
                                                visible_condition(door, facts, subject))
-    total = door.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
-    rows = door.session.scalars(
-        visible.order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key).offset(offset).limit(first)
+    page = door.session.execute(
+        visible.add_columns(func.count().over().label("total"))
+        .order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
+        .offset(offset)
+        .limit(first)
     ).all()
-    contacts = queries.agency_contacts(door.session, {row.owner_agency_id for row in rows})
+    rows = [row for row, _ in page]
+    if page:
+        total = page[0].total
+    else:  # past the end: count separately
+        total = door.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
+    contacts = door.contacts({row.owner_agency_id for row in rows})
     views = []
     for row in rows:
         released = release(door, row, contacts[row.owner_agency_id], facts)
@@ -213,7 +220,7 @@ def amend_record(door: Door, amendment: Amendment) -> RecordView:
 
 
 def _owner_view(door: Door, row: t.RecordVersion) -> RecordView:
-    owner = queries.agency_contacts(door.session, [row.owner_agency_id])[row.owner_agency_id]
+    owner = door.contacts([row.owner_agency_id])[row.owner_agency_id]
     child = queries.child(door.session, row.child_id)
     assert child is not None
     released = release(door, row, owner, child_facts(door, child))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, false
 
 from hub.door import Door, Subject
 from hub.domain.access import ChildFacts, RecordFacts
@@ -25,6 +25,7 @@ from hub.domain.record import (
     field_tier,
 )
 from hub.policy import Decision
+from hub.storage import queries
 from hub.storage import tables as t
 
 
@@ -35,21 +36,16 @@ def record_facts(door: Door, tier: Tier, category: str, owner_agency_id: str, ch
 
 def visible_condition(door: Door, child: ChildFacts, subject: Subject) -> ColumnElement[bool]:
     """A SQL condition on ``record_versions`` true exactly for the records the actor may know exist."""
-    clauses = []
-    for owned in (True, False):
-        for tier in Tier:
-            categories = [
-                str(category)
-                for category in Category
-                if _may_know(door, RecordFacts(str(tier), str(category), owned, child), subject)
-            ]
-            if categories:
-                is_owned = t.RecordVersion.owner_agency_id == door.actor.agency_id
-                clauses.append(
-                    and_(is_owned if owned else ~is_owned, t.RecordVersion.tier == str(tier),
-                         t.RecordVersion.category.in_(categories))
-                )
-    return or_(*clauses) if clauses else false()
+    keys = door.derive(("visible_record_keys", child), lambda: [
+        f"{'owned' if owned else 'partner'}:{tier}:{category}"
+        for owned in (True, False)
+        for tier in Tier
+        for category in Category
+        if _may_know(door, RecordFacts(str(tier), str(category), owned, child), subject)
+    ])
+    if not keys:
+        return false()
+    return queries.access_key(door.actor.agency_id).in_(keys)
 
 
 def _may_know(door: Door, facts: RecordFacts, subject: Subject) -> bool:

@@ -2,52 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from hub.domain.access import ChildFacts
-from hub.domain.actor import Actor, AgencyKind, Purpose, Role
+from hub.domain.actor import Actor, AgencyKind, Role
 from hub.domain.record import AgencyContact
 from hub.storage import tables as t
 
 
+ACTOR = (
+    select(t.Practitioner.id, t.Practitioner.email, t.Practitioner.name, t.Practitioner.roles, t.Agency.id,
+           t.Agency.name, t.Agency.kind, t.AgencyPartnership.partnership_id)
+    .join(t.Agency, t.Agency.id == t.Practitioner.agency_id)
+    .outerjoin(t.AgencyPartnership, t.AgencyPartnership.agency_id == t.Agency.id)
+    .where(t.Practitioner.active.is_(True))
+)
+
+
 def load_actor(session: Session, practitioner_id: str, client_id: str | None = None) -> Actor | None:
-    row = session.execute(
-        select(t.Practitioner, t.Agency)
-        .join(t.Agency, t.Agency.id == t.Practitioner.agency_id)
-        .where(t.Practitioner.id == practitioner_id, t.Practitioner.active.is_(True))
-    ).first()
-    if row is None:
+    """The practitioner, their agency and its partnerships, in one round trip (a row per partnership)."""
+    rows = session.execute(ACTOR.where(t.Practitioner.id == practitioner_id)).all()
+    if not rows:
         return None
-    practitioner, agency = row
-    partnerships = session.scalars(
-        select(t.AgencyPartnership.partnership_id).where(t.AgencyPartnership.agency_id == agency.id)
-    ).all()
+    pid, email, name, roles, agency_id, agency_name, kind, _ = rows[0]
     return Actor(
-        practitioner_id=practitioner.id,
-        email=practitioner.email,
-        name=practitioner.name,
-        agency_id=agency.id,
-        agency_name=agency.name,
-        agency_kind=AgencyKind(agency.kind),
-        roles=frozenset(Role(r) for r in practitioner.roles),
-        partnership_ids=frozenset(partnerships),
+        practitioner_id=pid,
+        email=email,
+        name=name,
+        agency_id=agency_id,
+        agency_name=agency_name,
+        agency_kind=AgencyKind(kind),
+        roles=frozenset(Role(r) for r in roles),
+        partnership_ids=frozenset(row[-1] for row in rows if row[-1] is not None),
         client_id=client_id,
     )
 
 
 def practitioner_by_email(session: Session, email: str) -> t.Practitioner | None:
     return session.scalar(select(t.Practitioner).where(func.lower(t.Practitioner.email) == email.lower()))
-
-
-def purpose(session: Session, code: str) -> Purpose | None:
-    row = session.get(t.Purpose, code)
-    if row is None:
-        return None
-    return Purpose(row.code, row.name, row.lawful_basis, row.legislation)
 
 
 def child(session: Session, child_id: str) -> t.Child | None:
@@ -83,12 +78,22 @@ def child_facts(
     )
 
 
-def current_versions():  # type: ignore[no-untyped-def]
-    """Selects the newest version of each record: versions are appended, never updated."""
-    newer = aliased(t.RecordVersion)
-    return select(t.RecordVersion).where(
-        ~exists().where(newer.record_key == t.RecordVersion.record_key, newer.version > t.RecordVersion.version)
-    )
+_newer = aliased(t.RecordVersion)
+# The newest version of each record: versions are appended, never updated. Built once; statements are
+# immutable, and SQLAlchemy caches their compiled form.
+CURRENT_VERSIONS = select(t.RecordVersion).where(
+    ~exists().where(_newer.record_key == t.RecordVersion.record_key, _newer.version > t.RecordVersion.version)
+)
+
+
+def current_versions() -> Select[tuple[t.RecordVersion]]:
+    return CURRENT_VERSIONS
+
+
+def access_key(agency_id: str) -> ColumnElement[str]:
+    """A row's "owned:tier:category" key as seen by an agency, matching ``hub.services.redaction``'s keys."""
+    owned = case((t.RecordVersion.owner_agency_id == agency_id, "owned"), else_="partner")
+    return owned + ":" + t.RecordVersion.tier + ":" + t.RecordVersion.category
 
 
 def current_version(session: Session, record_key: str) -> t.RecordVersion | None:
@@ -111,13 +116,6 @@ def contact(agency: t.Agency) -> AgencyContact:
     )
 
 
-def agency_contacts(session: Session, agency_ids: Iterable[str]) -> dict[str, AgencyContact]:
-    ids = set(agency_ids)
-    if not ids:
-        return {}
-    return {a.id: contact(a) for a in session.scalars(select(t.Agency).where(t.Agency.id.in_(ids)))}
-
-
 def involved_agency_ids(session: Session, child_id: str, today: date) -> list[str]:
     """Agencies with an open link to the child, or an active record about them."""
     link = t.AgencyRecordLink
@@ -127,3 +125,7 @@ def involved_agency_ids(session: Session, child_id: str, today: date) -> list[st
     current = current_versions().where(t.RecordVersion.child_id == child_id, t.RecordVersion.status == "ACTIVE")
     holding = select(current.subquery().c.owner_agency_id)
     return sorted(set(session.scalars(linked.union(holding))))
+
+
+def select_child_id_by_name(given: str, family: str):  # type: ignore[no-untyped-def]
+    return select(t.Child.id).where(t.Child.given_name == given, t.Child.family_name == family)

@@ -99,7 +99,7 @@ class GraphQLEndpoint:
                 uow.commit()
                 return error_response(401, error.code, error.message, rid, error.suggestion,
                                       headers={"WWW-Authenticate": 'Bearer realm="hub"'})
-            door = Door(uow, self.hub.policy, actor, request_id=rid,
+            door = Door(uow, self.hub.policy, self.hub.reference, actor, request_id=rid,
                         purpose_code=headers.get("hub-purpose"),
                         case_reference=headers.get("hub-case-reference"))
             result = self.hub.schema.execute_sync(

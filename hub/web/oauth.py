@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from hub.audit.entry import AuditEntry, Verdict
 from hub.audit import ledger
+from hub.audit.entry import AuditEntry, Verdict
 from hub.authentication import issue_client_token
 from hub.bootstrap import Hub
 from hub.door import utc_now
@@ -19,6 +19,7 @@ from hub.errors import AuthenticationError
 from hub.storage.unit_of_work import UnitOfWork
 from hub.web.requests import audit_refusal, request_id
 
+MAX_FORM_BYTES = 4096
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -45,12 +46,17 @@ class TokenEndpoint:
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type != "application/x-www-form-urlencoded":
             return oauth_error(400, "invalid_request", "Send a form (application/x-www-form-urlencoded).", rid)
-        form = await request.form()
+        body = await request.body()
+        if len(body) > MAX_FORM_BYTES:
+            return oauth_error(400, "invalid_request", "The form is too large.", rid)
+        try:
+            form = {key: values[0] for key, values in parse_qs(body.decode(), max_num_fields=10).items()}
+        except (UnicodeDecodeError, ValueError):
+            return oauth_error(400, "invalid_request", "The form could not be read.", rid)
         client_id, secret = _basic_credentials(request.headers.get("authorization"))
-        client_id = client_id or str(form.get("client_id") or "")
-        secret = secret or str(form.get("client_secret") or "")
-        grant_type = form.get("grant_type")
-        return await run_in_threadpool(self._issue, rid, str(grant_type or ""), client_id, secret)
+        client_id = client_id or form.get("client_id", "")
+        secret = secret or form.get("client_secret", "")
+        return await run_in_threadpool(self._issue, rid, form.get("grant_type", ""), client_id, secret)
 
     def _issue(self, rid: str, grant_type: str, client_id: str, secret: str) -> Response:
         with UnitOfWork(self.hub.session_factory) as uow:

@@ -19,14 +19,7 @@ from graphql import (
     ValidationRule,
 )
 
-from strawberry.extensions import AddValidationRules
-
 LARGEST_PAGE = 100
-
-
-class CostLimiter(AddValidationRules):
-    def __init__(self, max_cost: int) -> None:
-        super().__init__([cost_rule(max_cost)])
 
 
 def cost_rule(max_cost: int) -> type[ValidationRule]:

@@ -4,13 +4,6 @@ from __future__ import annotations
 
 from graphql import GraphQLError, OperationDefinitionNode, ValidationContext, ValidationRule
 
-from strawberry.extensions import AddValidationRules
-
-
-class OperationCountLimiter(AddValidationRules):
-    def __init__(self, max_operations: int) -> None:
-        super().__init__([operation_count_rule(max_operations)])
-
 
 def operation_count_rule(max_operations: int) -> type[ValidationRule]:
     class OperationCountRule(ValidationRule):

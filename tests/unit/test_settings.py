@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import pytest
+
+from hub.settings import PROJECT_ROOT, Settings, SettingsError
+
+
+def test_defaults_use_an_embedded_sqlite_file_under_var() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url == f"sqlite:///{PROJECT_ROOT / 'var' / 'hub.sqlite3'}"
+    assert (settings.host, settings.port, settings.production) == ("127.0.0.1", 8000, False)
+
+
+def test_hub_variables_override() -> None:
+    settings = Settings.from_env({"HUB_DATABASE_URL": "postgresql+psycopg://hub@db/hub", "HUB_PORT": "9000",
+                                  "HUB_PRODUCTION": "true"})
+    assert (settings.database_url, settings.port, settings.production) == (
+        "postgresql+psycopg://hub@db/hub", 9000, True)
+
+
+@pytest.mark.parametrize(("name", "value"), [("HUB_PORT", "eighty"), ("HUB_PRODUCTION", "maybe")])
+def test_unusable_values_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})

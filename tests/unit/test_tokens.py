@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import os
+import stat
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from hub.errors import AuthenticationError
+from hub.keys import KeyStore
+from hub.tokens import TokenIssuer
+
+
+@pytest.fixture
+def keys(tmp_path) -> KeyStore:
+    store = KeyStore(tmp_path / "keys")
+    store.ensure()
+    return store
+
+
+def test_key_directory_and_files_are_private(keys: KeyStore) -> None:
+    assert stat.S_IMODE(os.stat(keys.key_dir).st_mode) == 0o700
+    kid, _ = keys.current_signing_key()
+    assert stat.S_IMODE(os.stat(keys.key_dir / "signing" / f"{kid}.pem").st_mode) == 0o600
+
+
+def test_issued_tokens_verify_and_carry_the_subject(keys: KeyStore) -> None:
+    issuer = TokenIssuer(keys, "hub", 600)
+    token = issuer.issue("client", "police-records", "agency-1", datetime.now(UTC))
+    claims = issuer.verify(token)
+    assert (claims.kind, claims.subject, claims.agency_id) == ("client", "police-records", "agency-1")
+    assert jwt.get_unverified_header(token)["alg"] == "EdDSA"
+
+
+def test_tokens_signed_before_a_rotation_still_verify(keys: KeyStore) -> None:
+    issuer = TokenIssuer(keys, "hub", 600)
+    old = issuer.issue("practitioner", "p", "a", datetime.now(UTC))
+    keys.rotate_signing_key()
+    assert issuer.verify(old).subject == "p"
+    assert jwt.get_unverified_header(issuer.issue("practitioner", "p", "a", datetime.now(UTC)))["kid"] != \
+        jwt.get_unverified_header(old)["kid"]
+
+
+def test_expired_wrong_issuer_and_symmetric_tokens_are_refused(keys: KeyStore) -> None:
+    issuer = TokenIssuer(keys, "hub", 600)
+    expired = issuer.issue("client", "c", "a", datetime.now(UTC) - timedelta(hours=1))
+    with pytest.raises(AuthenticationError, match="expired"):
+        issuer.verify(expired)
+    other = TokenIssuer(keys, "someone-else", 600).issue("client", "c", "a", datetime.now(UTC))
+    with pytest.raises(AuthenticationError, match="not valid"):
+        issuer.verify(other)
+    kid, _ = keys.current_signing_key()
+    hmac = jwt.encode({"sub": "c", "kind": "client", "agency": "a"}, "k" * 32, algorithm="HS256",
+                      headers={"kid": kid})
+    with pytest.raises(AuthenticationError, match="not valid"):
+        issuer.verify(hmac)
