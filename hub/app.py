@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from hub.bootstrap import Hub, bootstrap
@@ -63,7 +63,7 @@ def create_app(hub: Hub | None = None, settings: Settings | None = None) -> Star
 
         try:
             await run_in_threadpool(database_answers)
-        except Exception:  # noqa: BLE001 - readiness reports, it does not explain
+        except Exception:
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ready", "policy_version": hub.policy.version})
 

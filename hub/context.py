@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hub.door import Door
 from hub.domain.actor import Actor
+from hub.door import Door
 
 
 @dataclass

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 
-class KeyError_(RuntimeError):  # noqa: N801 - KeyError is a builtin with another meaning
+class KeyError_(RuntimeError):
     """The key directory is unusable (missing key, wrong permissions)."""
 
 

@@ -9,11 +9,11 @@ the loaded policy, which keeps oso's synchronous evaluation off the hot path.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
 from pathlib import Path
+from typing import TypeVar
 
 from oso import Oso, Variable
 
@@ -56,9 +56,8 @@ class Policy:
         files = policy_files(policy_dir)
         self.version = policy_version(files)
         self._oso = Oso()
-        self._oso.register_class(PolicyActor, name="Practitioner")
-        self._oso.register_class(ChildFacts, name="Child")
-        self._oso.register_class(RecordFacts, name="Record")
+        for facts, name in ((PolicyActor, "Practitioner"), (ChildFacts, "Child"), (RecordFacts, "Record")):
+            self._oso.register_class(facts, name=name)  # type: ignore[no-untyped-call]
         self._oso.load_files([str(path) for path in files])
         self.decide = lru_cache(maxsize=65_536)(self._decide)
         self.evaluations = 0
@@ -75,7 +74,10 @@ class Policy:
 
     def _decide(self, actor: PolicyActor, action: str, resource: Resource) -> Decision:
         self.evaluations += 1
-        for result in self._oso.query_rule("permit", actor, action, resource, Variable("rule")):
+        results = self._oso.query_rule(  # type: ignore[no-untyped-call]
+            "permit", actor, action, resource, Variable("rule")
+        )
+        for result in results:
             rule = result["bindings"]["rule"]
             if not isinstance(rule, str):
                 raise PolicyError(f"A permit rule for {action!r} does not name itself with a string.")

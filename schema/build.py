@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import partial
-
-import logging
 
 import strawberry
 from graphql import GraphQLError

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Tier(StrEnum):
@@ -96,7 +97,8 @@ class RecordView:
     confidential_notice: str | None = None
 
     def without(self, fields: tuple[str, ...]) -> RecordView:
-        return replace(self, redacted_fields=fields, **dict.fromkeys(fields))
+        withheld: dict[str, Any] = dict.fromkeys(fields)
+        return replace(self, redacted_fields=fields, **withheld)
 
     @property
     def released_fields(self) -> tuple[str, ...]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hub.door import Door, Subject
 from hub.domain.access import ChildFacts
 from hub.domain.child import ChildMatch, ChildView
 from hub.domain.nhs_number import InvalidNhsNumberError, normalise_nhs_number
+from hub.door import Door, Subject
 from hub.storage import queries
 from hub.storage import tables as t
 
@@ -52,7 +52,7 @@ def read_child(door: Door, child_id: str) -> ChildView | None:
         door.record(subject, "read", decision)
         return None
     view = to_view(child)
-    fields = IDENTITY_FIELDS
+    fields: tuple[str, ...] = IDENTITY_FIELDS
     if door.decide("read_address", facts, subject, audit=False).allowed:
         fields = (*fields, "postcode")
     else:

@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from hub.door import Door, Subject
 from hub.domain.record import Category, RecordStatus, RecordView, Tier
+from hub.door import Door, Subject
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from hub.services.children import child_facts
 from hub.services.redaction import record_facts, release, visible_condition
@@ -70,7 +70,7 @@ def list_records(door: Door, child_id: str, *, first: int = 20, after: str | Non
         .limit(first)
     ).all()
     rows = [row for row, _ in page]
-    if page:
+    if page:  # noqa: SIM108 - the comment on the else branch says why it is separate
         total = page[0].total
     else:  # past the end: count separately
         total = door.session.scalar(select(func.count()).select_from(visible.subquery())) or 0

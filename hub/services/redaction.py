@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, false
 
-from hub.door import Door, Subject
 from hub.domain.access import ChildFacts, RecordFacts
 from hub.domain.record import (
     FLAG_FIELDS,
@@ -24,6 +23,7 @@ from hub.domain.record import (
     Tier,
     field_tier,
 )
+from hub.door import Door, Subject
 from hub.policy import Decision
 from hub.storage import queries
 from hub.storage import tables as t

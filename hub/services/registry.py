@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hub.door import Door
 from hub.domain.actor import Purpose
+from hub.door import Door
 
 
 def list_purposes(door: Door) -> list[Purpose]:

@@ -12,7 +12,6 @@ from hub.domain.actor import Actor, AgencyKind, Role
 from hub.domain.record import AgencyContact
 from hub.storage import tables as t
 
-
 ACTOR = (
     select(t.Practitioner.id, t.Practitioner.email, t.Practitioner.name, t.Practitioner.roles, t.Agency.id,
            t.Agency.name, t.Agency.kind, t.AgencyPartnership.partnership_id)
@@ -86,7 +85,7 @@ CURRENT_VERSIONS = select(t.RecordVersion).where(
 )
 
 
-def current_versions() -> Select[tuple[t.RecordVersion]]:
+def current_versions() -> Select[t.RecordVersion]:
     return CURRENT_VERSIONS
 
 

@@ -3,7 +3,12 @@ from __future__ import annotations
 import pytest
 
 from hub.demo import nhs_numbers
-from hub.domain.nhs_number import InvalidNhsNumberError, check_digit, is_valid_nhs_number, normalise_nhs_number
+from hub.domain.nhs_number import (
+    InvalidNhsNumberError,
+    check_digit,
+    is_valid_nhs_number,
+    normalise_nhs_number,
+)
 
 
 def test_the_published_worked_example() -> None:
