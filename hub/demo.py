@@ -162,14 +162,25 @@ class _Builder:
                                             opened_on=opened, closed_on=closed, allocated_worker=worker))
 
     def record(self, child: t.Child, agency: str, category: str, tier: str, summary: str, detail: str | None,
-               start: date, end: date | None = None) -> None:
+               start: date, end: date | None = None) -> str:
+        record_key = t.new_id()
         self.session.add(t.RecordVersion(
-            id=t.new_id(), record_key=t.new_id(), version=1, child_id=child.id,
+            id=t.new_id(), record_key=record_key, version=1, child_id=child.id,
             owner_agency_id=self.agencies[agency].id, category=category, tier=tier,
             status="ENDED" if end else "ACTIVE", summary=summary, detail=detail, start_date=start,
             end_date=end, lawful_basis=LAWFUL_BASIS[agency], created_by=self.people[agency].id,
             created_at=self.created, source_adapter="demo", source_id=f"demo-{self.rng.randrange(10**9)}",
             source_version="1"))
+        return record_key
+
+    def notify_school(self, child: t.Child, record_key: str, school: str) -> None:
+        """Operation Encompass: the police told the child's school about a domestic abuse incident."""
+        self.session.add(t.Notification(
+            id=t.new_id(), kind="DOMESTIC_ABUSE_INCIDENT", recipient_agency_id=self.agencies[school].id,
+            recipient_role="DSL", child_id=child.id, record_key=record_key,
+            actor_agency_id=self.agencies["police"].id,
+            summary=f"Domestic abuse incident: {child.given_name} {child.family_name} may be affected.",
+            dedupe_key=f"ENCOMPASS:{record_key}:{school}", created_at=self.created))
 
     def named_children(self) -> None:
         """The children the README and the tests talk about by name."""
@@ -184,11 +195,12 @@ class _Builder:
                     "Initial child protection conference on 24 June 2026 agreed a plan under emotional abuse "
                     "and neglect. Core group meets monthly. Mother engaging; concerns about father's "
                     "contact.", date(2026, 6, 24))
-        self.record(amelia, "police", "DOMESTIC_ABUSE_INCIDENT", "SUMMARY",
+        incident = self.record(amelia, "police", "DOMESTIC_ABUSE_INCIDENT", "SUMMARY",
                     "Domestic abuse incident at home; Amelia present, not injured.",
                     "Officers attended at 22:40 after a neighbour's call. Verbal argument escalated; father "
                     "arrested for common assault on mother. Amelia was upstairs and heard shouting.",
                     date(2026, 5, 30))
+        self.notify_school(amelia, incident, "primary")
         self.record(amelia, "police", "POLICE_INTELLIGENCE", "RESTRICTED",
                     "Live investigation concerning an adult in the household.",
                     "Operation LARCH: intelligence about the father's associates. Do not disclose.",
@@ -247,7 +259,8 @@ class _Builder:
         sex = rng.choice(["female", "male"])
         child = self.child(nhs, rng.choice(GIVEN), rng.choice(FAMILY), born, sex, rng.choice(POSTCODES_NB))
         school = "primary" if age <= 10 else "academy"
-        if rng.random() < 0.97:  # a few are home-educated: on no roll
+        on_roll = rng.random() < 0.97  # a few are home-educated: on no roll
+        if on_roll:
             self.link(child, school, "ROLL", TODAY - timedelta(days=rng.randint(60, 2000)))
         self.link(child, "nhs", "INVOLVEMENT", born)
         started = TODAY - timedelta(days=rng.randint(10, 700))
@@ -273,10 +286,12 @@ class _Builder:
                         started, ended)
         if rng.random() < 0.3:
             self.link(child, "police", "INVOLVEMENT", started)
-            self.record(child, "police", "DOMESTIC_ABUSE_INCIDENT", "SUMMARY",
-                        "Domestic abuse incident at the child's home.",
-                        "Officers attended; adults separated; child present downstairs.",
-                        TODAY - timedelta(days=rng.randint(1, 300)))
+            incident = self.record(child, "police", "DOMESTIC_ABUSE_INCIDENT", "SUMMARY",
+                                   "Domestic abuse incident at the child's home.",
+                                   "Officers attended; adults separated; child present downstairs.",
+                                   TODAY - timedelta(days=rng.randint(1, 300)))
+            if on_roll:
+                self.notify_school(child, incident, school)
             if rng.random() < 0.3:
                 self.record(child, "police", "POLICE_INTELLIGENCE", "RESTRICTED",
                             "Intelligence about an adult connected to the child.", "Restricted intelligence.",

@@ -27,6 +27,7 @@ from hub.domain.record import AgencyContact
 from hub.errors import CaseReferenceRequiredError, PurposeRequiredError, UnknownPurposeError
 from hub.policy import Decision, Policy
 from hub.reference import ReferenceData
+from hub.storage.relationships import Viewer
 from hub.storage.unit_of_work import UnitOfWork
 
 Clock = Callable[[], datetime]
@@ -89,6 +90,18 @@ class Door:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]  # type: ignore[no-any-return]
+
+    @property
+    def viewer(self) -> Viewer:
+        """The actor as SQL sees it, with one "now" for the whole request (grants expire mid-request, not
+        mid-query)."""
+        return self.memo("viewer", lambda: Viewer(
+            practitioner_id=self.actor.practitioner_id,
+            agency_id=self.actor.agency_id,
+            partnership_ids=self.actor.partnership_ids,
+            now=self.now(),
+            today=self.today(),
+        ))
 
     def contacts(self, agency_ids: Iterable[str]) -> dict[str, AgencyContact]:
         return self._reference.contacts(self.session, agency_ids)

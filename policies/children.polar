@@ -1,12 +1,20 @@
-# A child's identity (names, date of birth, sex) and address, and finding a child.
+# A child's identity (names, date of birth, sex), their address, and finding a child.
 
 permit(actor: Practitioner, "read", child: Child, "agency_reads_children_it_knows") if
     working_a_case(actor) and child.known;
 
-permit(actor: Practitioner, "read", child: Child, "dsl_reads_pupils_on_roll") if
-    designated_safeguarding_lead(actor) and
-    actor.purpose = "EDUCATION_SAFEGUARDING" and
-    child.on_roll;
+permit(actor: Practitioner, "read", child: Child, rule) if
+    related(actor, child, rule);
+
+# An agency granted some of a child's records may know who the child is.
+permit(actor: Practitioner, "read", child: Child, "grantee_reads_child_of_grant") if
+    working_a_case(actor) and child.granted;
+
+# Unscheduled care (CP-IS): the clinician has the child in front of them and named them by NHS number.
+permit(actor: Practitioner, "read", child: Child, "unscheduled_care_child_identified_by_nhs_number") if
+    has_role(actor, "UNSCHEDULED_CARE_CLINICIAN") and
+    actor.purpose = "UNSCHEDULED_CARE" and
+    child.identified_by_nhs_number;
 
 # An address withheld (refuge, adoption) is visible only to the agency that withheld it.
 permit(actor: Practitioner, "read_address", child: Child, "address_not_withheld") if
@@ -17,6 +25,11 @@ permit(actor: Practitioner, "read_address", child: Child, "agency_reads_address_
     child.withholds_address and
     permit(actor, "read", child, _);
 
-# FIND before FETCH: a practitioner working a case may learn that a child is known and who to contact.
+# FIND before FETCH: a practitioner working a case may learn that a child is known and whom to contact,
+# never content.
 permit(actor: Practitioner, "find", _child: Child, "case_practitioner_finds_child") if
     working_a_case(actor);
+
+# Break-glass: an eligible role declares an emergency, with a reason, for any child.
+permit(actor: Practitioner, "break_glass", _child: Child, "eligible_role_declares_emergency") if
+    break_glass_role(actor) and actor.purpose = "EMERGENCY";

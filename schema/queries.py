@@ -5,8 +5,18 @@ from __future__ import annotations
 import strawberry
 
 from hub.context import RequestContext
-from hub.services import children, registry
-from schema.types import Child, ChildMatchResult, Me, PurposeEntry
+from hub.services import children, records, registry
+from schema.types import (
+    Child,
+    ChildMatchResult,
+    Me,
+    PageInfo,
+    PurposeEntry,
+    Record,
+    RecordEdge,
+    RecordFilterInput,
+    RecordWorklist,
+)
 
 Info = strawberry.Info[RequestContext, None]
 
@@ -39,6 +49,33 @@ class Query:
     )
     def child(self, info: Info, id: strawberry.ID) -> Child | None:
         view = children.read_child(info.context.door, str(id))
+        return Child(view=view) if view else None
+
+    @strawberry.field(
+        description="Records about any child that you may see (e.g. a MASH worklist of current flags), newest "
+        "first. No total is given: counting would scan every child."
+    )
+    def records(self, info: Info, filter: RecordFilterInput | None = None, first: int = 20,
+                after: str | None = None) -> RecordWorklist:
+        chosen = filter or RecordFilterInput()
+        page = records.list_records_across_children(
+            info.context.door,
+            records.RecordFilter(categories=tuple(chosen.categories or ()), tiers=tuple(chosen.tiers or ()),
+                                 active_only=chosen.active_only),
+            first=first, after=after,
+        )
+        edges = [RecordEdge(cursor=records.encode_cursor(page.offset + i), node=Record(view=view))
+                 for i, view in enumerate(page.views)]
+        return RecordWorklist(edges=edges, page_info=PageInfo(
+            has_next_page=page.has_next, has_previous_page=page.offset > 0,
+            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
+
+    @strawberry.field(
+        description="A child named by NHS number, as unscheduled care does (CP-IS): the clinician sees flags "
+        "from every agency, and each owner is alerted. Null when unknown or not visible (the same answer)."
+    )
+    def child_by_nhs_number(self, info: Info, nhs_number: str) -> Child | None:
+        view = children.read_child_by_nhs_number(info.context.door, nhs_number)
         return Child(view=view) if view else None
 
     @strawberry.field(

@@ -141,6 +141,19 @@ class RecordConnection:
     total_count: int
 
 
+@strawberry.type
+class RecordWorklist:
+    edges: list[RecordEdge]
+    page_info: PageInfo
+
+
+@strawberry.input(description="Narrow a list of records; every filter is applied in the database.")
+class RecordFilterInput:
+    categories: list[Category] | None = None
+    tiers: list[Tier] | None = None
+    active_only: bool = True
+
+
 @strawberry.type(description="A child, as far as the caller may know them.")
 class Child:
     view: strawberry.Private[ChildView]
@@ -181,7 +194,8 @@ class Child:
     def records(
         self, info: strawberry.Info[RequestContext, None], first: int = 20, after: str | None = None
     ) -> RecordConnection:
-        page = records.list_records(info.context.door, self.view.id, first=first, after=after)
+        page = records.list_records(info.context.door, self.view.id, first=first, after=after,
+                                    identified_by_nhs_number=self.view.identified_by_nhs_number)
         edges = [
             RecordEdge(cursor=records.encode_cursor(page.offset + i), node=Record(view=view))
             for i, view in enumerate(page.views)

@@ -2,12 +2,17 @@
 
 These are plain facts, with no ids, so a decision depends only on them and can be memoised: two accesses
 with the same facts get the same decision. The door computes the facts from the database; the Polar files
-in ``policies/`` decide on them.
+in ``policies/`` decide on them. Because every fact is a boolean or a small enumeration, the policy can also
+be enumerated over all facts and compiled to a SQL condition (``hub.services.visibility``).
+
+A record's category is deliberately not a fact: grants are by category and arrive here as ``granted``, and
+sensitivity is expressed by tier. Adding it would multiply the enumeration by the number of categories.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import product
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,8 @@ class ChildFacts:
     involved: bool = False  # INVOLVED: the actor's agency has an open involvement
     known: bool = False  # the actor's agency holds a link or a record for the child, open or closed
     in_area: bool = False  # IN_AREA: the child lives in one of the actor's partnerships
+    granted: bool = False  # GRANT: an unexpired grant lets the actor's agency read some of the child's records
+    break_glass: bool = False  # BREAK_GLASS: the actor declared an emergency for this child, in the last hour
     identified_by_nhs_number: bool = False  # the access named the child by NHS number
     address_withheld: bool = False
     withholds_address: bool = False  # the actor's agency is the one that withheld the address
@@ -35,6 +42,24 @@ class RecordFacts:
     """One part of a record (``tier``) as it relates to the actor, together with the child's facts."""
 
     tier: str
-    category: str
     owned: bool  # OWNER: the actor's agency owns the record
+    granted: bool  # GRANT: an unexpired grant covers this record's category for the actor's agency
+    notified: bool  # the record was notified to the actor's agency (e.g. Operation Encompass to a school)
     child: ChildFacts
+
+
+# The record-level facts that vary from row to row in a list, in the order SQL keys spell them.
+ROW_FLAGS = ("owned", "granted", "notified")
+# The child-level facts that vary from child to child in a list across children.
+CHILD_FLAGS = ("on_roll", "involved", "known", "in_area", "granted", "break_glass")
+
+
+def all_child_facts(base: ChildFacts) -> list[ChildFacts]:
+    """Every combination of the child-level facts a list query varies, keeping ``base``'s other facts."""
+    return [replace(base, **dict(zip(CHILD_FLAGS, values, strict=True)))
+            for values in product((False, True), repeat=len(CHILD_FLAGS))]
+
+
+def child_key(facts: ChildFacts) -> str:
+    return "".join("1" if getattr(facts, name) else "0" for name in CHILD_FLAGS)
+

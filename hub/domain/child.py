@@ -20,6 +20,7 @@ class ChildView:
     sex: str | None
     postcode: str | None
     address_withheld: bool
+    identified_by_nhs_number: bool = False  # how the caller named the child (unscheduled care reads flags so)
 
     def without_address(self) -> ChildView:
         return replace(self, postcode=None)

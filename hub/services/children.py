@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hub.domain.access import ChildFacts
 from hub.domain.child import ChildMatch, ChildView
 from hub.domain.nhs_number import InvalidNhsNumberError, normalise_nhs_number
@@ -22,11 +24,7 @@ def find_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildMatch | No
         raise
     child = queries.child_by_nhs_number(door.session, nhs_number)
     subject = Subject("child", child.id if child else None, child.id if child else None)
-    facts = (
-        queries.child_facts(door.session, door.actor, child, identified_by_nhs_number=True, today=door.today())
-        if child
-        else ChildFacts(identified_by_nhs_number=True)
-    )
+    facts = child_facts(door, child, identified_by_nhs_number=True) if child else ChildFacts()
     decision = door.decide("find", facts, subject, audit=False)
     if child is None or not decision.allowed:
         # The same answer whether absent or withheld; the audit says which.
@@ -46,12 +44,32 @@ def read_child(door: Door, child_id: str) -> ChildView | None:
         door.access(subject, "read")
         door.refuse(subject, "read", "no such child")
         return None
-    facts = child_facts(door, child)
+    return _release_child(door, child, child_facts(door, child), subject)
+
+
+def read_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildView | None:
+    """A child named by NHS number (unscheduled care: the clinician has the child in front of them)."""
+    subject = Subject("child")
+    door.access(subject, "read")
+    try:
+        nhs_number = normalise_nhs_number(raw_nhs_number)
+    except InvalidNhsNumberError as error:
+        door.refuse(subject, "read", str(error))
+        raise
+    child = queries.child_by_nhs_number(door.session, nhs_number)
+    if child is None:
+        door.refuse(subject, "read", "no child with this NHS number")
+        return None
+    facts = child_facts(door, child, identified_by_nhs_number=True)
+    return _release_child(door, child, facts, Subject("child", child.id, child.id))
+
+
+def _release_child(door: Door, child: t.Child, facts: ChildFacts, subject: Subject) -> ChildView | None:
     decision = door.decide("read", facts, subject, audit=False)
     if not decision.allowed:
         door.record(subject, "read", decision)
         return None
-    view = to_view(child)
+    view = replace(to_view(child), identified_by_nhs_number=facts.identified_by_nhs_number)
     fields: tuple[str, ...] = IDENTITY_FIELDS
     if door.decide("read_address", facts, subject, audit=False).allowed:
         fields = (*fields, "postcode")
@@ -61,10 +79,13 @@ def read_child(door: Door, child_id: str) -> ChildView | None:
     return view
 
 
-def child_facts(door: Door, child: t.Child) -> ChildFacts:
+def child_facts(door: Door, child: t.Child, *, identified_by_nhs_number: bool = False) -> ChildFacts:
     """The actor's relationships with the child, looked up once per request."""
-    return door.memo(("child_facts", child.id),
-                     lambda: queries.child_facts(door.session, door.actor, child, today=door.today()))
+    return door.memo(
+        ("child_facts", child.id, identified_by_nhs_number),
+        lambda: queries.child_facts(door.session, door.viewer, child,
+                                    identified_by_nhs_number=identified_by_nhs_number),
+    )
 
 
 def to_view(child: t.Child) -> ChildView:

@@ -13,8 +13,17 @@ from sqlalchemy.exc import IntegrityError
 from hub.domain.record import Category, RecordStatus, RecordView, Tier
 from hub.door import Door, Subject
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from hub.domain.access import ChildFacts
 from hub.services.children import child_facts
-from hub.services.redaction import record_facts, release, visible_condition
+from hub.services.owner_alerts import alert_owner_if_due
+from hub.services.redaction import release
+from hub.services.visibility import (
+    child_facts_from_flags,
+    flags_of,
+    records_across_children,
+    records_of_child,
+    row_facts,
+)
 from hub.storage import queries
 from hub.storage import tables as t
 
@@ -49,7 +58,8 @@ def decode_cursor(cursor: str) -> int:
     return offset
 
 
-def list_records(door: Door, child_id: str, *, first: int = 20, after: str | None = None) -> RecordPage:
+def list_records(door: Door, child_id: str, *, first: int = 20, after: str | None = None,
+                 identified_by_nhs_number: bool = False) -> RecordPage:
     """The current version of each record about the child that the actor may see, newest first."""
     if not 0 < first <= MAX_PAGE:
         raise ValidationError(f"first must be between 1 and {MAX_PAGE}.", field="first")
@@ -60,32 +70,37 @@ def list_records(door: Door, child_id: str, *, first: int = 20, after: str | Non
     if child is None:
         door.refuse(subject, "list", "no such child")
         return RecordPage((), 0, 0)
-    facts = child_facts(door, child)
-    visible = queries.current_versions().where(t.RecordVersion.child_id == child.id,
-                                               visible_condition(door, facts, subject))
+    facts = child_facts(door, child, identified_by_nhs_number=identified_by_nhs_number)
+    visible = records_of_child(door, child, facts, subject)
     page = door.session.execute(
         visible.add_columns(func.count().over().label("total"))
         .order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
         .offset(offset)
         .limit(first)
     ).all()
-    rows = [row for row, _ in page]
     if page:  # noqa: SIM108 - the comment on the else branch says why it is separate
         total = page[0].total
     else:  # past the end: count separately
         total = door.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
-    contacts = door.contacts({row.owner_agency_id for row in rows})
-    views = []
-    for row in rows:
-        released = release(door, row, contacts[row.owner_agency_id], facts)
-        if released is None:  # the SQL condition and the policy disagree: fail closed, and say so
-            door.refuse(Subject("record", row.record_key, row.child_id, row.owner_agency_id), "read",
-                        "withheld: visible in SQL but not by policy")
-            continue
-        door.record(Subject("record", row.record_key, row.child_id, row.owner_agency_id), "read",
-                    released.decision, fields=released.view.released_fields)
-        views.append(released.view)
+    views = release_rows(door, [(row, flags, facts) for row, flags, _ in page])
     return RecordPage(tuple(views), offset, total)
+
+
+def release_rows(door: Door, rows: list[tuple[t.RecordVersion, str, ChildFacts]]) -> list[RecordView]:
+    """Redact each row, audit each release, and alert owners whose records partners read."""
+    contacts = door.contacts({row.owner_agency_id for row, _, _ in rows})
+    views = []
+    for row, row_flags, facts in rows:
+        subject = Subject("record", row.record_key, row.child_id, row.owner_agency_id)
+        released = release(door, row, row_flags, contacts[row.owner_agency_id], facts)
+        if released is None:  # the SQL condition and the policy disagree: fail closed, and say so
+            door.refuse(subject, "read", "withheld: visible in SQL but not by policy")
+            continue
+        door.record(subject, "read", released.decision, fields=released.view.released_fields)
+        if released.view.confidential_notice is None:
+            alert_owner_if_due(door, released.view, row_facts(row.tier, row_flags, facts))
+        views.append(released.view)
+    return views
 
 
 @dataclass(frozen=True)
@@ -162,8 +177,7 @@ def amend_record(door: Door, amendment: Amendment) -> RecordView:
     subject = Subject("record", current.record_key, current.child_id, current.owner_agency_id)
     child = queries.child(door.session, current.child_id)
     assert child is not None  # a foreign key holds it
-    facts = record_facts(door, Tier(current.tier), current.category, current.owner_agency_id,
-                         child_facts(door, child))
+    facts = row_facts(current.tier, flags_of(door, current), child_facts(door, child))
     decision = door.decide("amend", facts, subject, audit=False)
     if not decision.allowed:
         door.record(subject, action, decision)
@@ -223,7 +237,7 @@ def _owner_view(door: Door, row: t.RecordVersion) -> RecordView:
     owner = door.contacts([row.owner_agency_id])[row.owner_agency_id]
     child = queries.child(door.session, row.child_id)
     assert child is not None
-    released = release(door, row, owner, child_facts(door, child))
+    released = release(door, row, flags_of(door, row), owner, child_facts(door, child))
     if released is None:
         raise ForbiddenError("The record was saved, but your role may not read it back.")
     return released.view
@@ -240,3 +254,44 @@ def _validate(summary: str, detail: str | None, start: date, end: date | None, t
         raise ValidationError("A record cannot start in the future.", field="startDate")
     if end is not None and end < start:
         raise ValidationError("A record cannot end before it starts.", field="endDate")
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    categories: tuple[Category, ...] = ()
+    tiers: tuple[Tier, ...] = ()
+    active_only: bool = True
+
+
+@dataclass(frozen=True)
+class WorklistPage:
+    views: tuple[RecordView, ...]
+    offset: int
+    has_next: bool
+
+
+def list_records_across_children(door: Door, record_filter: RecordFilter, *, first: int = 20,
+                                 after: str | None = None) -> WorklistPage:
+    """Records about any child the actor may see (e.g. a MASH worklist of current flags), newest first.
+
+    Filtered in SQL by the compiled policy; no total is given, because counting would scan every child.
+    """
+    if not 0 < first <= MAX_PAGE:
+        raise ValidationError(f"first must be between 1 and {MAX_PAGE}.", field="first")
+    offset = decode_cursor(after) + 1 if after else 0
+    subject = Subject("records")
+    door.access(subject, "list")
+    statement = records_across_children(door, subject)
+    if record_filter.categories:
+        statement = statement.where(t.RecordVersion.category.in_([str(c) for c in record_filter.categories]))
+    if record_filter.tiers:
+        statement = statement.where(t.RecordVersion.tier.in_([str(tier) for tier in record_filter.tiers]))
+    if record_filter.active_only:
+        statement = statement.where(t.RecordVersion.status == str(RecordStatus.ACTIVE))
+    rows = door.session.execute(
+        statement.order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
+        .offset(offset).limit(first + 1)
+    ).all()
+    views = release_rows(door, [(row, row_flags, child_facts_from_flags(child_flags))
+                                for row, child_flags, row_flags in rows[:first]])
+    return WorklistPage(tuple(views), offset, len(rows) > first)

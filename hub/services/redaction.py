@@ -1,18 +1,11 @@
-"""Which records an actor may see, as a SQL condition, and which parts of each: field-level redaction.
-
-The policy decides on facts without ids, so for one child and one actor the decision for a record depends
-only on its tier, its category and whether the actor's agency owns it. Enumerating those few combinations
-(memoised by the policy) turns the policy into a SQL condition: lists are filtered and counted in the
-database, and no row costs a policy evaluation.
-"""
+"""Field-level redaction: which parts of one record an actor may read, decided part by part by the policy."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, false
-
-from hub.domain.access import ChildFacts, RecordFacts
+from hub.door import Door, Subject
+from hub.domain.access import ChildFacts
 from hub.domain.record import (
     FLAG_FIELDS,
     PART_TIERS,
@@ -23,35 +16,9 @@ from hub.domain.record import (
     Tier,
     field_tier,
 )
-from hub.door import Door, Subject
 from hub.policy import Decision
-from hub.storage import queries
+from hub.services.visibility import row_facts
 from hub.storage import tables as t
-
-
-def record_facts(door: Door, tier: Tier, category: str, owner_agency_id: str, child: ChildFacts) -> RecordFacts:
-    return RecordFacts(tier=str(tier), category=category, owned=owner_agency_id == door.actor.agency_id,
-                       child=child)
-
-
-def visible_condition(door: Door, child: ChildFacts, subject: Subject) -> ColumnElement[bool]:
-    """A SQL condition on ``record_versions`` true exactly for the records the actor may know exist."""
-    keys = door.derive(("visible_record_keys", child), lambda: [
-        f"{'owned' if owned else 'partner'}:{tier}:{category}"
-        for owned in (True, False)
-        for tier in Tier
-        for category in Category
-        if _may_know(door, RecordFacts(str(tier), str(category), owned, child), subject)
-    ])
-    if not keys:
-        return false()
-    return queries.access_key(door.actor.agency_id).in_(keys)
-
-
-def _may_know(door: Door, facts: RecordFacts, subject: Subject) -> bool:
-    if door.decide("read", facts, subject, audit=False).allowed:
-        return True
-    return facts.tier == Tier.RESTRICTED and door.decide("notice", facts, subject, audit=False).allowed
 
 
 @dataclass(frozen=True)
@@ -60,28 +27,27 @@ class Release:
     decision: Decision
 
 
-def release(door: Door, row: t.RecordVersion, owner: AgencyContact, child: ChildFacts) -> Release | None:
+def release(door: Door, row: t.RecordVersion, row_flags: str, owner: AgencyContact,
+            child: ChildFacts) -> Release | None:
     """The parts of one record version the actor may read; None if they may not know it exists."""
     subject = Subject("record", row.record_key, row.child_id, row.owner_agency_id)
     record_tier = Tier(row.tier)
 
     def decision_for(field: str) -> Decision:
-        facts = record_facts(door, field_tier(record_tier, field), row.category, row.owner_agency_id, child)
+        facts = row_facts(field_tier(record_tier, field), row_flags, child)
         return door.decide("read", facts, subject, audit=False)
 
     decisions = {field: decision_for(field) for field in PART_TIERS}
-    full = _view(row, owner)
+    full = to_view(row, owner)
     flag = decisions[FLAG_FIELDS[0]]
     if flag.allowed:
         withheld = tuple(field for field, decision in decisions.items() if not decision.allowed)
         return Release(full.without(withheld), flag)
-    notice = door.decide("notice", record_facts(door, record_tier, row.category, row.owner_agency_id, child),
-                         subject, audit=False)
+    notice = door.decide("notice", row_facts(record_tier, row_flags, child), subject, audit=False)
     if not notice.allowed:
         return None
     hidden = tuple(field for field in PART_TIERS if field != "owner")
-    placeholder = full.without(hidden)
-    return Release(replace(placeholder, confidential_notice=confidential_notice(owner)), notice)
+    return Release(replace(full.without(hidden), confidential_notice=confidential_notice(owner)), notice)
 
 
 def confidential_notice(owner: AgencyContact) -> str:
@@ -91,7 +57,7 @@ def confidential_notice(owner: AgencyContact) -> str:
     )
 
 
-def _view(row: t.RecordVersion, owner: AgencyContact) -> RecordView:
+def to_view(row: t.RecordVersion, owner: AgencyContact) -> RecordView:
     return RecordView(
         id=row.record_key,
         record_key=row.record_key,

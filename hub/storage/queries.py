@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from hub.domain.access import ChildFacts
 from hub.domain.actor import Actor, AgencyKind, Role
 from hub.domain.record import AgencyContact
 from hub.storage import tables as t
+from hub.storage.relationships import Viewer, child_relationships, literal_id
 
 ACTOR = (
     select(t.Practitioner.id, t.Practitioner.email, t.Practitioner.name, t.Practitioner.roles, t.Agency.id,
@@ -53,27 +54,16 @@ def child_by_nhs_number(session: Session, nhs_number: str) -> t.Child | None:
 
 
 def child_facts(
-    session: Session, actor: Actor, child: t.Child, *, identified_by_nhs_number: bool = False, today: date
+    session: Session, viewer: Viewer, child: t.Child, *, identified_by_nhs_number: bool = False
 ) -> ChildFacts:
     """The actor's relationships with one child, in one round trip."""
-    link = t.AgencyRecordLink
-    mine = and_(link.child_id == child.id, link.agency_id == actor.agency_id)
-    is_open = (link.closed_on.is_(None)) | (link.closed_on > today)
-    on_roll = exists().where(mine, link.kind == "ROLL", is_open)
-    involved = exists().where(mine, link.kind == "INVOLVEMENT", is_open)
-    linked = exists().where(mine)
-    holds_records = exists().where(
-        t.RecordVersion.child_id == child.id, t.RecordVersion.owner_agency_id == actor.agency_id
-    )
-    row = session.execute(select(on_roll, involved, linked, holds_records)).one()
+    relationships = child_relationships(viewer, literal_id(child.id), literal_id(child.partnership_id))
+    row = session.execute(select(*relationships.values())).one()
     return ChildFacts(
-        on_roll=bool(row[0]),
-        involved=bool(row[1]),
-        known=bool(row[2] or row[3]),
-        in_area=child.partnership_id in actor.partnership_ids,
+        **{name: bool(value) for name, value in zip(relationships, row, strict=True)},
         identified_by_nhs_number=identified_by_nhs_number,
         address_withheld=child.address_withheld_by is not None,
-        withholds_address=child.address_withheld_by == actor.agency_id,
+        withholds_address=child.address_withheld_by == viewer.agency_id,
     )
 
 
@@ -87,12 +77,6 @@ CURRENT_VERSIONS = select(t.RecordVersion).where(
 
 def current_versions() -> Select[t.RecordVersion]:
     return CURRENT_VERSIONS
-
-
-def access_key(agency_id: str) -> ColumnElement[str]:
-    """A row's "owned:tier:category" key as seen by an agency, matching ``hub.services.redaction``'s keys."""
-    owned = case((t.RecordVersion.owner_agency_id == agency_id, "owned"), else_="partner")
-    return owned + ":" + t.RecordVersion.tier + ":" + t.RecordVersion.category
 
 
 def current_version(session: Session, record_key: str) -> t.RecordVersion | None:

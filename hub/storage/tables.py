@@ -178,3 +178,66 @@ class AuditEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Grant(Base):
+    """A time-bound permission for one agency to read one category of another agency's records about a child.
+    Created by an approved information request, or for now directly by the owning agency."""
+
+    __tablename__ = "grants"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id"))
+    owner_agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
+    grantee_agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
+    category: Mapped[str] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(Text)
+    request_id: Mapped[str | None] = mapped_column(String(36))
+    granted_by: Mapped[str] = mapped_column(ForeignKey("practitioners.id"))
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_grants_grantee_child", Grant.grantee_agency_id, Grant.child_id, Grant.expires_at)
+
+
+class BreakGlassSession(Base):
+    """An emergency access a practitioner declared, with a reason: FLAG and SUMMARY for 60 minutes."""
+
+    __tablename__ = "break_glass_sessions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    practitioner_id: Mapped[str] = mapped_column(ForeignKey("practitioners.id"))
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    case_reference: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_break_glass_practitioner_child", BreakGlassSession.practitioner_id, BreakGlassSession.child_id,
+      BreakGlassSession.expires_at)
+
+
+class Notification(Base):
+    """Something an agency (or one of its practitioners or roles) must know: an access to its records, an
+    incident about a pupil, an emergency access. ``dedupe_key`` keeps one per child, agency and day."""
+
+    __tablename__ = "notifications"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient_agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
+    recipient_practitioner_id: Mapped[str | None] = mapped_column(ForeignKey("practitioners.id"))
+    recipient_role: Mapped[str | None] = mapped_column(String(60))
+    child_id: Mapped[str | None] = mapped_column(ForeignKey("children.id"))
+    record_key: Mapped[str | None] = mapped_column(String(36))
+    actor_practitioner_id: Mapped[str | None] = mapped_column(String(36))
+    actor_agency_id: Mapped[str | None] = mapped_column(String(36))
+    summary: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(36))
+
+
+Index("ix_notifications_recipient", Notification.recipient_agency_id, Notification.created_at)
+Index("ix_notifications_record", Notification.record_key, Notification.recipient_agency_id, Notification.kind)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from schema.mutations.amend_record import AmendRecordPayload, amend_record
+from schema.mutations.declare_emergency import DeclareEmergencyPayload, declare_emergency
 from schema.mutations.end_record import EndRecordPayload, end_record
+from schema.mutations.grant_access import GrantAccessPayload, grant_access
 from schema.mutations.share_record import ShareRecordPayload, share_record
 
 
@@ -19,4 +21,13 @@ class Mutation:
     )
     end_record: EndRecordPayload = strawberry.mutation(
         resolver=end_record, description="End your agency's record (e.g. a plan closed), with the reason."
+    )
+    grant_access: GrantAccessPayload = strawberry.mutation(
+        resolver=grant_access,
+        description="Let another agency read categories of your agency's records about a child, for a time.",
+    )
+    declare_emergency: DeclareEmergencyPayload = strawberry.mutation(
+        resolver=declare_emergency,
+        description="Break the glass: FLAG and SUMMARY of one child for 60 minutes (purpose EMERGENCY). "
+        "Owners are alerted and an IG officer reviews every use.",
     )

@@ -47,9 +47,12 @@ def test_dsl_reads_only_the_flag_of_another_agencys_record_about_a_pupil(hub, ht
     assert plan["owner"]["name"] == COUNCIL
     assert plan["summary"] is None and plan["detail"] is None
     assert set(plan["redactedFields"]) >= {"summary", "detail"}
-    # Her school's own record, in full; the police intelligence is not even acknowledged.
+    # Her school's own record, in full; the incident the police notified to the school, in summary; the
+    # health concern (DETAIL) and the police intelligence (RESTRICTED) are not even acknowledged.
     assert records["ATTENDANCE_CONCERN"]["summary"].startswith("Attendance")
-    assert "POLICE_INTELLIGENCE" not in records
+    incident = records["DOMESTIC_ABUSE_INCIDENT"]
+    assert incident["summary"].startswith("Domestic abuse incident") and incident["detail"] is None
+    assert "POLICE_INTELLIGENCE" not in records and "HEALTH_CONCERN" not in records
     assert body["data"]["child"]["records"]["totalCount"] == len(records)
 
 
@@ -108,7 +111,7 @@ def test_every_access_is_audited_with_rule_policy_version_and_purpose(hub, http,
         assert "Education Act 2002" in row["lawful_basis"] or "6(1)(c)" in row["lawful_basis"]
         assert row["policy_version"] == hub.policy.version
         assert row["rule"] in {"agency_reads_children_it_knows", "dsl_reads_flags_of_pupils_on_roll",
-                               "owner_reads_own_records"}
+                               "dsl_reads_summary_of_incidents_notified_to_school", "owner_reads_own_records"}
         assert row["operation"] == "query ChildRecords"
     flag = next(row for row in rows if row["resource_type"] == "record" and "detail" not in row["fields"])
     assert "summary" not in flag["fields"]

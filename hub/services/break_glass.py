@@ -1,0 +1,62 @@
+"""Break-glass: in an emergency an eligible practitioner declares, with a reason, that they must see a
+child's FLAG and SUMMARY information now. It lasts 60 minutes, every owner of records about the child is
+alerted, and the declaration (action ``break_glass`` in the ledger) waits for IG review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from hub.door import Door, Subject
+from hub.errors import NotFoundError, ValidationError
+from hub.services.children import child_facts
+from hub.storage import notifications, queries
+from hub.storage import tables as t
+
+BREAK_GLASS_DURATION = timedelta(minutes=60)
+BREAK_GLASS_USED = "BREAK_GLASS_USED"
+
+
+@dataclass(frozen=True)
+class EmergencyAccess:
+    id: str
+    child_id: str
+    expires_at: datetime
+
+
+def declare_emergency(door: Door, child_id: str, reason: str) -> EmergencyAccess:
+    subject = Subject("child", child_id, child_id)
+    access = door.access(subject, "break_glass")
+    child = queries.child(door.session, child_id)
+    if child is None:
+        door.refuse(subject, "break_glass", "no such child")
+        raise NotFoundError("No child with this id.")
+    decision = door.decide("break_glass", child_facts(door, child), subject, audit=False)
+    if not decision.allowed:
+        door.record(subject, "break_glass", decision)
+        raise NotFoundError("No child with this id.")
+    if len(reason.strip()) < 10:
+        door.refuse(subject, "break_glass", "no adequate reason given")
+        raise ValidationError("Say what the emergency is: an IG officer will review this access.", field="reason")
+    now = door.now()
+    session = t.BreakGlassSession(id=t.new_id(), practitioner_id=door.actor.practitioner_id,
+                                  agency_id=door.actor.agency_id, child_id=child.id, reason=reason.strip(),
+                                  case_reference=access.case_reference, started_at=now,
+                                  expires_at=now + BREAK_GLASS_DURATION)
+    door.session.add(session)
+    door.session.flush()
+    door.record(subject, "break_glass", decision, fields=("flag", "summary"), reason=reason.strip())
+    owners = door.session.scalars(
+        select(t.RecordVersion.owner_agency_id).where(t.RecordVersion.child_id == child.id).distinct()
+    ).all()
+    for owner in owners:
+        if owner != door.actor.agency_id:
+            notifications.add_once(
+                door.session, kind=BREAK_GLASS_USED, recipient_agency_id=owner, child_id=child.id,
+                actor_practitioner_id=door.actor.practitioner_id, actor_agency_id=door.actor.agency_id,
+                summary=f"{door.actor.name} ({door.actor.agency_name}) declared an emergency to see this "
+                        f"child's information: {reason.strip()}",
+                dedupe_key=f"{BREAK_GLASS_USED}:{session.id}:{owner}", created_at=now)
+    return EmergencyAccess(session.id, child.id, session.expires_at)
