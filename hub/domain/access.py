@@ -50,8 +50,10 @@ class RecordFacts:
 
 # The record-level facts that vary from row to row in a list, in the order SQL keys spell them.
 ROW_FLAGS = ("owned", "granted", "notified")
-# The child-level facts that vary from child to child in a list across children.
-CHILD_FLAGS = ("on_roll", "involved", "known", "in_area", "granted", "break_glass")
+# The child-level facts that the record rules read, and so vary from child to child in a list across
+# children. ``known`` and ``granted`` decide who may read a child's identity, not their records; if a record
+# rule ever reads them they belong here (tests/integration/test_sql_filter_matches_policy.py would fail).
+CHILD_FLAGS = ("on_roll", "involved", "in_area", "break_glass")
 
 
 def all_child_facts(base: ChildFacts) -> list[ChildFacts]:

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from hub.door import Door, Subject
-from hub.errors import NotFoundError, ValidationError
+from hub.domain.access import ChildFacts
+from hub.errors import ForbiddenError, NotFoundError, ValidationError
 from hub.services.children import child_facts
 from hub.storage import notifications, queries
 from hub.storage import tables as t
@@ -30,12 +31,16 @@ def declare_emergency(door: Door, child_id: str, reason: str) -> EmergencyAccess
     subject = Subject("child", child_id, child_id)
     access = door.access(subject, "break_glass")
     child = queries.child(door.session, child_id)
-    if child is None:
-        door.refuse(subject, "break_glass", "no such child")
-        raise NotFoundError("No child with this id.")
-    decision = door.decide("break_glass", child_facts(door, child), subject, audit=False)
+    # Eligibility depends on the role and purpose alone, so it is decided (and refused) the same way whether
+    # or not the child exists: the refusal reveals nothing about the child.
+    facts = child_facts(door, child) if child else ChildFacts()
+    decision = door.decide("break_glass", facts, subject, audit=False)
     if not decision.allowed:
         door.record(subject, "break_glass", decision)
+        raise ForbiddenError("Your role may not declare an emergency access, or the purpose is not EMERGENCY.",
+                             "Declare Hub-Purpose: EMERGENCY; IG officers review every use.")
+    if child is None:
+        door.refuse(subject, "break_glass", "no such child")
         raise NotFoundError("No child with this id.")
     if len(reason.strip()) < 10:
         door.refuse(subject, "break_glass", "no adequate reason given")

@@ -150,6 +150,9 @@ class RecordVersion(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+Index("ix_record_versions_start", RecordVersion.start_date, RecordVersion.record_key)
+
+
 class AuditEvent(Base):
     """One access to one resource, allowed or denied. Append-only and hash-chained (``hub.audit``)."""
 

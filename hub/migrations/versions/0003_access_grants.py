@@ -63,9 +63,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_notifications_recipient", "notifications", ["recipient_agency_id", "created_at"])
     op.create_index("ix_notifications_record", "notifications", ["record_key", "recipient_agency_id", "kind"])
+    # Worklists across children are read newest first and stop after a page.
+    op.create_index("ix_record_versions_start", "record_versions", ["start_date", "record_key"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_record_versions_start", "record_versions")
     op.drop_table("notifications")
     op.drop_table("break_glass_sessions")
     op.drop_table("grants")
