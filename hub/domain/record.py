@@ -18,7 +18,10 @@ class Tier(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Tier).index(self)
+        return _TIER_RANKS[self]
+
+
+_TIER_RANKS = {tier: rank for rank, tier in enumerate(Tier)}
 
 
 class Category(StrEnum):

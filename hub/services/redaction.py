@@ -27,27 +27,42 @@ class Release:
     decision: Decision
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What to release of any record with the same tier and facts: the decision, and the parts withheld."""
+
+    decision: Decision | None
+    withheld: tuple[str, ...]
+    notice_only: bool = False
+
+
 def release(door: Door, row: t.RecordVersion, row_flags: str, owner: AgencyContact,
             child: ChildFacts) -> Release | None:
     """The parts of one record version the actor may read; None if they may not know it exists."""
     subject = Subject("record", row.record_key, row.child_id, row.owner_agency_id)
-    record_tier = Tier(row.tier)
+    plan = door.memo(("release", row.tier, row_flags, child), lambda: _plan(door, Tier(row.tier), row_flags,
+                                                                             child, subject))
+    if plan.decision is None:
+        return None
+    view = to_view(row, owner).without(plan.withheld)
+    if plan.notice_only:
+        view = replace(view, confidential_notice=confidential_notice(owner))
+    return Release(view, plan.decision)
 
+
+def _plan(door: Door, record_tier: Tier, row_flags: str, child: ChildFacts, subject: Subject) -> _Plan:
     def decision_for(field: str) -> Decision:
         facts = row_facts(field_tier(record_tier, field), row_flags, child)
         return door.decide("read", facts, subject, audit=False)
 
     decisions = {field: decision_for(field) for field in PART_TIERS}
-    full = to_view(row, owner)
     flag = decisions[FLAG_FIELDS[0]]
     if flag.allowed:
-        withheld = tuple(field for field, decision in decisions.items() if not decision.allowed)
-        return Release(full.without(withheld), flag)
+        return _Plan(flag, tuple(field for field, decision in decisions.items() if not decision.allowed))
     notice = door.decide("notice", row_facts(record_tier, row_flags, child), subject, audit=False)
     if not notice.allowed:
-        return None
-    hidden = tuple(field for field in PART_TIERS if field != "owner")
-    return Release(replace(full.without(hidden), confidential_notice=confidential_notice(owner)), notice)
+        return _Plan(None, ())
+    return _Plan(notice, tuple(field for field in PART_TIERS if field != "owner"), notice_only=True)
 
 
 def confidential_notice(owner: AgencyContact) -> str:

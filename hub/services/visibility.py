@@ -1,29 +1,40 @@
 """Which records an actor may know exist, decided in the database.
 
 The policy decides on facts without ids (``hub.domain.access``). For a row of ``record_versions`` those facts
-are a handful of booleans and a tier, which SQL can compute (``hub.storage.relationships``) and spell as a
-key like ``"100:FLAG"``. Enumerating the policy over every key, once per set of actor facts (memoised by the
-policy), gives the allowed keys; the query keeps the rows whose key is among them. Lists are filtered and
-counted in SQL, and no row costs a policy evaluation.
+are a few booleans and a tier, which SQL can compute (``hub.storage.relationships``). Enumerating the policy
+over every combination (once per set of actor facts, memoised by the policy) gives, per tier, the set of
+fact combinations it allows; their prime implicants become a short SQL condition that names only the facts
+each case needs. Lists are filtered and counted in the database, and no row costs a policy evaluation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import product
 
-from sqlalchemy import ColumnElement, Select, String, false, literal, select
+from sqlalchemy import ColumnElement, Select, and_, false, not_, or_, select, true
 
 from hub.door import Door, Subject
-from hub.domain.access import CHILD_FLAGS, ROW_FLAGS, ChildFacts, RecordFacts, all_child_facts, child_key
+from hub.domain.access import CHILD_FLAGS, ROW_FLAGS, ChildFacts, RecordFacts
+from hub.domain.implicants import prime_implicants
 from hub.domain.record import Tier
 from hub.storage import queries
 from hub.storage import tables as t
 from hub.storage.relationships import child_relationships, flags_key, record_relationships
 
+# For each tier, the fact combinations (bit strings, in the order of the facts) the policy allows.
+Allowed = dict[str, frozenset[str]]
+# The same, minimised: groups of tiers with the prime implicants ("1-0", "-" = either) that cover them.
+Cover = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+
 
 def row_facts(tier: str, row_flags: str, child: ChildFacts) -> RecordFacts:
     flags = dict(zip(ROW_FLAGS, (bit == "1" for bit in row_flags), strict=True))
     return RecordFacts(tier=tier, child=child, **flags)
+
+
+def child_facts_from_flags(child_flags: str) -> ChildFacts:
+    return ChildFacts(**dict(zip(CHILD_FLAGS, (bit == "1" for bit in child_flags), strict=True)))
 
 
 def may_know(door: Door, facts: RecordFacts, subject: Subject) -> bool:
@@ -33,13 +44,45 @@ def may_know(door: Door, facts: RecordFacts, subject: Subject) -> bool:
     return facts.tier == Tier.RESTRICTED and door.decide("notice", facts, subject, audit=False).allowed
 
 
-def _row_keys(door: Door, child: ChildFacts, subject: Subject) -> list[str]:
-    return [
-        "".join(bits) + ":" + tier
-        for bits in product("01", repeat=len(ROW_FLAGS))
+def _allowed_rows(door: Door, child: ChildFacts, subject: Subject) -> Allowed:
+    return {
+        str(tier): frozenset(
+            "".join(bits) for bits in product("01", repeat=len(ROW_FLAGS))
+            if may_know(door, row_facts(str(tier), "".join(bits), child), subject)
+        )
         for tier in Tier
-        if may_know(door, row_facts(tier, "".join(bits), child), subject)
+    }
+
+
+def _allowed_across_children(door: Door, subject: Subject) -> Allowed:
+    allowed: dict[str, set[str]] = {str(tier): set() for tier in Tier}
+    for child_bits in product("01", repeat=len(CHILD_FLAGS)):
+        child = child_facts_from_flags("".join(child_bits))
+        for tier, rows in _allowed_rows(door, child, subject).items():
+            allowed[tier] |= {"".join(child_bits) + row for row in rows}
+    return {tier: frozenset(keys) for tier, keys in allowed.items()}
+
+
+def minimise(allowed: Allowed, width: int) -> Cover:
+    by_cover: dict[frozenset[str], list[str]] = {}
+    for tier, keys in allowed.items():
+        if keys:
+            by_cover.setdefault(frozenset(prime_implicants(keys, width)), []).append(tier)
+    # Cubes naming fewer facts first: they are the cheap, common cases the database can stop at.
+    return tuple((tuple(sorted(tiers)), tuple(sorted(cubes, key=lambda c: (len(c) - c.count("-"), c))))
+                 for cubes, tiers in by_cover.items())
+
+
+def condition(facts: Sequence[ColumnElement[bool]], cover: Cover) -> ColumnElement[bool]:
+    """SQL true exactly for rows whose (tier, facts) the policy allows."""
+    cases = [
+        and_(t.RecordVersion.tier.in_(tiers),
+             or_(*(and_(true(), *(fact if bit == "1" else not_(fact)
+                                  for fact, bit in zip(facts, cube, strict=True) if bit != "-"))
+                   for cube in cubes)))
+        for tiers, cubes in cover
     ]
+    return or_(*cases) if cases else false()
 
 
 def row_flags_column(door: Door) -> ColumnElement[str]:
@@ -50,42 +93,30 @@ def row_flags_column(door: Door) -> ColumnElement[str]:
 def records_of_child(door: Door, child: t.Child, facts: ChildFacts, subject: Subject) -> Select[tuple[
         t.RecordVersion, str]]:
     """Current versions of the child's records the actor may know exist, with each row's flags."""
-    keys = door.derive(("row_keys", facts), lambda: _row_keys(door, facts, subject))
-    flags = row_flags_column(door)
-    statement = queries.current_versions().add_columns(flags).where(t.RecordVersion.child_id == child.id)
-    if not keys:
-        return statement.where(false())
-    return statement.where((flags + literal(":", String) + t.RecordVersion.tier).in_(keys))
+    cover = door.derive(("rows_of_child", facts),
+                        lambda: minimise(_allowed_rows(door, facts, subject), len(ROW_FLAGS)))
+    relationships = record_relationships(door.viewer)
+    visible = condition([relationships[name] for name in ROW_FLAGS], cover)
+    return (queries.current_versions().add_columns(row_flags_column(door))
+            .where(t.RecordVersion.child_id == child.id, visible))
 
 
 def records_across_children(door: Door, subject: Subject) -> Select[tuple[t.RecordVersion, str, str]]:
     """Current versions of records about any child that the actor may know exist, with each row's child
     flags and row flags: the policy compiled over every combination of the facts that vary by row."""
-    base = ChildFacts()
-
-    def allowed() -> list[str]:
-        return [child_key(child) + ":" + key
-                for child in all_child_facts(base) for key in _row_keys(door, child, subject)]
-
-    keys = door.derive("row_keys_across_children", allowed)
-    children = child_relationships(door.viewer, t.RecordVersion.child_id, t.Child.partnership_id)
+    width = len(CHILD_FLAGS) + len(ROW_FLAGS)
+    cover = door.derive("rows_across_children", lambda: minimise(_allowed_across_children(door, subject), width))
+    children = child_relationships(door.viewer, t.RecordVersion.child_id)
+    rows = record_relationships(door.viewer)
+    # Cheap facts first, so the database can short-circuit before correlated subqueries.
+    facts = [children[name] for name in CHILD_FLAGS] + [rows[name] for name in ROW_FLAGS]
+    visible = condition(facts, cover)
     child_flags = flags_key([children[name] for name in CHILD_FLAGS]).label("child_flags")
-    flags = row_flags_column(door)
-    statement = (
+    return (
         queries.current_versions()
-        .add_columns(child_flags, flags)
-        .join(t.Child, t.Child.id == t.RecordVersion.child_id)
+        .add_columns(child_flags, row_flags_column(door))
+        .where(visible)
     )
-    if not keys:
-        return statement.where(false())
-    key = child_flags + literal(":", String) + flags + literal(":", String) + t.RecordVersion.tier
-    return statement.where(key.in_(keys))
-
-
-def child_facts_from_flags(child_flags: str) -> ChildFacts:
-    return ChildFacts(**dict(zip(CHILD_FLAGS, (bit == "1" for bit in child_flags), strict=True)))
-
-
 
 
 def flags_of(door: Door, row: t.RecordVersion) -> str:

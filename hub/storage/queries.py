@@ -57,7 +57,7 @@ def child_facts(
     session: Session, viewer: Viewer, child: t.Child, *, identified_by_nhs_number: bool = False
 ) -> ChildFacts:
     """The actor's relationships with one child, in one round trip."""
-    relationships = child_relationships(viewer, literal_id(child.id), literal_id(child.partnership_id))
+    relationships = child_relationships(viewer, literal_id(child.id))
     row = session.execute(select(*relationships.values())).one()
     return ChildFacts(
         **{name: bool(value) for name, value in zip(relationships, row, strict=True)},

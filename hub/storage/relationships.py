@@ -30,9 +30,7 @@ class Viewer:
     today: date
 
 
-def child_relationships(
-    viewer: Viewer, child_id: ColumnElement[str], partnership_id: ColumnElement[str]
-) -> dict[str, ColumnElement[bool]]:
+def child_relationships(viewer: Viewer, child_id: ColumnElement[str]) -> dict[str, ColumnElement[bool]]:
     link = t.AgencyRecordLink
     mine = and_(link.child_id == child_id, link.agency_id == viewer.agency_id)
     is_open = link.closed_on.is_(None) | (link.closed_on > viewer.today)
@@ -41,7 +39,9 @@ def child_relationships(
         "involved": exists().where(mine, link.kind == "INVOLVEMENT", is_open),
         "known": exists().where(mine) | exists().where(
             t.RecordVersion.child_id == child_id, t.RecordVersion.owner_agency_id == viewer.agency_id),
-        "in_area": partnership_id.in_(sorted(viewer.partnership_ids)),
+        # A correlated lookup rather than a join: a join would invite the planner to drive a list from the
+        # area's children and sort them all, instead of walking records newest first and stopping at a page.
+        "in_area": exists().where(t.Child.id == child_id, t.Child.partnership_id.in_(sorted(viewer.partnership_ids))),
         "granted": exists().where(
             t.Grant.child_id == child_id, t.Grant.grantee_agency_id == viewer.agency_id,
             t.Grant.expires_at > viewer.now),
