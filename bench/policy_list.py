@@ -22,8 +22,8 @@ from sqlalchemy import exists, insert, select
 
 from hub.bootstrap import Hub, bootstrap
 from hub.demo import nhs_numbers, seed
-from hub.door import Door
 from hub.domain.record import Tier
+from hub.door import Door
 from hub.migrate import upgrade
 from hub.services.records import RecordFilter, list_records_across_children
 from hub.settings import Settings

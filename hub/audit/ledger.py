@@ -42,5 +42,5 @@ def append(session: Session, entries: Sequence[AuditEntry]) -> list[int]:
         digest = chain_hash(seq, prev_hash, row)
         rows.append({**row, "seq": seq, "prev_hash": prev_hash, "hash": digest})
         prev_hash = digest
-    session.execute(insert(AuditEvent.__table__), rows)  # Core executemany: no ORM bookkeeping per event
+    session.execute(insert(AuditEvent.__table__), rows)  # type: ignore[arg-type]  # Core executemany: no ORM bookkeeping per event
     return [row["seq"] for row in rows]

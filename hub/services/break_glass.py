@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from hub.door import Door, Subject
 from hub.domain.access import ChildFacts
+from hub.door import Door, Subject
 from hub.errors import ForbiddenError, NotFoundError, ValidationError
 from hub.services.children import child_facts
 from hub.storage import notifications, queries

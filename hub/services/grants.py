@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hub.door import Door, Subject
 from hub.domain.record import Category
+from hub.door import Door, Subject
 from hub.errors import NotFoundError, ValidationError
 from hub.services.children import child_facts
 from hub.storage import queries

@@ -6,9 +6,9 @@ every single access. Delivery (inboxes, webhooks) belongs to the notifications s
 
 from __future__ import annotations
 
-from hub.door import Door, Subject
 from hub.domain.access import RecordFacts
 from hub.domain.record import RecordView
+from hub.door import Door, Subject
 from hub.storage import notifications
 
 OWNER_ACCESS_ALERT = "RECORD_ACCESSED"

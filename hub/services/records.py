@@ -10,10 +10,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from hub.domain.access import ChildFacts
 from hub.domain.record import Category, RecordStatus, RecordView, Tier
 from hub.door import Door, Subject
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from hub.domain.access import ChildFacts
 from hub.services.children import child_facts
 from hub.services.owner_alerts import alert_owner_if_due
 from hub.services.redaction import release

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from hub.door import Door, Subject
 from hub.domain.access import ChildFacts
 from hub.domain.record import (
     FLAG_FIELDS,
@@ -16,6 +15,7 @@ from hub.domain.record import (
     Tier,
     field_tier,
 )
+from hub.door import Door, Subject
 from hub.policy import Decision
 from hub.services.visibility import row_facts
 from hub.storage import tables as t

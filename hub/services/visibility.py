@@ -14,10 +14,10 @@ from itertools import product
 
 from sqlalchemy import ColumnElement, Select, and_, false, not_, or_, select, true
 
-from hub.door import Door, Subject
 from hub.domain.access import CHILD_FLAGS, ROW_FLAGS, ChildFacts, RecordFacts
 from hub.domain.implicants import prime_implicants
 from hub.domain.record import Tier
+from hub.door import Door, Subject
 from hub.storage import queries
 from hub.storage import tables as t
 from hub.storage.relationships import child_relationships, flags_key, record_relationships
@@ -90,8 +90,8 @@ def row_flags_column(door: Door) -> ColumnElement[str]:
     return flags_key([relationships[name] for name in ROW_FLAGS]).label("row_flags")
 
 
-def records_of_child(door: Door, child: t.Child, facts: ChildFacts, subject: Subject) -> Select[tuple[
-        t.RecordVersion, str]]:
+def records_of_child(door: Door, child: t.Child, facts: ChildFacts, subject: Subject
+                     ) -> Select[t.RecordVersion, str]:
     """Current versions of the child's records the actor may know exist, with each row's flags."""
     cover = door.derive(("rows_of_child", facts),
                         lambda: minimise(_allowed_rows(door, facts, subject), len(ROW_FLAGS)))
@@ -101,7 +101,7 @@ def records_of_child(door: Door, child: t.Child, facts: ChildFacts, subject: Sub
             .where(t.RecordVersion.child_id == child.id, visible))
 
 
-def records_across_children(door: Door, subject: Subject) -> Select[tuple[t.RecordVersion, str, str]]:
+def records_across_children(door: Door, subject: Subject) -> Select[t.RecordVersion, str, str]:
     """Current versions of records about any child that the actor may know exist, with each row's child
     flags and row flags: the policy compiled over every combination of the facts that vary by row."""
     width = len(CHILD_FLAGS) + len(ROW_FLAGS)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import CursorResult
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,4 +26,5 @@ def add_once(session: Session, *, kind: str, recipient_agency_id: str, summary: 
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(t.Notification).values(values).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return bool(session.execute(statement).rowcount)
+    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    return bool(result.rowcount)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, String, and_, case, exists, literal
+from sqlalchemy.orm import InstrumentedAttribute
 
 from hub.storage import tables as t
 
@@ -30,7 +31,8 @@ class Viewer:
     today: date
 
 
-def child_relationships(viewer: Viewer, child_id: ColumnElement[str]) -> dict[str, ColumnElement[bool]]:
+def child_relationships(viewer: Viewer, child_id: ColumnElement[str] | InstrumentedAttribute[str]
+                        ) -> dict[str, ColumnElement[bool]]:
     link = t.AgencyRecordLink
     mine = and_(link.child_id == child_id, link.agency_id == viewer.agency_id)
     is_open = link.closed_on.is_(None) | (link.closed_on > viewer.today)
