@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The portal's front end: govuk-frontend and axe-core from package-lock.json, built into hub/portal/assets.
+ASSETS := hub/portal/assets/.built
+FRONTEND := $(wildcard hub/portal/frontend/*)
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,14 +15,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# npm ci installs exactly the lockfile; install scripts stay off (none of these packages needs one).
+$(ASSETS): package.json package-lock.json $(FRONTEND)
+	npm ci --ignore-scripts --omit=optional --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	touch $(ASSETS)
 
-run: $(STAMP)
+install: $(STAMP) $(ASSETS)
+
+# The browser tests drive Debian's Chromium. Install it where we can (root with apt); elsewhere those tests
+# skip and say why.
+browser:
+	@test -x /usr/bin/chromium \
+	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	       && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } \
+	  || echo "Chromium is not installed and cannot be installed here: the browser tests (tests/e2e) will skip."
+
+run: install
 	$(BIN)/hub migrate
 	$(BIN)/hub demo --if-empty
 	$(BIN)/hub serve
 
-test: $(STAMP)
+test: install browser
 	$(BIN)/hub schema check
 	$(BIN)/pytest
 
@@ -33,4 +50,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/policy_list.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules hub/portal/assets
