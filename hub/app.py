@@ -1,4 +1,5 @@
-"""The Starlette application: /graphql, /oauth/token, /healthz, /readyz, and security headers."""
+"""The Starlette application: /graphql, /oauth/token, the portal at /portal, /healthz, /readyz, and security
+headers."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from hub.bootstrap import Hub, bootstrap
+from hub.door import Clock, utc_now
+from hub.portal.routes import portal_mount
 from hub.settings import Settings
 from hub.web.graphql import GraphQLEndpoint
 from hub.web.oauth import TokenEndpoint
@@ -50,7 +53,8 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(hub: Hub | None = None, settings: Settings | None = None) -> Starlette:
+def create_app(hub: Hub | None = None, settings: Settings | None = None, *, clock: Clock = utc_now) -> Starlette:
+    """``clock`` drives the portal's session timeouts and lockouts (tests pass one they can move)."""
     hub = hub or bootstrap(settings)
 
     async def healthz(_: Request) -> JSONResponse:
@@ -78,6 +82,7 @@ def create_app(hub: Hub | None = None, settings: Settings | None = None) -> Star
             Route("/oauth/token", TokenEndpoint(hub), methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            portal_mount(hub, clock),
         ],
         middleware=[Middleware(SecurityHeaders)],
         lifespan=lifespan,

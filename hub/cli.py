@@ -118,3 +118,42 @@ def schema_check() -> None:
         )
         raise typer.Exit(code=1)
     typer.echo("schema/schema.graphql matches the served schema")
+
+
+portal_app = typer.Typer(help="The web portal for school DSLs and IG officers (/portal).", no_args_is_help=True)
+app.add_typer(portal_app, name="portal")
+
+
+@portal_app.command("code")
+def portal_code(practitioner: str = typer.Option(..., help="The practitioner's e-mail address.")) -> None:
+    """Print a practitioner's current portal sign-in code (their TOTP second factor), for operators and the
+    demo. The use is recorded on the audit ledger."""
+    from hub.audit import ledger
+    from hub.audit.entry import AuditEntry, Verdict
+    from hub.door import utc_now
+    from hub.services.portal_sign_in import current_code
+    from hub.storage import queries
+    from hub.storage.database import make_engine, make_session_factory
+    from hub.storage.portal_tables import PortalAccount
+    from hub.storage.unit_of_work import UnitOfWork
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        row = queries.practitioner_by_email(uow.session, practitioner)
+        account = uow.session.get(PortalAccount, row.id) if row is not None and row.active else None
+        if row is None or account is None or account.totp_secret is None or account.totp_confirmed_at is None:
+            typer.echo(f"{practitioner!r} has no portal second factor (no account, or not enrolled yet: the "
+                       "first sign-in shows a QR code to enrol).", err=True)
+            raise typer.Exit(code=2)
+        now = utc_now()
+        ledger.append(uow.session, [AuditEntry(
+            occurred_at=now, request_id="cli-portal-code", action="print_second_factor_code",
+            resource_type="portal_account", resource_id=row.id, decision=Verdict.ALLOW,
+            actor_practitioner_id=row.id, actor_email=row.email, actor_agency_id=row.agency_id,
+            reason="operator printed a portal sign-in code with `hub portal code`",
+        )])
+        uow.commit()
+        code = current_code(account.totp_secret, now)
+    engine.dispose()
+    typer.echo(code)

@@ -7,6 +7,8 @@ testing and pass the Modulus 11 check.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +19,9 @@ from sqlalchemy.orm import Session
 
 from hub.authentication import hash_secret
 from hub.domain.nhs_number import check_digit
+from hub.services.portal_sign_in import hash_password
 from hub.storage import tables as t
+from hub.storage.portal_tables import PortalAccount
 
 TODAY = date(2026, 11, 2)  # the demo's records are dated relative to this day, so runs are reproducible
 
@@ -71,6 +75,41 @@ API_CLIENTS = [
     ("northbridge-academy-mis", "academy", "demo-academy-secret"),
 ]
 
+# Portal sign-in for every demo practitioner: the password is "demo-<first name>-portal" (published in the
+# README, like the API clients' secrets), and the TOTP secret is derived from the e-mail address so that the
+# README can print it and `hub portal code` and the tests can compute the current code. Dan has no second
+# factor yet: his first sign-in shows the enrolment QR code.
+NOT_ENROLLED = {"dan.dsl@academy.northbridge.example"}
+
+
+def demo_password(email: str) -> str:
+    return f"demo-{email.split('.')[0]}-portal"
+
+
+def demo_totp_secret(email: str) -> str:
+    """A deterministic base32 secret of 160 bits (RFC 4226's recommended length)."""
+    digest = hashlib.sha256(f"hub demo totp {email}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
+def seed_portal_accounts(session: Session) -> int:
+    """Give each demo practitioner a portal account once (demos seeded before the portal get them too)."""
+    added = 0
+    for email, *_ in PRACTITIONERS:
+        practitioner = session.scalar(select(t.Practitioner).where(t.Practitioner.email == email))
+        if practitioner is None or session.get(PortalAccount, practitioner.id) is not None:
+            continue
+        enrolled = email not in NOT_ENROLLED
+        session.add(PortalAccount(
+            practitioner_id=practitioner.id, password_hash=hash_password(demo_password(email)),
+            totp_secret=demo_totp_secret(email) if enrolled else None,
+            totp_confirmed_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC) if enrolled else None,
+            created_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC)))
+        added += 1
+    session.flush()
+    return added
+
+
 GIVEN = ["Amelia", "Noah", "Olivia", "Leo", "Isla", "Oliver", "Ava", "Arthur", "Mia", "Muhammad", "Ivy",
          "George", "Freya", "Theo", "Lily", "Harry", "Willow", "Jack", "Grace", "Oscar", "Zara", "Ali",
          "Maya", "Kacper", "Aisha", "Ethan", "Chloe", "Reuben", "Sofia", "Dylan"]
@@ -95,6 +134,7 @@ def is_seeded(session: Session) -> bool:
 def seed(session: Session, children: int = 200) -> bool:
     """Seed the demo once; returns False when it was already there."""
     if is_seeded(session):
+        seed_portal_accounts(session)
         return False
     rng = random.Random(20161)  # fixed: the same demo every time
     created = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -132,6 +172,7 @@ def seed(session: Session, children: int = 200) -> bool:
     for i in range(20):
         builder.southvale_child(next(numbers), i)
     session.flush()
+    seed_portal_accounts(session)
     return True
 
 

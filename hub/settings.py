@@ -29,6 +29,8 @@ class Settings:
     max_tokens: int
     max_operations: int
     max_cost: int
+    # The portal signs a person out after this many minutes without a request (a school laptop left open).
+    portal_idle_minutes: int = 15
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -54,6 +56,11 @@ class Settings:
                 return False
             raise SettingsError(f"HUB_{name} must be true or false, not {raw!r}")
 
+        def positive(value: int, name: str) -> int:
+            if value < 1:
+                raise SettingsError(f"HUB_{name} must be at least 1, not {value}")
+            return value
+
         return cls(
             database_url=env.get("HUB_DATABASE_URL", f"sqlite:///{var / 'hub.sqlite3'}"),
             host=env.get("HUB_HOST", "127.0.0.1"),
@@ -69,4 +76,5 @@ class Settings:
             max_tokens=integer("MAX_TOKENS", 2000),
             max_operations=integer("MAX_OPERATIONS", 1),
             max_cost=integer("MAX_COST", 5000),
+            portal_idle_minutes=positive(integer("PORTAL_IDLE_MINUTES", 15), "PORTAL_IDLE_MINUTES"),
         )

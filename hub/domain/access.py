@@ -48,6 +48,16 @@ class RecordFacts:
     child: ChildFacts
 
 
+@dataclass(frozen=True)
+class NotificationFacts:
+    """Whether a notification is addressed to the actor: to their agency, and, where it names a practitioner
+    or a role, to them or to a role they hold."""
+
+    to_agency: bool
+    to_practitioner: bool  # it names no practitioner, or the actor
+    to_role: bool  # it names no role, or one the actor holds
+
+
 # The record-level facts that vary from row to row in a list, in the order SQL keys spell them.
 ROW_FLAGS = ("owned", "granted", "notified")
 # The child-level facts that the record rules read, and so vary from child to child in a list across

@@ -18,7 +18,13 @@ def test_hub_variables_override() -> None:
         "postgresql+psycopg://hub@db/hub", 9000, True)
 
 
-@pytest.mark.parametrize(("name", "value"), [("HUB_PORT", "eighty"), ("HUB_PRODUCTION", "maybe")])
+def test_portal_idle_timeout_defaults_to_a_quarter_of_an_hour() -> None:
+    assert Settings.from_env({}).portal_idle_minutes == 15
+    assert Settings.from_env({"HUB_PORTAL_IDLE_MINUTES": "5"}).portal_idle_minutes == 5
+
+
+@pytest.mark.parametrize(("name", "value"), [("HUB_PORT", "eighty"), ("HUB_PRODUCTION", "maybe"),
+                                             ("HUB_PORTAL_IDLE_MINUTES", "0")])
 def test_unusable_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value})

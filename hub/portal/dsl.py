@@ -1,0 +1,184 @@
+"""Pages for a school's designated safeguarding lead: the inbox, the pupils on roll, a pupil's chronology,
+and sharing a concern or school record about a pupil.
+
+Every page declares the purpose EDUCATION_SAFEGUARDING and a case reference: the one the DSL entered, one
+carried from where they came (an Operation Encompass notification), or a default naming the page and the day.
+A child who is not on the school's roll gets the same "Page not found" as a child who does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from hub.domain.record import Category, Tier
+from hub.errors import ConflictError, ValidationError
+from hub.portal import forms
+from hub.portal.web import Outcome, Page, Portal, Redirect, Visit
+from hub.services import inbox, roll
+from hub.services.children import read_child
+from hub.services.records import RecordDraft, encode_cursor, list_records, share_record
+
+PURPOSE = "EDUCATION_SAFEGUARDING"
+PAGE_SIZE = 20
+SHAREABLE = (
+    (str(Category.SCHOOL_CONCERN), "A safeguarding concern",
+     "Something you have seen, heard or been told that worries you about the child's safety or welfare."),
+    (str(Category.ATTENDANCE_CONCERN), "An attendance concern", "Persistent absence, lateness or missing education."),
+    (str(Category.EXCLUSION), "An exclusion", "A suspension or a permanent exclusion."),
+)
+SERVICE_FIELDS = {"summary": "summary", "detail": "detail", "startDate": "start"}
+
+
+def encompass_case(notification_id: str) -> str:
+    """The case reference a visit from an Operation Encompass notification carries."""
+    return f"ENCOMPASS-{notification_id[:8].upper()}"
+
+
+class DslPages:
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+
+    def _today(self) -> date:
+        return self.portal.clock().date()
+
+    # -- inbox -----------------------------------------------------------------------------------------
+    async def inbox(self, request: Request) -> Response:
+        number = forms.page_number(request.query_params)
+        case = forms.case_reference(forms.text(request.query_params, "case"), "DSL-INBOX", self._today())
+
+        def work(visit: Visit) -> Outcome:
+            page = inbox.list_inbox(visit.door, first=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+            return Page("dsl/inbox.html", {
+                "page": page, "case": case, "encompass_case": encompass_case,
+                "acknowledged": bool(request.query_params.get("acknowledged")),
+                "already": bool(request.query_params.get("already")),
+                "previous_href": _href("/portal/inbox", page=number - 1, case=case) if number > 1 else None,
+                "next_href": _href("/portal/inbox", page=number + 1, case=case) if page.has_next else None,
+            })
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
+
+    async def acknowledge(self, request: Request) -> Response:
+        form = await request.form()
+        notification_id = request.path_params["notification_id"]
+        case = forms.case_reference(forms.text(form, "case"), "DSL-INBOX", self._today())
+
+        def work(visit: Visit) -> Outcome:
+            try:
+                inbox.acknowledge(visit.door, notification_id)
+            except ConflictError:
+                return Redirect(_href("/portal/inbox", already=1, case=case))
+            return Redirect(_href("/portal/inbox", acknowledged=1, case=case))
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case, form=form)
+
+    # -- pupils ----------------------------------------------------------------------------------------
+    async def pupils(self, request: Request) -> Response:
+        number = forms.page_number(request.query_params)
+        case = forms.case_reference(forms.text(request.query_params, "case"), "DSL-ROLL", self._today())
+
+        def work(visit: Visit) -> Outcome:
+            page = roll.list_pupils(visit.door, first=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+            return Page("dsl/pupils.html", {
+                "page": page, "case": case, "number": number,
+                "previous_href": _href("/portal/pupils", page=number - 1, case=case) if number > 1 else None,
+                "next_href": _href("/portal/pupils", page=number + 1, case=case) if page.has_next else None,
+            })
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
+
+    # -- a pupil's chronology --------------------------------------------------------------------------
+    async def child(self, request: Request) -> Response:
+        child_id = request.path_params["child_id"]
+        query = request.query_params
+        case = forms.case_reference(forms.text(query, "case"), "DSL-PUPIL", self._today())
+        after = forms.text(query, "after") or None
+
+        def work(visit: Visit) -> Outcome:
+            child = read_child(visit.door, child_id)
+            if child is None:
+                return Page("errors/404.html", status=404)
+            try:
+                records = list_records(visit.door, child_id, first=PAGE_SIZE, after=after)
+            except ValidationError:
+                return Page("errors/404.html", status=404)
+            base = f"/portal/children/{child_id}"
+            previous = None
+            if records.offset > 0:
+                back = records.offset - PAGE_SIZE
+                previous = _href(base, case=case, after=encode_cursor(back - 1) if back > 0 else None)
+            following = None
+            if records.has_next:
+                following = _href(base, case=case, after=encode_cursor(records.offset + len(records.views) - 1))
+            return Page("dsl/child.html", {
+                "child": child, "records": records, "case": case, "shared": bool(query.get("shared")),
+                "previous_href": previous, "next_href": following,
+                "share_href": _href(f"{base}/share", case=case),
+                "concern_href": _href(f"{base}/share", case=case, category=str(Category.SCHOOL_CONCERN)),
+            })
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
+
+    # -- sharing a concern or a school record ----------------------------------------------------------
+    async def share_form(self, request: Request) -> Response:
+        child_id = request.path_params["child_id"]
+        query = request.query_params
+        case = forms.case_reference(forms.text(query, "case"), "DSL-CONCERN", self._today())
+        today = self._today()
+        values = {"category": forms.text(query, "category"), "summary": "", "detail": "", "case": case,
+                  "start": {"day": str(today.day), "month": str(today.month), "year": str(today.year)}}
+
+        def work(visit: Visit) -> Outcome:
+            child = read_child(visit.door, child_id)
+            if child is None:
+                return Page("errors/404.html", status=404)
+            return Page("dsl/share.html", {"child": child, "values": values, "choices": SHAREABLE})
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
+
+    async def share_submit(self, request: Request) -> Response:
+        child_id = request.path_params["child_id"]
+        form = await request.form()
+        today = self._today()
+        case = forms.case_reference(forms.text(form, "case"), "DSL-CONCERN", today)
+        category, summary, detail = (forms.text(form, "category"), forms.text(form, "summary"),
+                                     forms.text(form, "detail"))
+        start_parts = forms.date_parts(form, "start")
+        values = {"category": category, "summary": summary, "detail": detail, "case": case, "start": start_parts}
+        errors: dict[str, str] = {}
+        if category not in {value for value, _, _ in SHAREABLE}:
+            errors["category"] = "Select what you are sharing"
+        if not summary:
+            errors["summary"] = "Enter a summary of what you are sharing"
+        start, problem = forms.parse_date(start_parts, "the date it started", today)
+        if problem:
+            errors["start"] = problem
+
+        def work(visit: Visit) -> Outcome:
+            child = read_child(visit.door, child_id)
+            if child is None:
+                return Page("errors/404.html", status=404)
+            again = Page("dsl/share.html", {"child": child, "values": values, "choices": SHAREABLE,
+                                            "errors": errors}, status=400)
+            if errors or start is None:
+                return again
+            # SUMMARY: partners working with the child read the summary; the detail stays at DETAIL (grants).
+            draft = RecordDraft(child_id=child_id, category=Category(category), tier=Tier.SUMMARY,
+                                summary=summary, detail=detail or None, start_date=start)
+            try:
+                share_record(visit.door, draft)
+            except ValidationError as error:
+                errors[SERVICE_FIELDS.get(error.field or "", "summary")] = error.message
+                return again
+            return Redirect(_href(f"/portal/children/{child_id}", case=case, shared=1))
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case, form=form)
+
+
+def _href(path: str, **params: object) -> str:
+    query = urlencode({key: value for key, value in params.items() if value is not None})
+    return f"{path}?{query}" if query else path

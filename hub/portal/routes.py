@@ -1,0 +1,65 @@
+"""The portal's routes under /portal, its assets, and its security headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route, Router
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+from hub.bootstrap import Hub
+from hub.domain.actor import Role
+from hub.door import utc_now
+from hub.portal.dsl import DslPages
+from hub.portal.headers import PortalSecurityHeaders
+from hub.portal.ig import IgPages
+from hub.portal.sign_in import SignInPages
+from hub.portal.web import Clock, Outcome, Page, Portal, Redirect, Visit, home, is_dsl, is_ig_officer
+
+# Built by `make install` (npm ci, then the build script in package.json); not committed.
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def portal_mount(hub: Hub, clock: Clock = utc_now) -> Mount:
+    portal = Portal(hub, clock)
+    sign_in, dsl, ig = SignInPages(portal), DslPages(portal), IgPages(portal)
+
+    async def start(request: Request) -> Response:
+        return await portal.signed_in(request, lambda visit: Redirect(home(visit.actor)))
+
+    async def account(request: Request) -> Response:
+        def work(visit: Visit) -> Outcome:
+            return Page("account.html", {"roles": sorted(str(Role(role)).replace("_", " ").lower().capitalize()
+                                                          for role in visit.actor.roles),
+                                         "has_pages": is_dsl(visit.actor) or is_ig_officer(visit.actor)})
+        return await portal.signed_in(request, work)
+
+    async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
+        await portal.error_page(Request(scope, receive), 404)(scope, receive, send)
+
+    routes = [
+        Route("/", start),
+        Route("/sign-in", sign_in.password_form, methods=["GET"]),
+        Route("/sign-in", sign_in.password_submit, methods=["POST"]),
+        Route("/sign-in/code", sign_in.code_form, methods=["GET"]),
+        Route("/sign-in/code", sign_in.code_submit, methods=["POST"]),
+        Route("/sign-in/enrol", sign_in.enrol_form, methods=["GET"]),
+        Route("/sign-in/enrol", sign_in.enrol_submit, methods=["POST"]),
+        Route("/sign-out", sign_in.sign_out, methods=["POST"]),
+        Route("/sign-out-everywhere", sign_in.sign_out_everywhere, methods=["POST"]),
+        Route("/signed-out", sign_in.signed_out),
+        Route("/exit", sign_in.quick_exit),
+        Route("/account", account),
+        Route("/inbox", dsl.inbox),
+        Route("/inbox/{notification_id}/acknowledge", dsl.acknowledge, methods=["POST"]),
+        Route("/pupils", dsl.pupils),
+        Route("/children/{child_id}", dsl.child),
+        Route("/children/{child_id}/share", dsl.share_form, methods=["GET"]),
+        Route("/children/{child_id}/share", dsl.share_submit, methods=["POST"]),
+        *ig.routes(),
+        Mount("/assets", app=StaticFiles(directory=ASSETS, check_dir=False)),
+    ]
+    return Mount("/portal", app=PortalSecurityHeaders(Router(routes, default=not_found)))

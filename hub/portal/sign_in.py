@@ -1,0 +1,258 @@
+"""Signing in (e-mail and password, then a TOTP code, or enrolling one with a QR code), signing out, signing
+out everywhere, and the quick-exit page.
+
+Each step runs in one transaction: the session change, the attempt's audit entry and any lockout count are
+committed together before the answer is rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import segno
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from hub.portal.web import Page, Portal, Redirect, home
+from hub.services import portal_sessions
+from hub.services.portal_sessions import Ended, Resolved, Stage
+from hub.services.portal_sign_in import (
+    FAILURE_WINDOW,
+    AttemptContext,
+    Outcome,
+    audit_session_event,
+    check_code,
+    check_password,
+    confirm_enrolment,
+    start_enrolment,
+)
+from hub.storage.unit_of_work import UnitOfWork
+from hub.web.requests import request_id
+
+WRONG_DETAILS = "Enter a correct e-mail address and password"
+LOCKED = (f"You have entered incorrect details too many times. Wait {FAILURE_WINDOW.seconds // 60} minutes, "
+          "then try again")
+WRONG_CODE = "The code is not right, or it has been used already. Enter the code your authenticator app shows now"
+EXPIRED_FORM = "Your sign-in form had expired. Enter your details again"
+
+
+class SignInPages:
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+
+    # -- e-mail address and password -------------------------------------------------------------------
+    async def password_form(self, request: Request) -> Response:
+        notice = {"idle": f"You were signed out because you had not used the hub for "
+                          f"{self.portal.hub.settings.portal_idle_minutes} minutes.",
+                  "too_old": "You were signed out because you had been signed in for 12 hours.",
+                  }.get(request.query_params.get("signed-out", ""))
+        errors = {"email": LOCKED} if request.query_params.get("locked") else {}
+        return await self._run(request, None, lambda uow, rid, resolved: self._show_password(
+            request, uow, resolved, {}, errors, notice))
+
+    async def password_submit(self, request: Request) -> Response:
+        form = await request.form()
+        email, password = _field(form, "email"), _field(form, "password", strip=False)
+
+        def work(uow: UnitOfWork, rid: str, resolved: Resolved) -> Response:
+            session = resolved.view
+            if session is None or session.stage == Stage.SIGNED_IN or not session.csrf_matches(
+                    _field(form, "csrf_token")):
+                self._refuse_form(uow, rid, resolved, "sign_in")
+                return self._show_password(request, uow, Resolved(None), {"email": email}, {"email": EXPIRED_FORM},
+                                           status=400)
+            errors = {}
+            if not email:
+                errors["email"] = "Enter your e-mail address"
+            if not password:
+                errors["password"] = "Enter your password"  # noqa: S105 - an error message, not a secret
+            if errors:
+                return self._show_password(request, uow, resolved, {"email": email}, errors, status=400)
+            result = check_password(uow.session, email, password, self._ctx(rid, session.id))
+            if result.outcome != Outcome.ACCEPTED or result.practitioner_id is None:
+                message = LOCKED if result.outcome == Outcome.LOCKED else WRONG_DETAILS
+                return self._show_password(request, uow, resolved, {"email": email}, {"email": message},
+                                           status=400)
+            stage = Stage.ENROLLING if result.needs_enrolment else Stage.AWAITING_CODE
+            issued = portal_sessions.advance(uow.session, session, stage, result.practitioner_id, self.portal.clock())
+            uow.commit()
+            target = "/portal/sign-in/enrol" if result.needs_enrolment else "/portal/sign-in/code"
+            response = self.portal.render(request, Redirect(target))
+            self.portal.set_cookie(response, request, issued.token)
+            return response
+
+        return await self._run(request, form, work)
+
+    # -- the second factor -----------------------------------------------------------------------------
+    async def code_form(self, request: Request) -> Response:
+        def work(uow: UnitOfWork, rid: str, resolved: Resolved) -> Response:
+            if resolved.view is None or resolved.view.stage != Stage.AWAITING_CODE:
+                uow.commit()
+                return self.portal.render(request, Redirect("/portal/sign-in"))
+            uow.commit()
+            return self.portal.render(request, Page("sign_in/code.html"), session=resolved.view)
+
+        return await self._run(request, None, work)
+
+    async def code_submit(self, request: Request) -> Response:
+        form = await request.form()
+        return await self._run(request, form, lambda uow, rid, resolved: self._second_factor(
+            request, uow, rid, resolved, form, Stage.AWAITING_CODE))
+
+    async def enrol_form(self, request: Request) -> Response:
+        def work(uow: UnitOfWork, rid: str, resolved: Resolved) -> Response:
+            session = resolved.view
+            if session is None or session.stage != Stage.ENROLLING or session.practitioner_id is None:
+                uow.commit()
+                return self.portal.render(request, Redirect("/portal/sign-in"))
+            page = self._enrolment_page(uow, session.practitioner_id, {}, 200)
+            uow.commit()
+            return self.portal.render(request, page, session=session)
+
+        return await self._run(request, None, work)
+
+    async def enrol_submit(self, request: Request) -> Response:
+        form = await request.form()
+        return await self._run(request, form, lambda uow, rid, resolved: self._second_factor(
+            request, uow, rid, resolved, form, Stage.ENROLLING))
+
+    def _second_factor(self, request: Request, uow: UnitOfWork, rid: str, resolved: Resolved,
+                       form: Mapping[str, Any], stage: Stage) -> Response:
+        session = resolved.view
+        if session is None or session.stage != stage or session.practitioner_id is None:
+            uow.commit()
+            return self.portal.render(request, Redirect("/portal/sign-in"))
+        if not session.csrf_matches(_field(form, "csrf_token")):
+            self._refuse_form(uow, rid, resolved, "sign_in_second_factor")
+            return self.portal.render(request, Page("errors/csrf.html", status=403))
+        code = _field(form, "code").replace(" ", "")
+
+        def again(message: str) -> Response:
+            page = (self._enrolment_page(uow, session.practitioner_id or "", {"code": message}, 400)
+                    if stage == Stage.ENROLLING else Page("sign_in/code.html", {"errors": {"code": message}}, 400))
+            uow.commit()
+            return self.portal.render(request, page, session=session)
+
+        if not code:
+            return again("Enter the 6-digit code from your authenticator app")
+        ctx = self._ctx(rid, session.id)
+        check = confirm_enrolment if stage == Stage.ENROLLING else check_code
+        outcome = check(uow.session, session.practitioner_id, code, ctx)
+        if outcome == Outcome.REJECTED:
+            return again(WRONG_CODE)
+        if outcome == Outcome.LOCKED:
+            portal_sessions.end(uow.session, session, self.portal.clock(), Ended.LOCKED_OUT)
+            uow.commit()
+            response = self.portal.render(request, Redirect("/portal/sign-in?locked=1"))
+            self.portal.clear_cookie(response, request)
+            return response
+        issued = portal_sessions.advance(uow.session, session, Stage.SIGNED_IN, session.practitioner_id,
+                                         self.portal.clock())
+        actor = portal_sessions.actor(uow.session, issued.view)
+        uow.commit()
+        response = self.portal.render(request, Redirect(home(actor) if actor else "/portal/account"))
+        self.portal.set_cookie(response, request, issued.token)
+        return response
+
+    def _enrolment_page(self, uow: UnitOfWork, practitioner_id: str, errors: dict[str, str], status: int) -> Page:
+        enrolment = start_enrolment(uow.session, practitioner_id)
+        qr = segno.make(enrolment.uri, error="m").svg_data_uri(scale=6, dark="#0b0c0c", light="#ffffff")
+        spaced = " ".join(enrolment.secret[i:i + 4] for i in range(0, len(enrolment.secret), 4))
+        return Page("sign_in/enrol.html", {"qr": qr, "secret": spaced, "errors": errors}, status)
+
+    # -- signing out -----------------------------------------------------------------------------------
+    async def sign_out(self, request: Request) -> Response:
+        return await self._sign_out(request, everywhere=False)
+
+    async def sign_out_everywhere(self, request: Request) -> Response:
+        return await self._sign_out(request, everywhere=True)
+
+    async def _sign_out(self, request: Request, *, everywhere: bool) -> Response:
+        form = await request.form()
+
+        def work(uow: UnitOfWork, rid: str, resolved: Resolved) -> Response:
+            session = resolved.view
+            if session is None or session.practitioner_id is None:
+                uow.commit()
+                return self.portal.render(request, Redirect("/portal/sign-in"))
+            if not session.csrf_matches(_field(form, "csrf_token")):
+                self._refuse_form(uow, rid, resolved, "sign_out")
+                return self.portal.render(request, Page("errors/csrf.html", status=403))
+            now = self.portal.clock()
+            if everywhere:
+                count = portal_sessions.end_all(uow.session, session.practitioner_id, now, Ended.SIGNED_OUT_EVERYWHERE)
+                audit_session_event(uow.session, self._ctx(rid, session.id), "sign_out_everywhere",
+                                    session.practitioner_id, f"signed out everywhere: {count} session(s) ended")
+            else:
+                portal_sessions.end(uow.session, session, now, Ended.SIGNED_OUT)
+                audit_session_event(uow.session, self._ctx(rid, session.id), "sign_out", session.practitioner_id,
+                                    "signed out")
+            uow.commit()
+            response = self.portal.render(request, Redirect(
+                "/portal/signed-out" + ("?everywhere=1" if everywhere else "")))
+            self.portal.clear_cookie(response, request)
+            return response
+
+        return await self._run(request, form, work)
+
+    async def signed_out(self, request: Request) -> Response:
+        return self.portal.render(request, Page("sign_in/signed_out.html", {
+            "everywhere": bool(request.query_params.get("everywhere"))}))
+
+    async def quick_exit(self, request: Request) -> Response:
+        """The neutral page the quick-exit button leads to: blank, with nothing about anyone."""
+        return self.portal.render(request, Page("exit.html"))
+
+    # -- plumbing --------------------------------------------------------------------------------------
+    async def _run(self, request: Request, form: Any, work: Any) -> Response:
+        rid = request_id(request)
+        token = self.portal.token(request)
+
+        def in_transaction() -> Response:
+            with UnitOfWork(self.portal.hub.session_factory) as uow:
+                now = self.portal.clock()
+                resolved = portal_sessions.resolve(uow.session, token, now, self.portal.idle)
+                if resolved.expired is not None:
+                    audit_session_event(uow.session, self._ctx(rid, resolved.expired_session_id or ""),
+                                        "session_expired", resolved.expired_practitioner_id,
+                                        f"session ended: {str(resolved.expired).lower()}")
+                response: Response = work(uow, rid, resolved)
+                return response
+
+        return await run_in_threadpool(in_transaction)
+
+    def _show_password(self, request: Request, uow: UnitOfWork, resolved: Resolved, values: dict[str, str],
+                       errors: dict[str, str], notice: str | None = None, status: int = 200) -> Response:
+        session = resolved.view
+        if session is not None and session.stage == Stage.SIGNED_IN and not errors:
+            actor = portal_sessions.actor(uow.session, session)
+            uow.commit()
+            return self.portal.render(request, Redirect(home(actor) if actor else "/portal/account"))
+        issued = None
+        if session is None or session.stage == Stage.SIGNED_IN:
+            issued = portal_sessions.start(uow.session, self.portal.clock())
+            session = issued.view
+        uow.commit()
+        response = self.portal.render(request, Page("sign_in/password.html", {
+            "values": values, "errors": errors, "notice": notice}, status), session=session)
+        if issued is not None:
+            self.portal.set_cookie(response, request, issued.token)
+        return response
+
+    def _refuse_form(self, uow: UnitOfWork, rid: str, resolved: Resolved, action: str) -> None:
+        view = resolved.view
+        audit_session_event(uow.session, self._ctx(rid, view.id if view else ""), action,
+                            view.practitioner_id if view else None, "CSRF token missing or not this session's",
+                            refused=True)
+
+    def _ctx(self, rid: str, session_id: str) -> AttemptContext:
+        return AttemptContext(rid, session_id, self.portal.clock())
+
+
+def _field(form: Mapping[str, Any], name: str, *, strip: bool = True) -> str:
+    value = form.get(name)
+    if not isinstance(value, str):
+        return ""
+    return value.strip() if strip else value

@@ -1,0 +1,85 @@
+"""A school's roll: its pupils (its ROLL links), each with their current flags, for the DSL.
+
+Listing the roll reads each pupil's identity and every flag shown, so each is decided by the policy and
+audited, exactly as reading the child and their records one by one would be; the flags come through the same
+compiled SQL filter and release as any list of records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from hub.domain.child import ChildView
+from hub.domain.record import RecordStatus, RecordView, Tier
+from hub.door import Door, Subject
+from hub.errors import ValidationError
+from hub.services.children import read_child
+from hub.services.records import release_rows
+from hub.services.visibility import child_facts_from_flags, records_across_children
+from hub.storage import tables as t
+
+MAX_PAGE = 100
+ROLL = "ROLL"
+
+
+@dataclass(frozen=True)
+class Pupil:
+    child: ChildView
+    roll_reference: str  # the school's own id for the pupil (e.g. a UPN)
+    on_roll_since: date
+    flags: tuple[RecordView, ...]
+
+
+@dataclass(frozen=True)
+class RollPage:
+    pupils: tuple[Pupil, ...]
+    offset: int
+    total: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.pupils) < self.total
+
+
+def list_pupils(door: Door, *, first: int = 25, offset: int = 0) -> RollPage:
+    """The actor's school's current pupils, by family name, with their current flags."""
+    if not 0 < first <= MAX_PAGE or offset < 0:
+        raise ValidationError(f"Pages hold between 1 and {MAX_PAGE} pupils.", field="page")
+    subject = Subject("roll", door.actor.agency_id, None, door.actor.agency_id)
+    door.access(subject, "list")
+    link = t.AgencyRecordLink
+    on_roll = select(link, t.Child).join(t.Child, t.Child.id == link.child_id).where(
+        link.agency_id == door.actor.agency_id, link.kind == ROLL,
+        link.closed_on.is_(None) | (link.closed_on > door.today()))
+    total = door.session.scalar(select(func.count()).select_from(on_roll.subquery())) or 0
+    rows = door.session.execute(
+        on_roll.order_by(t.Child.family_name, t.Child.given_name, t.Child.id).offset(offset).limit(first)
+    ).all()
+    visible: list[tuple[t.AgencyRecordLink, ChildView]] = []
+    for row_link, _ in rows:
+        view = read_child(door, row_link.child_id)  # decided and audited like any read of a child
+        if view is not None:
+            visible.append((row_link, view))
+    flags = _current_flags(door, [child.id for _, child in visible])
+    pupils = tuple(Pupil(child, row_link.local_id, row_link.opened_on, tuple(flags.get(child.id, ())))
+                   for row_link, child in visible)
+    return RollPage(pupils, offset, int(total))
+
+
+def _current_flags(door: Door, child_ids: list[str]) -> dict[str, list[RecordView]]:
+    if not child_ids:
+        return {}
+    statement = records_across_children(door, Subject("records")).where(
+        t.RecordVersion.child_id.in_(child_ids), t.RecordVersion.tier == str(Tier.FLAG),
+        t.RecordVersion.status == str(RecordStatus.ACTIVE),
+    ).order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
+    rows = door.session.execute(statement).all()
+    views = release_rows(door, [(row, row_flags, child_facts_from_flags(child_flags))
+                                for row, child_flags, row_flags in rows])
+    by_child: dict[str, list[RecordView]] = {}
+    for view in views:
+        by_child.setdefault(view.child_id, []).append(view)
+    return by_child
