@@ -155,15 +155,29 @@ def _free_port() -> int:
         return port
 
 
+class Sequence:
+    """A system's change numbers: each change gets the next one."""
+
+    def __init__(self) -> None:
+        self._value = 0
+        self._lock = threading.Lock()
+
+    def next(self) -> int:
+        with self._lock:
+            self._value += 1
+            return self._value
+
+
 class ChangeFeed:
     """An agency system's items in change order: every put gets the next sequence number and version.
 
     ``since(seq)`` is what "changes since my cursor" means in each agency's API.
     """
 
-    def __init__(self, version_field: str = "version", seq_field: str = "changeSeq") -> None:
+    def __init__(self, version_field: str = "version", seq_field: str = "changeSeq",
+                 sequence: Sequence | None = None) -> None:
         self._items: dict[str, dict[str, Any]] = {}
-        self._seq = 0
+        self._sequence = sequence or Sequence()  # shared when two feeds of one system share change numbers
         self._version_field = version_field
         self._seq_field = seq_field
         self._lock = threading.Lock()
@@ -171,10 +185,9 @@ class ChangeFeed:
     def put(self, item_id: str, payload: dict[str, Any], *, version: int | None = None) -> dict[str, Any]:
         """Store a new version of an item (``version`` forces one, e.g. to replay an older version)."""
         with self._lock:
-            self._seq += 1
             previous = self._items.get(item_id, {}).get(self._version_field, 0)
             stored = {**payload, self._version_field: version if version is not None else previous + 1,
-                      self._seq_field: self._seq}
+                      self._seq_field: self._sequence.next()}
             self._items[item_id] = stored
             return stored
 
