@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,9 @@ from hub.errors import CaseReferenceRequiredError, PurposeRequiredError, Unknown
 from hub.policy import Decision, Policy
 from hub.storage import queries
 from hub.storage.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from hub.services.fetch_on_demand import DetailFetcher
 
 Clock = Callable[[], datetime]
 
@@ -55,6 +59,7 @@ class Door:
         purpose_code: str | None,
         case_reference: str | None,
         clock: Clock = utc_now,
+        detail_fetcher: DetailFetcher | None = None,
     ) -> None:
         self._uow = uow
         self._policy = policy
@@ -66,6 +71,8 @@ class Door:
         self._access: AccessContext | None = None
         self._clock = clock
         self._entries: list[AuditEntry] = []
+        # FETCH on demand: detail the hub does not hold, from the owning agency (None: fetch nothing).
+        self.detail_fetcher = detail_fetcher
 
     # -- for services ----------------------------------------------------------------------------------
     @property

@@ -76,6 +76,8 @@ def release(door: Door, row: t.RecordVersion, owner: AgencyContact, child: Child
     decisions = {field: decision_for(field) for field in PART_TIERS}
     full = _view(row, owner)
     flag = decisions[FLAG_FIELDS[0]]
+    if flag.allowed and decisions["detail"].allowed and row.detail is None and door.detail_fetcher is not None:
+        full = replace(full, detail=door.detail_fetcher.detail(door, row, decisions["detail"]))
     if flag.allowed:
         withheld = tuple(field for field, decision in decisions.items() if not decision.allowed)
         return Release(full.without(withheld), flag)
