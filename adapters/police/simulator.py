@@ -8,6 +8,7 @@ Names are spelled as given at the door and dates written day first (DD/MM/YYYY);
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -63,6 +64,12 @@ class PoliceSimulator(Simulator):
                             datetime(2026, 9, 12, 21, 0), "foster placement, NB3", missing={
                                 "foundAt": "2026-09-13T07:30:00", "foundLocation": "a friend's home",
                                 "returnInterview": True, "notes": "Reported missing by carers at 21:00."}))
+        # Jade's date of birth taken down day first as month first: a match a practitioner must confirm.
+        jade = replace(named["jade"], police_dob_transposed=True).as_known_by_police()
+        self.put(occurrence("NB-20261020-0311", nominal("NOM-1004", jade), "MISSING_PERSON",
+                            datetime(2026, 10, 20, 23, 15), "town centre", missing={
+                                "foundAt": "2026-10-21T02:10:00", "foundLocation": "the bus station",
+                                "returnInterview": False, "notes": "Found by a patrol; taken to her placement."}))
         for index, child in enumerate(cohort(cohort_size)):
             rng = facts_rng(child, "police")
             if rng.random() >= 0.3:

@@ -17,13 +17,16 @@ from hub.identity.demographics import Demographics
 from hub.services.children import child_facts
 from hub.storage import tables as t
 
-def link_person(door: Door, agency_id: str, local_id: str, child_id: str, reason: str,
+def link_person(door: Door, agency_id: str, local_id: str, child_id: str, reason: str, *, action: str = "link",
                 opened_on: date | None = None) -> None:
-    """Record that the agency knows the child under ``local_id``; the involvement is filled in by ingest."""
+    """Record that the agency knows the child under ``local_id``; the involvement is filled in by ingest.
+
+    ``action`` is what the policy is asked: "link" for an adapter's clear match, "resolve_identity" for a
+    practitioner's decision."""
     child = door.session.get(t.Child, child_id)
     assert child is not None
     subject = Subject("agency_record_link", f"{agency_id}:{local_id}", child_id, agency_id)
-    decision = door.decide("link", child_facts(door, child), subject, audit=False)
+    decision = door.decide(action, child_facts(door, child), subject, audit=False)
     door.record(subject, "link", decision, reason=reason)
     if not decision.allowed:
         raise BadRecordError(f"the policy does not let this actor link {local_id}")

@@ -110,7 +110,8 @@ def resolve(door: Door, item_id: str, *, link_to: str | None) -> ResolutionView:
         item.status, how = CREATED, "a new child"
     else:
         child_id, item.status, how = link_to, LINKED, f"candidate {link_to}"
-    link_person(door, item.agency_id, item.local_id, child_id, f"resolved by a practitioner: {how}")
+    link_person(door, item.agency_id, item.local_id, child_id, f"resolved by a practitioner: {how}",
+                action="resolve_identity")
     item.resolved_child_id, item.resolved_by, item.resolved_at = child_id, door.actor.practitioner_id, door.now()
     door.session.flush()
     door.record(Subject("identity_resolution", item.id, child_id, item.agency_id), "resolve", decision,
