@@ -6,6 +6,7 @@ import strawberry
 
 from schema.mutations.amend_record import AmendRecordPayload, amend_record
 from schema.mutations.end_record import EndRecordPayload, end_record
+from schema.mutations.resolve_identity import ResolveIdentityPayload, resolve_identity
 from schema.mutations.share_record import ShareRecordPayload, share_record
 
 
@@ -19,4 +20,8 @@ class Mutation:
     )
     end_record: EndRecordPayload = strawberry.mutation(
         resolver=end_record, description="End your agency's record (e.g. a plan closed), with the reason."
+    )
+    resolve_identity: ResolveIdentityPayload = strawberry.mutation(
+        resolver=resolve_identity,
+        description="Say who a queued person is: one of the candidates, or a new child. Audited.",
     )

@@ -22,7 +22,6 @@ from hub.adapters.contract import AgencyUnavailableError
 from hub.adapters.registry import NAMES
 from hub.bootstrap import Hub, bootstrap
 from hub.demo import seed
-from hub.identity import resolution
 from hub.identity.tables import ResolutionItem
 from hub.ingest.apply import Applied
 from hub.ingest.sync import Ingest, SyncSummary
@@ -206,26 +205,35 @@ def test_spelling_variants_link_and_a_transposed_date_waits_for_a_practitioner(f
     assert "date of birth with day and month transposed" in item.candidates[0]["reasons"]
 
 
-def test_a_resolved_identity_releases_the_held_records_on_the_next_sync(fed: Hub) -> None:
-    from hub.door import Door
+QUEUE = "{ identityResolutions { id localId givenName dateOfBirth reason candidates { childId score reasons } } }"
+RESOLVE = """mutation($input: ResolveIdentityInput!) { resolveIdentity(input: $input) {
+  resolution { status resolvedChildId } errors { code message } } }"""
 
-    with UnitOfWork(fed.session_factory) as uow:
-        item = uow.session.scalar(select(ResolutionItem).where(ResolutionItem.local_id == "NOM-1004"))
-        assert item is not None
-        officer = queries.practitioner_by_email(uow.session, "pat.police@police.northbridge.example")
-        actor = queries.load_actor(uow.session, officer.id)  # type: ignore[union-attr]
-        door = Door(uow, fed.policy, actor, request_id="resolve-test-1", purpose_code="POLICE_INVESTIGATION",
-                    case_reference="NB-CASE-1")
-        assert item.id in {view.id for view in resolution.list_open(door)}
-        view = resolution.resolve(door, item.id, link_to=item.candidates[0]["child_id"])
-        door.commit()
-    assert view.status == "LINKED"
-    assert [row["action"] for row in audit_rows(fed, "resolve-test-1")][-2:] == ["link", "resolve"]
+
+def test_a_practitioner_resolves_an_identity_over_graphql_and_the_held_records_follow(fed: Hub) -> None:
+    jade = child_named(fed, "Jade", "Okafor")
+    with LiveServer(fed) as live, httpx.Client(base_url=live.url, timeout=30) as http:
+        dee = as_practitioner(fed, http, "dee.dsl@primary.northbridge.example", "EDUCATION_SAFEGUARDING")
+        assert dee.gql(QUEUE)["data"]["identityResolutions"] == []  # another agency's queue is not hers
+        pat = as_practitioner(fed, http, "pat.police@police.northbridge.example", "POLICE_INVESTIGATION")
+        queue = pat.gql(QUEUE)["data"]["identityResolutions"]
+        item = next(i for i in queue if i["localId"] == "NOM-1004")
+        assert item["dateOfBirth"] == "2010-09-05" and item["candidates"][0]["childId"] == jade.id
+        wrong = pat.gql(RESOLVE, {"input": {"resolutionId": item["id"], "childId": "not-a-candidate"}})
+        assert wrong["data"]["resolveIdentity"]["errors"][0]["code"] == "INVALID_INPUT"
+        response = pat.post(RESOLVE, {"input": {"resolutionId": item["id"], "childId": jade.id}})
+        assert response.json()["data"]["resolveIdentity"]["resolution"] == {"status": "LINKED",
+                                                                             "resolvedChildId": jade.id}
+        actions = [(r["action"], r["decision"]) for r in audit_rows(fed, response.headers["x-request-id"])]
+        assert ("link", "ALLOW") in actions and ("resolve", "ALLOW") in actions
+        again = pat.gql(RESOLVE, {"input": {"resolutionId": item["id"], "childId": jade.id}})
+        assert again["data"]["resolveIdentity"]["errors"][0]["code"] == "CONFLICT"
     summary = sync(fed, "police")
     assert summary[Applied.NEW] >= 1
+    assert "MISSING_EPISODE" in {r.category for r in records_of(fed, jade.id)}
     with UnitOfWork(fed.session_factory) as uow:
-        held = uow.session.scalars(select(QuarantineItem.status).where(QuarantineItem.resolution_id == item.id)).all()
-    assert held and set(held) == {"REPLAYED"}
+        held = uow.session.scalars(select(QuarantineItem.status).where(QuarantineItem.source_id == "NB-20261020-0311"))
+        assert set(held) == {"REPLAYED"}
 
 
 def test_an_unborn_child_is_linked_to_the_mother_until_the_birth(fed: Hub, sims) -> None:
