@@ -22,7 +22,7 @@ from hub.identity.scoring import score
 from hub.identity.tables import IdentityKey
 from hub.storage import tables as t
 
-AUTO_LINK = 0.85
+AUTO_LINK = 0.88  # names, date of birth and sex agreeing are not enough: the address must agree too
 REVIEW = 0.60
 MARGIN = 0.05  # the best candidate must lead the next by this much to be linked without review
 KEPT_CANDIDATES = 5
@@ -62,10 +62,9 @@ def match(session: Session, person: Demographics) -> Match:
                          "exact NHS number")
     query = person.normalised()
     born = or_(t.Child.date_of_birth.is_not(None), t.Child.mother_id.is_(None))  # never an unborn child
-    rows = session.execute(
-        select(*_COLUMNS).where(born, exists().where(IdentityKey.child_id == t.Child.id,
-                                                     IdentityKey.key.in_(lookup_keys(query))))
-    ).all()
+    # Driven from the key index: the blocks' child ids first, then those children by primary key.
+    blocked = select(IdentityKey.child_id).where(IdentityKey.key.in_(sorted(lookup_keys(query))))
+    rows = session.execute(select(*_COLUMNS).where(t.Child.id.in_(blocked), born)).all()
     scored = sorted(
         (Candidate(row.id, round(s.value, 4), s.reasons) for row in rows
          if (s := score(query, Demographics(*row[1:]).normalised())).value > 0),
