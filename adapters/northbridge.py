@@ -19,16 +19,75 @@ from hub.adapters.contract import is_valid_nhs_number
 
 TODAY = date(2026, 11, 2)  # the demo's day (hub/demo.py), so the simulators' dates agree with it
 PRIMARY_URN, ACADEMY_URN = "190001", "190002"
-GIVEN = ["Amelia", "Noah", "Olivia", "Leo", "Isla", "Oliver", "Ava", "Arthur", "Mia", "Muhammad", "Ivy",
-         "George", "Freya", "Theo", "Lily", "Harry", "Willow", "Jack", "Grace", "Oscar", "Zara", "Ali",
-         "Maya", "Kacper", "Aisha", "Ethan", "Chloe", "Reuben", "Sofia", "Dylan"]
-FAMILY = ["Hart", "Price", "Walsh", "Khan", "Nowak", "Okafor", "Smith", "Jones", "Taylor", "Brown",
-          "Williams", "Evans", "Patel", "Begum", "Murphy", "Hughes", "Green", "Wood", "Hall", "Clarke"]
+GIVEN = [
+    "Amelia",
+    "Noah",
+    "Olivia",
+    "Leo",
+    "Isla",
+    "Oliver",
+    "Ava",
+    "Arthur",
+    "Mia",
+    "Muhammad",
+    "Ivy",
+    "George",
+    "Freya",
+    "Theo",
+    "Lily",
+    "Harry",
+    "Willow",
+    "Jack",
+    "Grace",
+    "Oscar",
+    "Zara",
+    "Ali",
+    "Maya",
+    "Kacper",
+    "Aisha",
+    "Ethan",
+    "Chloe",
+    "Reuben",
+    "Sofia",
+    "Dylan",
+]
+FAMILY = [
+    "Hart",
+    "Price",
+    "Walsh",
+    "Khan",
+    "Nowak",
+    "Okafor",
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Evans",
+    "Patel",
+    "Begum",
+    "Murphy",
+    "Hughes",
+    "Green",
+    "Wood",
+    "Hall",
+    "Clarke",
+]
 POSTCODES = ["NB1 1AA", "NB1 2BD", "NB2 4QT", "NB3 7HX", "NB4 2LP", "NB5 9RS"]
 # How a name may be written down by someone who heard it rather than read it.
-SPOKEN_VARIANTS = {"Muhammad": "Mohammed", "Oliver": "Ollie", "Theo": "Theodore", "Olivia": "Liv",
-                   "Sofia": "Sophia", "Aisha": "Ayesha", "Zara": "Zahra", "Harry": "Henry", "Isla": "Isla",
-                   "Jack": "Jack", "Ali": "Aly"}
+SPOKEN_VARIANTS = {
+    "Muhammad": "Mohammed",
+    "Oliver": "Ollie",
+    "Theo": "Theodore",
+    "Olivia": "Liv",
+    "Sofia": "Sophia",
+    "Aisha": "Ayesha",
+    "Zara": "Zahra",
+    "Harry": "Henry",
+    "Isla": "Isla",
+    "Jack": "Jack",
+    "Ali": "Aly",
+}
 
 
 @dataclass(frozen=True)
@@ -65,14 +124,51 @@ def nhs_numbers() -> Iterator[str]:
 
 def named_children() -> dict[str, Child]:
     numbers = nhs_numbers()
-    amelia = Child("amelia", next(numbers), "Amelia", "Hart", date(2017, 3, 14), "female", "NB1 2BD",
-                   PRIMARY_URN, date(2021, 9, 1))
-    noah = Child("noah", next(numbers), "Noah", "Price", date(2012, 8, 2), "male", "NB3 7HX",
-                 ACADEMY_URN, date(2023, 9, 4))
-    leo = Child("leo", next(numbers), "Leo", "Walsh", date(2015, 11, 20), "male", "NB4 2LP",
-                PRIMARY_URN, date(2025, 2, 3), address_withheld=True)
-    jade = Child("jade", next(numbers), "Jade", "Okafor", date(2010, 5, 9), "female", "NB2 4QT",
-                 ACADEMY_URN, date(2021, 9, 6))
+    amelia = Child(
+        "amelia",
+        next(numbers),
+        "Amelia",
+        "Hart",
+        date(2017, 3, 14),
+        "female",
+        "NB1 2BD",
+        PRIMARY_URN,
+        date(2021, 9, 1),
+    )
+    noah = Child(
+        "noah",
+        next(numbers),
+        "Noah",
+        "Price",
+        date(2012, 8, 2),
+        "male",
+        "NB3 7HX",
+        ACADEMY_URN,
+        date(2023, 9, 4),
+    )
+    leo = Child(
+        "leo",
+        next(numbers),
+        "Leo",
+        "Walsh",
+        date(2015, 11, 20),
+        "male",
+        "NB4 2LP",
+        PRIMARY_URN,
+        date(2025, 2, 3),
+        address_withheld=True,
+    )
+    jade = Child(
+        "jade",
+        next(numbers),
+        "Jade",
+        "Okafor",
+        date(2010, 5, 9),
+        "female",
+        "NB2 4QT",
+        ACADEMY_URN,
+        date(2021, 9, 6),
+    )
     unborn = Child("jade-unborn", None, "Unborn", "Okafor", None, None, "NB2 4QT", mother=jade)
     return {c.key: c for c in (amelia, noah, leo, jade, unborn)}
 
@@ -90,15 +186,22 @@ def cohort(size: int = 200) -> list[Child]:
         given = rng.choice(GIVEN)
         urn = PRIMARY_URN if age <= 10 else ACADEMY_URN
         on_roll = rng.random() < 0.97  # a few are home-educated: on no roll
-        children.append(Child(
-            key=f"c{index:04d}", nhs_number=next(numbers), given=given, family=rng.choice(FAMILY), born=born,
-            sex=rng.choice(["female", "male"]), postcode=rng.choice(POSTCODES),
-            school_urn=urn if on_roll else None,
-            roll_since=TODAY - timedelta(days=rng.randint(60, 2000)) if on_roll else None,
-            police_spelling=SPOKEN_VARIANTS.get(given) if rng.random() < 0.5 else None,
-            police_dob_transposed=rng.random() < 0.04,
-            social_care_has_nhs_number=rng.random() < 0.85,
-        ))
+        children.append(
+            Child(
+                key=f"c{index:04d}",
+                nhs_number=next(numbers),
+                given=given,
+                family=rng.choice(FAMILY),
+                born=born,
+                sex=rng.choice(["female", "male"]),
+                postcode=rng.choice(POSTCODES),
+                school_urn=urn if on_roll else None,
+                roll_since=TODAY - timedelta(days=rng.randint(60, 2000)) if on_roll else None,
+                police_spelling=SPOKEN_VARIANTS.get(given) if rng.random() < 0.5 else None,
+                police_dob_transposed=rng.random() < 0.04,
+                social_care_has_nhs_number=rng.random() < 0.85,
+            )
+        )
     return children
 
 

@@ -91,7 +91,9 @@ class Simulator:
 
     def start(self) -> Simulator:
         self.port = self.requested_port or _free_port()
-        config = uvicorn.Config(self.app(), host=LOOPBACK, port=self.port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(
+            self.app(), host=LOOPBACK, port=self.port, log_level="warning", lifespan="off"
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True, name=f"sim-{self.name}")
         self._thread.start()
@@ -143,7 +145,9 @@ class _FaultInjector:
                 await Response("simulated failure", status_code=faults.status)(scope, receive, send)
                 return
             if faults.oversize:
-                await Response(b"x" * OVERSIZE_BYTES, media_type="application/octet-stream")(scope, receive, send)
+                await Response(b"x" * OVERSIZE_BYTES, media_type="application/octet-stream")(
+                    scope, receive, send
+                )
                 return
         await self.app(scope, receive, send)
 
@@ -174,8 +178,9 @@ class ChangeFeed:
     ``since(seq)`` is what "changes since my cursor" means in each agency's API.
     """
 
-    def __init__(self, version_field: str = "version", seq_field: str = "changeSeq",
-                 sequence: Sequence | None = None) -> None:
+    def __init__(
+        self, version_field: str = "version", seq_field: str = "changeSeq", sequence: Sequence | None = None
+    ) -> None:
         self._items: dict[str, dict[str, Any]] = {}
         self._sequence = sequence or Sequence()  # shared when two feeds of one system share change numbers
         self._version_field = version_field
@@ -186,8 +191,11 @@ class ChangeFeed:
         """Store a new version of an item (``version`` forces one, e.g. to replay an older version)."""
         with self._lock:
             previous = self._items.get(item_id, {}).get(self._version_field, 0)
-            stored = {**payload, self._version_field: version if version is not None else previous + 1,
-                      self._seq_field: self._sequence.next()}
+            stored = {
+                **payload,
+                self._version_field: version if version is not None else previous + 1,
+                self._seq_field: self._sequence.next(),
+            }
             self._items[item_id] = stored
             return stored
 
@@ -200,8 +208,10 @@ class ChangeFeed:
     def since(self, seq: int, limit: int) -> tuple[list[dict[str, Any]], int, bool]:
         """Items changed after ``seq``, oldest change first; the last sequence returned; whether more wait."""
         with self._lock:
-            changed = sorted((i for i in self._items.values() if i[self._seq_field] > seq),
-                             key=lambda i: i[self._seq_field])
+            changed = sorted(
+                (i for i in self._items.values() if i[self._seq_field] > seq),
+                key=lambda i: i[self._seq_field],
+            )
         page = changed[:limit]
         last = page[-1][self._seq_field] if page else seq
         return page, last, len(changed) > limit

@@ -26,8 +26,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
-
 from hub.domain.nhs_number import check_digit
 from hub.identity import matcher
 from hub.identity.demographics import Demographics
@@ -37,25 +35,188 @@ from hub.identity.names import canonical_given
 from hub.migrate import upgrade
 from hub.storage import tables as t
 from hub.storage.database import make_engine, make_session_factory
+from sqlalchemy import select
 
-GIVEN = ["Muhammad", "Oliver", "Noah", "George", "Leo", "Arthur", "Oscar", "Harry", "Theodore", "Jack", "Henry",
-         "Charlie", "Freddie", "Alfie", "Archie", "Thomas", "William", "James", "Joshua", "Samuel", "Daniel", "Ali",
-         "Yusuf", "Ibrahim", "Kacper", "Jakub", "Reuben", "Dylan", "Ethan", "Luca", "Robert", "Alexander",
-         "Olivia", "Amelia", "Isla", "Ava", "Ivy", "Freya", "Lily", "Florence", "Mia", "Willow", "Rosie", "Sophia",
-         "Isabella", "Grace", "Evie", "Elsie", "Aisha", "Zara", "Maya", "Fatima", "Amira", "Zoe", "Katherine",
-         "Elizabeth", "Charlotte", "Matilda", "Poppy", "Ella", "Hannah", "Layla", "Sienna", "Chloe", "Emily",
-         "Jessica", "Abigail", "Rebecca", "Margaret", "Alexandra", "Nadia", "Oluwaseun", "Chidi", "Priya", "Arjun",
-         "Aarav", "Mateo", "Hugo", "Felix", "Ezra", "Elijah", "Harrison", "Ronnie", "Tommy", "Bobby", "Louie"]
-NICKNAMES = {"Muhammad": ["Mohammed", "Mohammad"], "Oliver": ["Ollie"], "Theodore": ["Theo"], "Henry": ["Harry"],
-             "Robert": ["Bob"], "Katherine": ["Kate"], "Elizabeth": ["Beth"], "Sophia": ["Sofia"],
-             "Aisha": ["Ayesha"], "Alexander": ["Alex"], "Samuel": ["Sam"], "Daniel": ["Dan"]}
-PREFIX = ["Ash", "Bar", "Brad", "Brook", "Cart", "Chad", "Clay", "Dal", "Dun", "Els", "Fair", "Fen", "Gold",
-          "Gran", "Hal", "Hart", "Hol", "Kings", "Lang", "Ley", "Mar", "Mil", "Nor", "Oak", "Pen", "Ray", "Red",
-          "Ross", "Rut", "Sand", "Sher", "Stan", "Sut", "Thorn", "Wal", "Wes", "Whit", "Win", "Wood", "York"]
-SUFFIX = ["ford", "ley", "ton", "wood", "field", "ham", "well", "by", "worth", "more", "er", "son", "ridge", "cott",
-          "brook", "stead", "wick", "land", "ing", "dale"]
-FAMILY = [p + s for p in PREFIX for s in SUFFIX] + ["Khan", "Patel", "Begum", "Ahmed", "Hussain", "Nowak",
-                                                      "Kowalski", "Okafor", "Adeyemi", "Smith", "Jones", "Brown"]
+GIVEN = [
+    "Muhammad",
+    "Oliver",
+    "Noah",
+    "George",
+    "Leo",
+    "Arthur",
+    "Oscar",
+    "Harry",
+    "Theodore",
+    "Jack",
+    "Henry",
+    "Charlie",
+    "Freddie",
+    "Alfie",
+    "Archie",
+    "Thomas",
+    "William",
+    "James",
+    "Joshua",
+    "Samuel",
+    "Daniel",
+    "Ali",
+    "Yusuf",
+    "Ibrahim",
+    "Kacper",
+    "Jakub",
+    "Reuben",
+    "Dylan",
+    "Ethan",
+    "Luca",
+    "Robert",
+    "Alexander",
+    "Olivia",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Ivy",
+    "Freya",
+    "Lily",
+    "Florence",
+    "Mia",
+    "Willow",
+    "Rosie",
+    "Sophia",
+    "Isabella",
+    "Grace",
+    "Evie",
+    "Elsie",
+    "Aisha",
+    "Zara",
+    "Maya",
+    "Fatima",
+    "Amira",
+    "Zoe",
+    "Katherine",
+    "Elizabeth",
+    "Charlotte",
+    "Matilda",
+    "Poppy",
+    "Ella",
+    "Hannah",
+    "Layla",
+    "Sienna",
+    "Chloe",
+    "Emily",
+    "Jessica",
+    "Abigail",
+    "Rebecca",
+    "Margaret",
+    "Alexandra",
+    "Nadia",
+    "Oluwaseun",
+    "Chidi",
+    "Priya",
+    "Arjun",
+    "Aarav",
+    "Mateo",
+    "Hugo",
+    "Felix",
+    "Ezra",
+    "Elijah",
+    "Harrison",
+    "Ronnie",
+    "Tommy",
+    "Bobby",
+    "Louie",
+]
+NICKNAMES = {
+    "Muhammad": ["Mohammed", "Mohammad"],
+    "Oliver": ["Ollie"],
+    "Theodore": ["Theo"],
+    "Henry": ["Harry"],
+    "Robert": ["Bob"],
+    "Katherine": ["Kate"],
+    "Elizabeth": ["Beth"],
+    "Sophia": ["Sofia"],
+    "Aisha": ["Ayesha"],
+    "Alexander": ["Alex"],
+    "Samuel": ["Sam"],
+    "Daniel": ["Dan"],
+}
+PREFIX = [
+    "Ash",
+    "Bar",
+    "Brad",
+    "Brook",
+    "Cart",
+    "Chad",
+    "Clay",
+    "Dal",
+    "Dun",
+    "Els",
+    "Fair",
+    "Fen",
+    "Gold",
+    "Gran",
+    "Hal",
+    "Hart",
+    "Hol",
+    "Kings",
+    "Lang",
+    "Ley",
+    "Mar",
+    "Mil",
+    "Nor",
+    "Oak",
+    "Pen",
+    "Ray",
+    "Red",
+    "Ross",
+    "Rut",
+    "Sand",
+    "Sher",
+    "Stan",
+    "Sut",
+    "Thorn",
+    "Wal",
+    "Wes",
+    "Whit",
+    "Win",
+    "Wood",
+    "York",
+]
+SUFFIX = [
+    "ford",
+    "ley",
+    "ton",
+    "wood",
+    "field",
+    "ham",
+    "well",
+    "by",
+    "worth",
+    "more",
+    "er",
+    "son",
+    "ridge",
+    "cott",
+    "brook",
+    "stead",
+    "wick",
+    "land",
+    "ing",
+    "dale",
+]
+FAMILY = [p + s for p in PREFIX for s in SUFFIX] + [
+    "Khan",
+    "Patel",
+    "Begum",
+    "Ahmed",
+    "Hussain",
+    "Nowak",
+    "Kowalski",
+    "Okafor",
+    "Adeyemi",
+    "Smith",
+    "Jones",
+    "Brown",
+]
 
 
 @dataclass(frozen=True)
@@ -69,7 +230,9 @@ class Person:
     nhs: str
 
     def demographics(self, *, nhs: bool) -> Demographics:
-        return Demographics(self.given, self.family, self.born, self.sex, self.postcode, self.nhs if nhs else None)
+        return Demographics(
+            self.given, self.family, self.born, self.sex, self.postcode, self.nhs if nhs else None
+        )
 
 
 def zipf(names: list[str], rng: random.Random) -> list[float]:
@@ -94,10 +257,21 @@ def population(size: int, rng: random.Random) -> list[Person]:
     givens = rng.choices(GIVEN, given_w, k=size)
     families = rng.choices(FAMILY, family_w, k=size)
     for i in range(size):
-        postcode = f"{rng.choice(districts)} {rng.randint(1, 9)}{rng.choice(string.ascii_uppercase)}" \
-                   f"{rng.choice(string.ascii_uppercase)}"
-        people.append(Person(f"c{i:07d}", givens[i], families[i], start + timedelta(days=rng.randrange(6900)),
-                             rng.choice(("female", "male")), postcode, next(numbers)))
+        postcode = (
+            f"{rng.choice(districts)} {rng.randint(1, 9)}{rng.choice(string.ascii_uppercase)}"
+            f"{rng.choice(string.ascii_uppercase)}"
+        )
+        people.append(
+            Person(
+                f"c{i:07d}",
+                givens[i],
+                families[i],
+                start + timedelta(days=rng.randrange(6900)),
+                rng.choice(("female", "male")),
+                postcode,
+                next(numbers),
+            )
+        )
     return people
 
 
@@ -111,8 +285,14 @@ def load(path: Path, people: list[Person]) -> None:
     connection.executemany(
         "INSERT INTO children (id, nhs_number, given_name, family_name, date_of_birth, sex, postcode, "
         "partnership_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'p', ?)",
-        ((p.child_id, p.nhs, p.given, p.family, p.born.isoformat(), p.sex, p.postcode, created) for p in people))
-    keys = sorted((key, p.child_id) for p in people for key in index_keys(p.demographics(nhs=False).normalised()))
+        (
+            (p.child_id, p.nhs, p.given, p.family, p.born.isoformat(), p.sex, p.postcode, created)
+            for p in people
+        ),
+    )
+    keys = sorted(
+        (key, p.child_id) for p in people for key in index_keys(p.demographics(nhs=False).normalised())
+    )
     connection.executemany("INSERT INTO identity_keys (key, child_id) VALUES (?, ?)", keys)
     connection.commit()
     connection.execute("ANALYZE")
@@ -121,15 +301,26 @@ def load(path: Path, people: list[Person]) -> None:
 
 def typo(name: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(name))
-    return name[:i] + rng.choice(string.ascii_lowercase) + name[i + 1:]
+    return name[:i] + rng.choice(string.ascii_lowercase) + name[i + 1 :]
 
 
 def perturb(person: Person, rng: random.Random) -> Person:
     """One or two of the errors agencies make writing a child down."""
     changed = person
     for _ in range(rng.choice((1, 1, 2))):
-        kind = rng.choice(["copy", "nickname", "given_typo", "family_typo", "swap", "transpose", "dob_digit",
-                           "moved", "case"])
+        kind = rng.choice(
+            [
+                "copy",
+                "nickname",
+                "given_typo",
+                "family_typo",
+                "swap",
+                "transpose",
+                "dob_digit",
+                "moved",
+                "case",
+            ]
+        )
         if kind == "nickname" and changed.given in NICKNAMES:
             changed = replace(changed, given=rng.choice(NICKNAMES[changed.given]))
         elif kind == "given_typo":
@@ -171,8 +362,10 @@ def main() -> None:
         upgrade(url)
         people = population(args.children, rng)
         load(path, people)
-        print(f"indexed {args.children:,} children in {time.perf_counter() - started:.0f} s "
-              f"({path.stat().st_size / 2**20:.0f} MB on disk)")
+        print(
+            f"indexed {args.children:,} children in {time.perf_counter() - started:.0f} s "
+            f"({path.stat().st_size / 2**20:.0f} MB on disk)"
+        )
         engine = make_engine(url)
         session = make_session_factory(engine)()
         sample = rng.sample(people, args.queries)
@@ -190,8 +383,14 @@ def main() -> None:
         linked_right = linked_wrong = queued = true_matches = 0
         strangers = population(args.queries // 2, random.Random(7))  # not in the index
         # A twin: same family name, birthday and address, a given name that is no variant of the other's.
-        twins = [replace(p, given=rng.choice([g for g in GIVEN if canonical_given(g) != canonical_given(p.given)]),
-                         child_id="twin") for p in rng.sample(people, args.queries // 4)]
+        twins = [
+            replace(
+                p,
+                given=rng.choice([g for g in GIVEN if canonical_given(g) != canonical_given(p.given)]),
+                child_id="twin",
+            )
+            for p in rng.sample(people, args.queries // 4)
+        ]
         queries = [(perturb(p, rng), p.child_id) for p in sample]
         queries += [(replace(s, child_id="stranger"), None) for s in strangers] + [(tw, None) for tw in twins]
         for person, truth in queries:
@@ -212,11 +411,18 @@ def main() -> None:
     recall = linked_right / max(1, true_matches)
     base = statistics.median(baseline)
     print(f"plain indexed lookup by NHS number: median {base:.3f} ms, p95 {p95(baseline):.3f} ms")
-    print(f"exact NHS number match:            median {statistics.median(exact):.3f} ms, p95 {p95(exact):.3f} ms")
-    print(f"demographic match:                 median {statistics.median(demographic):.3f} ms, "
-          f"p95 {p95(demographic):.3f} ms (target p95 <= 20 ms)")
-    print(f"{len(queries)} demographic queries ({true_matches} with a true match): auto-linked {linked_right} "
-          f"right, {linked_wrong} wrong; queued {queued}")
+    print(
+        f"exact NHS number match:            median {statistics.median(exact):.3f} ms, "
+        f"p95 {p95(exact):.3f} ms"
+    )
+    print(
+        f"demographic match:                 median {statistics.median(demographic):.3f} ms, "
+        f"p95 {p95(demographic):.3f} ms (target p95 <= 20 ms)"
+    )
+    print(
+        f"{len(queries)} demographic queries ({true_matches} with a true match): auto-linked {linked_right} "
+        f"right, {linked_wrong} wrong; queued {queued}"
+    )
     print(f"precision at auto-link {precision:.4f} (target >= 0.99), recall at auto-link {recall:.4f}")
     print(f"ratio={statistics.median(demographic) / base:.1f}")
 

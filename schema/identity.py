@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import strawberry
-
 from hub.context import RequestContext
 from hub.identity import resolution
 from hub.identity.resolution import ResolutionView
@@ -64,8 +63,10 @@ class IdentityResolution:
 
     @strawberry.field
     def candidates(self) -> list[IdentityCandidate]:
-        return [IdentityCandidate(child_id=strawberry.ID(c.child_id), score=c.score, reasons=list(c.reasons))
-                for c in self.view.candidates]
+        return [
+            IdentityCandidate(child_id=strawberry.ID(c.child_id), score=c.score, reasons=list(c.reasons))
+            for c in self.view.candidates
+        ]
 
     @strawberry.field
     def resolved_child_id(self) -> strawberry.ID | None:

@@ -15,6 +15,19 @@ from typing import Any
 from fhir.resources.R4B.encounter import Encounter
 from fhir.resources.R4B.flag import Flag
 from fhir.resources.R4B.patient import Patient
+from hub.adapters.contract import (
+    BadRecordError,
+    Category,
+    InvalidNhsNumberError,
+    Involvement,
+    LinkKind,
+    Person,
+    RawItem,
+    RecordContent,
+    SourceRecord,
+    Tier,
+    normalise_nhs_number,
+)
 from pydantic import ValidationError
 
 from adapters.health_fhir.config import (
@@ -23,19 +36,6 @@ from adapters.health_fhir.config import (
     FLAG_CODES,
     NHS_NUMBER_SYSTEM,
     SHARING_TIER,
-)
-from hub.adapters.contract import (
-    BadRecordError,
-    Category,
-    Involvement,
-    InvalidNhsNumberError,
-    LinkKind,
-    Person,
-    RawItem,
-    RecordContent,
-    SourceRecord,
-    Tier,
-    normalise_nhs_number,
 )
 
 FLAG_CATEGORIES = {"health-concern": Category.HEALTH_CONCERN, "sexual-health": Category.SEXUAL_HEALTH}
@@ -50,8 +50,12 @@ def map_resource(item: RawItem) -> SourceRecord:
     kind = resource.get("resourceType")
     if kind == "Patient":
         patient = _validate(Patient, resource, item.source_id)
-        return SourceRecord(item.source_id, _version(patient, item.source_id), _person(patient, item.source_id),
-                            Involvement(LinkKind.INVOLVEMENT, _birth(patient, item.source_id)))
+        return SourceRecord(
+            item.source_id,
+            _version(patient, item.source_id),
+            _person(patient, item.source_id),
+            Involvement(LinkKind.INVOLVEMENT, _birth(patient, item.source_id)),
+        )
     subject_raw = item.payload.get("subject")
     if not isinstance(subject_raw, Mapping):
         raise BadRecordError(f"the {kind} arrived without its Patient", item.source_id)
@@ -71,8 +75,13 @@ def map_resource(item: RawItem) -> SourceRecord:
     else:
         raise BadRecordError(f"unexpected resource type {kind!r}", item.source_id)
     person = _person(subject, item.source_id)
-    return SourceRecord(item.source_id, version, person, Involvement(LinkKind.INVOLVEMENT, _birth(subject, item.source_id)),
-                        content)
+    return SourceRecord(
+        item.source_id,
+        version,
+        person,
+        Involvement(LinkKind.INVOLVEMENT, _birth(subject, item.source_id)),
+        content,
+    )
 
 
 def _validate(model: Any, raw: Mapping[str, Any], source_id: str) -> Any:
@@ -81,8 +90,9 @@ def _validate(model: Any, raw: Mapping[str, Any], source_id: str) -> Any:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first.get("loc", ()))
-        raise BadRecordError(f"invalid FHIR {raw.get('resourceType')}: {where}: {first.get('msg')}",
-                             source_id) from None
+        raise BadRecordError(
+            f"invalid FHIR {raw.get('resourceType')}: {where}: {first.get('msg')}", source_id
+        ) from None
 
 
 def _person(patient: Patient, source_id: str) -> Person:
@@ -98,9 +108,15 @@ def _person(patient: Patient, source_id: str) -> Person:
     if name is None or not name.family or not name.given:
         raise BadRecordError(f"Patient/{patient.id} has no official name", source_id)
     postcode = next((a.postalCode for a in patient.address or [] if a.postalCode), None)
-    return Person(local_id=f"Patient/{patient.id}", given_name=name.given[0], family_name=name.family,
-                  date_of_birth=_birth(patient, source_id), sex=patient.gender if patient.gender in ("female", "male")
-                  else None, postcode=postcode, nhs_number=nhs)
+    return Person(
+        local_id=f"Patient/{patient.id}",
+        given_name=name.given[0],
+        family_name=name.family,
+        date_of_birth=_birth(patient, source_id),
+        sex=patient.gender if patient.gender in ("female", "male") else None,
+        postcode=postcode,
+        nhs_number=nhs,
+    )
 
 
 def _birth(patient: Patient, source_id: str) -> date:
@@ -113,9 +129,13 @@ def _birth(patient: Patient, source_id: str) -> date:
 def _flag(flag: Flag, source_id: str) -> RecordContent:
     codes = [c.code for c in (flag.code.coding or []) if c.system == FLAG_CODES]
     if not codes or codes[0] not in FLAG_CATEGORIES:
-        raise BadRecordError(f"Flag code {codes[0] if codes else None!r} is not in the agreed flag codes", source_id)
+        raise BadRecordError(
+            f"Flag code {codes[0] if codes else None!r} is not in the agreed flag codes", source_id
+        )
     if flag.status == "entered-in-error":
-        raise BadRecordError("the trust marked this Flag entered-in-error: an operator must decide", source_id)
+        raise BadRecordError(
+            "the trust marked this Flag entered-in-error: an operator must decide", source_id
+        )
     if flag.period is None or flag.period.start is None:
         raise BadRecordError("the Flag has no period.start", source_id)
     start = _day(flag.period.start)
@@ -129,13 +149,21 @@ def _flag(flag: Flag, source_id: str) -> RecordContent:
 def _encounter(encounter: Encounter, source_id: str) -> RecordContent:
     klass = encounter.class_fhir
     if klass is None or klass.system != ACT_CODE or klass.code not in UNSCHEDULED_CLASSES:
-        raise BadRecordError(f"Encounter class {getattr(klass, 'code', None)!r} is not unscheduled care", source_id)
+        raise BadRecordError(
+            f"Encounter class {getattr(klass, 'code', None)!r} is not unscheduled care", source_id
+        )
     if encounter.period is None or encounter.period.start is None:
         raise BadRecordError("the Encounter has no period.start", source_id)
     reasons = [r.text for r in encounter.reasonCode or [] if r.text]
     summary = f"A&E attendance: {reasons[0]}." if reasons else "A&E attendance."
-    return RecordContent(Category.UNSCHEDULED_CARE_ATTENDANCE, Tier.SUMMARY, summary, _day(encounter.period.start),
-                         None, _narrative(encounter))
+    return RecordContent(
+        Category.UNSCHEDULED_CARE_ATTENDANCE,
+        Tier.SUMMARY,
+        summary,
+        _day(encounter.period.start),
+        None,
+        _narrative(encounter),
+    )
 
 
 def _tier(flag: Flag) -> Tier:
@@ -143,7 +171,7 @@ def _tier(flag: Flag) -> Tier:
     security = {(s.system, s.code) for s in (meta.security if meta and meta.security else [])}
     if (CONFIDENTIALITY, "R") in security or (CONFIDENTIALITY, "V") in security:
         return Tier.RESTRICTED
-    for tag in (meta.tag if meta and meta.tag else []):
+    for tag in meta.tag if meta and meta.tag else []:
         if tag.system == SHARING_TIER and tag.code in ("FLAG", "SUMMARY", "DETAIL"):
             return Tier(tag.code)
     return Tier.SUMMARY

@@ -1,1 +1,1 @@
-"""Police: domestic abuse incidents (Operation Encompass), missing episodes, restricted intelligence markers."""
+"""Police: domestic abuse incidents (Operation Encompass), missing episodes, restricted intelligence."""

@@ -61,16 +61,19 @@ def _domestic_abuse(raw: Mapping[str, Any], ref: str, occurred: datetime) -> Rec
     circumstances = _text(encompass, "circumstances", ref)
     where = encompass.get("childLocation") or "not recorded"
     location = raw.get("location") or "not recorded"
-    parts = [f"Domestic abuse incident {ref} on {occurred:%d %B %Y at %H:%M} at {location}.",
-             f"Child present: {'yes, ' + where if present else 'no'}.",
-             f"Spoken to: {'yes' if spoken else 'no'}."]
+    parts = [
+        f"Domestic abuse incident {ref} on {occurred:%d %B %Y at %H:%M} at {location}.",
+        f"Child present: {'yes, ' + where if present else 'no'}.",
+        f"Spoken to: {'yes' if spoken else 'no'}.",
+    ]
     if encompass.get("doNotApproachParents"):
         parts.append("Police ask that the school does not approach the parents.")
     detail = circumstances
     if spoken and encompass.get("childAccount"):
         detail += f" The child said: {encompass['childAccount']}"
-    return RecordContent(Category.DOMESTIC_ABUSE_INCIDENT, Tier.SUMMARY, " ".join(parts), occurred.date(),
-                         None, detail)
+    return RecordContent(
+        Category.DOMESTIC_ABUSE_INCIDENT, Tier.SUMMARY, " ".join(parts), occurred.date(), None, detail
+    )
 
 
 def _missing(raw: Mapping[str, Any], ref: str, occurred: datetime) -> RecordContent:
@@ -81,22 +84,36 @@ def _missing(raw: Mapping[str, Any], ref: str, occurred: datetime) -> RecordCont
     found_at = _moment(missing, "foundAt", ref) if found else None
     if found_at is not None and found_at < occurred:
         raise BadRecordError("foundAt is before the child was reported missing", ref)
-    summary = (f"Missing episode {ref}: reported {occurred:%d %B %Y %H:%M}; "
-               + (f"found {found_at:%d %B %Y %H:%M} at {missing.get('foundLocation') or 'not recorded'}."
-                  if found_at else "not yet found."))
+    summary = f"Missing episode {ref}: reported {occurred:%d %B %Y %H:%M}; " + (
+        f"found {found_at:%d %B %Y %H:%M} at {missing.get('foundLocation') or 'not recorded'}."
+        if found_at
+        else "not yet found."
+    )
     detail = missing.get("notes")
     if missing.get("returnInterview"):
         detail = (detail + " " if detail else "") + "Return interview completed."
-    return RecordContent(Category.MISSING_EPISODE, Tier.SUMMARY, summary, occurred.date(),
-                         found_at.date() if found_at else None, detail)
+    return RecordContent(
+        Category.MISSING_EPISODE,
+        Tier.SUMMARY,
+        summary,
+        occurred.date(),
+        found_at.date() if found_at else None,
+        detail,
+    )
 
 
 def _marker(raw: Mapping[str, Any], ref: str, occurred: datetime) -> RecordContent:
     marker = raw.get("marker")
     if not isinstance(marker, Mapping) or marker.get("handling") != "RESTRICTED":
         raise BadRecordError("an intelligence marker must carry handling RESTRICTED", ref)
-    return RecordContent(Category.POLICE_INTELLIGENCE, Tier.RESTRICTED, _text(marker, "summary", ref),
-                         occurred.date(), None, marker.get("detail"))
+    return RecordContent(
+        Category.POLICE_INTELLIGENCE,
+        Tier.RESTRICTED,
+        _text(marker, "summary", ref),
+        occurred.date(),
+        None,
+        marker.get("detail"),
+    )
 
 
 def _nominal(raw: Any, ref: str) -> Person:
@@ -104,9 +121,14 @@ def _nominal(raw: Any, ref: str) -> Person:
         raise BadRecordError("the occurrence names no child", ref)
     born = _uk_date(raw.get("dob"), "subject.dob", ref)
     address = raw.get("address") if isinstance(raw.get("address"), Mapping) else {}
-    return Person(local_id=_text(raw, "nominalId", ref), given_name=_text(raw, "forenames", ref).split()[0],
-                  family_name=_text(raw, "surname", ref).title(), date_of_birth=born,
-                  sex=SEX.get(raw.get("sex") or ""), postcode=address.get("postcode") or None)
+    return Person(
+        local_id=_text(raw, "nominalId", ref),
+        given_name=_text(raw, "forenames", ref).split()[0],
+        family_name=_text(raw, "surname", ref).title(),
+        date_of_birth=born,
+        sex=SEX.get(raw.get("sex") or ""),
+        postcode=address.get("postcode") or None,
+    )
 
 
 def _uk_date(value: Any, field: str, ref: str) -> date:

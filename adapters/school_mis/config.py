@@ -8,7 +8,30 @@ DEFAULT_PORT = 8104
 PRIMARY = AdapterConfig(base_url=f"http://127.0.0.1:{DEFAULT_PORT}", agency_code="190001", page_size=200)
 ACADEMY = AdapterConfig(base_url=f"http://127.0.0.1:{DEFAULT_PORT}", agency_code="190002", page_size=200)
 
-ROLL_COLUMNS = ["UPN", "Legal Surname", "Legal Forename", "Preferred Forename", "DOB", "Gender", "Postcode",
-                "Admission Date", "Leaving Date", "Row Version", "Change No"]
-CONCERN_COLUMNS = ["Concern ID", "UPN", "Legal Surname", "Legal Forename", "DOB", "Gender", "Postcode", "Type",
-                   "Date", "Summary", "Row Version", "Change No"]
+ROLL_COLUMNS = [
+    "UPN",
+    "Legal Surname",
+    "Legal Forename",
+    "Preferred Forename",
+    "DOB",
+    "Gender",
+    "Postcode",
+    "Admission Date",
+    "Leaving Date",
+    "Row Version",
+    "Change No",
+]
+CONCERN_COLUMNS = [
+    "Concern ID",
+    "UPN",
+    "Legal Surname",
+    "Legal Forename",
+    "DOB",
+    "Gender",
+    "Postcode",
+    "Type",
+    "Date",
+    "Summary",
+    "Row Version",
+    "Change No",
+]

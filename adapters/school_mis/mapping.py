@@ -24,8 +24,12 @@ from hub.adapters.contract import (
 )
 
 GENDER = {"F": "female", "M": "male"}
-CONCERN_TYPES = {"Attendance": Category.ATTENDANCE_CONCERN, "Exclusion": Category.EXCLUSION,
-                 "Suspension": Category.EXCLUSION, "Welfare": Category.SCHOOL_CONCERN}
+CONCERN_TYPES = {
+    "Attendance": Category.ATTENDANCE_CONCERN,
+    "Exclusion": Category.EXCLUSION,
+    "Suspension": Category.EXCLUSION,
+    "Welfare": Category.SCHOOL_CONCERN,
+}
 
 
 def map_row(item: RawItem) -> SourceRecord:
@@ -45,8 +49,12 @@ def _roll(row: Mapping[str, Any], source_id: str) -> SourceRecord:
     left = _date(row, "Leaving Date", source_id, required=False)
     if left is not None and left < admitted:
         raise BadRecordError("Leaving Date is before Admission Date", source_id)
-    return SourceRecord(source_id, _version(row, source_id), _pupil(row, source_id),
-                        Involvement(LinkKind.ROLL, admitted, left))
+    return SourceRecord(
+        source_id,
+        _version(row, source_id),
+        _pupil(row, source_id),
+        Involvement(LinkKind.ROLL, admitted, left),
+    )
 
 
 def _concern(row: Mapping[str, Any], source_id: str) -> SourceRecord:
@@ -56,8 +64,13 @@ def _concern(row: Mapping[str, Any], source_id: str) -> SourceRecord:
     summary = (row.get("Summary") or "").strip()
     if not summary:
         raise BadRecordError("Summary is empty", source_id)
-    return SourceRecord(source_id, _version(row, source_id), _pupil(row, source_id), None,
-                        RecordContent(CONCERN_TYPES[kind], Tier.SUMMARY, summary, _date(row, "Date", source_id)))
+    return SourceRecord(
+        source_id,
+        _version(row, source_id),
+        _pupil(row, source_id),
+        None,
+        RecordContent(CONCERN_TYPES[kind], Tier.SUMMARY, summary, _date(row, "Date", source_id)),
+    )
 
 
 def _pupil(row: Mapping[str, Any], source_id: str) -> Person:
@@ -67,9 +80,14 @@ def _pupil(row: Mapping[str, Any], source_id: str) -> Person:
     surname, forename = (row.get("Legal Surname") or "").strip(), (row.get("Legal Forename") or "").strip()
     if not surname or not forename:
         raise BadRecordError("a pupil needs a legal surname and forename", source_id)
-    return Person(local_id=upn, given_name=forename, family_name=surname,
-                  date_of_birth=_date(row, "DOB", source_id), sex=GENDER.get((row.get("Gender") or "").strip()),
-                  postcode=(row.get("Postcode") or "").strip() or None)
+    return Person(
+        local_id=upn,
+        given_name=forename,
+        family_name=surname,
+        date_of_birth=_date(row, "DOB", source_id),
+        sex=GENDER.get((row.get("Gender") or "").strip()),
+        postcode=(row.get("Postcode") or "").strip() or None,
+    )
 
 
 def _version(row: Mapping[str, Any], source_id: str) -> int:

@@ -39,7 +39,10 @@ class SchoolMisSimulator(Simulator):
         self._load(cohort_size)
 
     def routes(self) -> list[BaseRoute]:
-        return [Route("/schools/{urn}", self.school), Route("/schools/{urn}/exports/{export}.csv", self.export)]
+        return [
+            Route("/schools/{urn}", self.school),
+            Route("/schools/{urn}/exports/{export}.csv", self.export),
+        ]
 
     async def school(self, request: Request) -> Response:
         urn = request.path_params["urn"]
@@ -64,32 +67,53 @@ class SchoolMisSimulator(Simulator):
         writer.writeheader()
         writer.writerows(rows)
         # The BOM and CRLF line ends are what spreadsheet-minded MIS exports produce.
-        return Response(("\ufeff" + out.getvalue()).encode("utf-8"), media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{urn}-{export}.csv"'})
+        return Response(
+            ("\ufeff" + out.getvalue()).encode("utf-8"),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{urn}-{export}.csv"'},
+        )
 
     # -- fixtures -------------------------------------------------------------------------------------
     def admit(self, urn: str, child: Child, admitted: str, upn: str | None = None) -> dict[str, Any]:
         if upn is None:
             self._upns += 1
             upn = f"N{urn}{self._upns:06d}"
-        row = {"UPN": upn, "Legal Surname": child.family, "Legal Forename": child.given,
-               "Preferred Forename": PREFERRED.get(child.given, ""),
-               "DOB": child.born.strftime("%d/%m/%Y") if child.born else "", "Gender": (child.sex or "U")[0].upper(),
-               "Postcode": child.postcode, "Admission Date": admitted, "Leaving Date": ""}
+        row = {
+            "UPN": upn,
+            "Legal Surname": child.family,
+            "Legal Forename": child.given,
+            "Preferred Forename": PREFERRED.get(child.given, ""),
+            "DOB": child.born.strftime("%d/%m/%Y") if child.born else "",
+            "Gender": (child.sex or "U")[0].upper(),
+            "Postcode": child.postcode,
+            "Admission Date": admitted,
+            "Leaving Date": "",
+        }
         return self.rolls[urn].put(upn, row)
 
-    def concern(self, urn: str, concern_id: str, pupil: dict[str, Any], kind: str, when: str,
-                summary: str) -> dict[str, Any]:
-        row = {"Concern ID": concern_id, **{k: pupil[k] for k in ("UPN", "Legal Surname", "Legal Forename", "DOB",
-                                                                  "Gender", "Postcode")},
-               "Type": kind, "Date": when, "Summary": summary}
+    def concern(
+        self, urn: str, concern_id: str, pupil: dict[str, Any], kind: str, when: str, summary: str
+    ) -> dict[str, Any]:
+        row = {
+            "Concern ID": concern_id,
+            **{k: pupil[k] for k in ("UPN", "Legal Surname", "Legal Forename", "DOB", "Gender", "Postcode")},
+            "Type": kind,
+            "Date": when,
+            "Summary": summary,
+        }
         return self.concerns[urn].put(concern_id, row)
 
     def _load(self, cohort_size: int) -> None:
         named = named_children()
         amelia = self.admit(PRIMARY_URN, named["amelia"], "01/09/2021", "N190001000001")
-        self.concern(PRIMARY_URN, "C-1", amelia, "Attendance", "10/10/2026",
-                     "Attendance 84% this term; late most Mondays.")
+        self.concern(
+            PRIMARY_URN,
+            "C-1",
+            amelia,
+            "Attendance",
+            "10/10/2026",
+            "Attendance 84% this term; late most Mondays.",
+        )
         self.admit(ACADEMY_URN, named["noah"], "04/09/2023", "N190002000002")
         self.admit(PRIMARY_URN, named["leo"], "03/02/2025", "N190001000003")
         self.admit(ACADEMY_URN, named["jade"], "06/09/2021", "N190002000004")
@@ -102,9 +126,11 @@ class SchoolMisSimulator(Simulator):
             if rng.random() < 0.2:
                 kind = rng.choice(["Attendance", "Exclusion", "Welfare"])
                 when = (TODAY - timedelta(days=rng.randint(1, 200))).strftime("%d/%m/%Y")
-                summary = {"Attendance": "Attendance below 90% this term.",
-                           "Exclusion": "Suspended for two days after a fight.",
-                           "Welfare": "School concern logged by the DSL."}[kind]
+                summary = {
+                    "Attendance": "Attendance below 90% this term.",
+                    "Exclusion": "Suspended for two days after a fight.",
+                    "Welfare": "School concern logged by the DSL.",
+                }[kind]
                 self.concern(child.school_urn, f"C-{pupil['UPN']}", pupil, kind, when, summary)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.social_care.mapping import map_involvement
 from hub.adapters.contract import (
     Adapter,
     AgencyUnavailableError,
@@ -18,22 +17,34 @@ from hub.adapters.contract import (
     SourceRecord,
 )
 
+from adapters.social_care.mapping import map_involvement
+
 
 class SocialCareAdapter(Adapter):
     name = "social_care"
     system = "children's social care case system"
-    record_kinds = frozenset({Category.CHILD_PROTECTION_PLAN, Category.LOOKED_AFTER,
-                              Category.UNBORN_CHILD_PROTECTION_PLAN, Category.CHILD_IN_NEED, Category.EARLY_HELP})
+    record_kinds = frozenset(
+        {
+            Category.CHILD_PROTECTION_PLAN,
+            Category.LOOKED_AFTER,
+            Category.UNBORN_CHILD_PROTECTION_PLAN,
+            Category.CHILD_IN_NEED,
+            Category.EARLY_HELP,
+        }
+    )
     capabilities = frozenset({Capability.PULL, Capability.FETCH, Capability.DELIVER})
 
     def check(self, context: CallContext) -> None:
         about = self.client.get_json("/api/v1/about", context)
         if not isinstance(about, dict) or about.get("laCode") != self.agency_code:
-            raise AgencyUnavailableError(f"the case system at {self.config.base_url} is not {self.agency_code}'s")
+            raise AgencyUnavailableError(
+                f"the case system at {self.config.base_url} is not {self.agency_code}'s"
+            )
 
     def _pull(self, cursor: str | None, context: CallContext) -> PullBatch:
-        body = self.client.get_json("/api/v1/changes", context,
-                                    {"since": cursor or "0", "limit": str(self.config.page_size)})
+        body = self.client.get_json(
+            "/api/v1/changes", context, {"since": cursor or "0", "limit": str(self.config.page_size)}
+        )
         changes = _field(body, "changes", list)
         items = tuple(RawItem(str(c.get("involvementId", "?")), c) for c in changes if isinstance(c, dict))
         return PullBatch(items, str(_field(body, "next", int)), bool(body.get("more")))
@@ -46,9 +57,16 @@ class SocialCareAdapter(Adapter):
         return Detail(source_id, str(_field(body, "caseNotes", str)))
 
     def _deliver(self, notification: Notification, context: CallContext) -> None:
-        self.client.post_json("/api/v1/notifications", context, {
-            "kind": notification.kind, "personId": notification.subject_local_id,
-            "message": notification.message, "data": dict(notification.data)})
+        self.client.post_json(
+            "/api/v1/notifications",
+            context,
+            {
+                "kind": notification.kind,
+                "personId": notification.subject_local_id,
+                "message": notification.message,
+                "data": dict(notification.data),
+            },
+        )
 
 
 def _field(body: Any, key: str, kind: type) -> Any:

@@ -14,8 +14,8 @@ from typing import Any
 from hub.adapters.contract import (
     BadRecordError,
     Category,
-    Involvement,
     InvalidNhsNumberError,
+    Involvement,
     LinkKind,
     Person,
     RawItem,
@@ -45,8 +45,9 @@ def map_involvement(item: RawItem) -> SourceRecord:
     category, cpis, prefix = TYPES[kind]
     code = raw.get("cpisCode")
     if code != cpis:
-        raise BadRecordError(f"CP-IS code {code!r} does not match a {kind} involvement (expected {cpis!r})",
-                             source_id)
+        raise BadRecordError(
+            f"CP-IS code {code!r} does not match a {kind} involvement (expected {cpis!r})", source_id
+        )
     start = _date(raw, "startDate", source_id)
     end = _date(raw, "endDate", source_id, required=False)
     status = raw.get("status")
@@ -57,7 +58,11 @@ def map_involvement(item: RawItem) -> SourceRecord:
     if end is not None and end < start:
         raise BadRecordError("endDate is before startDate", source_id)
     person = _person(raw.get("person"), source_id)
-    if category == Category.UNBORN_CHILD_PROTECTION_PLAN and person.date_of_birth is None and person.mother is None:
+    if (
+        category == Category.UNBORN_CHILD_PROTECTION_PLAN
+        and person.date_of_birth is None
+        and person.mother is None
+    ):
         raise BadRecordError("an unborn child's plan must name the mother", source_id)
     worker = raw.get("allocatedWorker") or {}
     detail_reason = raw.get("categoryOfAbuse") or raw.get("legalStatus") or raw.get("primaryNeed")
@@ -69,10 +74,21 @@ def map_involvement(item: RawItem) -> SourceRecord:
         source_id=source_id,
         version=version,
         person=person,
-        involvement=Involvement(LinkKind.INVOLVEMENT, _date(raw, "caseOpened", source_id, required=False) or start,
-                                end if status == "CLOSED" else None, worker.get("name")),
-        record=RecordContent(category=category, tier=Tier.FLAG, summary=summary, start_date=start, end_date=end,
-                             detail=None, detail_on_request=True),
+        involvement=Involvement(
+            LinkKind.INVOLVEMENT,
+            _date(raw, "caseOpened", source_id, required=False) or start,
+            end if status == "CLOSED" else None,
+            worker.get("name"),
+        ),
+        record=RecordContent(
+            category=category,
+            tier=Tier.FLAG,
+            summary=summary,
+            start_date=start,
+            end_date=end,
+            detail=None,
+            detail_on_request=True,
+        ),
     )
 
 

@@ -1,9 +1,9 @@
 """A simulated council case system (JSON over HTTP), with Northbridge's children in its own format.
 
-    GET  /api/v1/about                          which council this is
-    GET  /api/v1/changes?since=SEQ&limit=N      involvements changed after SEQ, oldest first
-    GET  /api/v1/involvements/{id}/casenotes    the case notes of one involvement (FETCH)
-    POST /api/v1/notifications                  a notification from the hub (DELIVER)
+GET  /api/v1/about                          which council this is
+GET  /api/v1/changes?since=SEQ&limit=N      involvements changed after SEQ, oldest first
+GET  /api/v1/involvements/{id}/casenotes    the case notes of one involvement (FETCH)
+POST /api/v1/notifications                  a notification from the hub (DELIVER)
 """
 
 from __future__ import annotations
@@ -70,23 +70,63 @@ class SocialCareSimulator(Simulator):
 
     def _load(self, cohort_size: int) -> None:
         named = named_children()
-        self.add(_involvement("INV-1001", _person("LCS-1001", named["amelia"]), "CP_PLAN", "CPPI",
-                              "2026-06-24", case_opened="2026-06-03", categoryOfAbuse="emotional abuse and neglect"),
-                 "Initial child protection conference on 24 June 2026 agreed a plan under emotional abuse and "
-                 "neglect. Core group meets monthly. Mother engaging; concerns about father's contact.")
-        self.add(_involvement("INV-1002", _person("LCS-1002", named["noah"]), "LOOKED_AFTER", "LACI",
-                              "2025-01-10", legalStatus="under a care order (s.31)"),
-                 "Placed with foster carers in Northbridge since January 2025.")
-        self.add(_involvement("INV-1003", _person("LCS-1003", named["leo"]), "CHILD_IN_NEED", None, "2025-01-28",
-                              primaryNeed="family in refuge after domestic abuse"),
-                 "Mother and Leo moved to a refuge in January 2025. Address must not be disclosed.")
+        self.add(
+            _involvement(
+                "INV-1001",
+                _person("LCS-1001", named["amelia"]),
+                "CP_PLAN",
+                "CPPI",
+                "2026-06-24",
+                case_opened="2026-06-03",
+                categoryOfAbuse="emotional abuse and neglect",
+            ),
+            "Initial child protection conference on 24 June 2026 agreed a plan under emotional abuse and "
+            "neglect. Core group meets monthly. Mother engaging; concerns about father's contact.",
+        )
+        self.add(
+            _involvement(
+                "INV-1002",
+                _person("LCS-1002", named["noah"]),
+                "LOOKED_AFTER",
+                "LACI",
+                "2025-01-10",
+                legalStatus="under a care order (s.31)",
+            ),
+            "Placed with foster carers in Northbridge since January 2025.",
+        )
+        self.add(
+            _involvement(
+                "INV-1003",
+                _person("LCS-1003", named["leo"]),
+                "CHILD_IN_NEED",
+                None,
+                "2025-01-28",
+                primaryNeed="family in refuge after domestic abuse",
+            ),
+            "Mother and Leo moved to a refuge in January 2025. Address must not be disclosed.",
+        )
         jade = _person("LCS-1004", named["jade"])
-        self.add(_involvement("INV-1004", jade, "LOOKED_AFTER", "LACI", "2024-03-01", legalStatus="s.20"),
-                 "Accommodated under s.20 with her agreement; placed in supported lodgings.")
-        unborn = {**_person("LCS-1005", named["jade-unborn"]), "mother": jade, "expectedDateOfDelivery": "2027-02-14"}
-        self.add(_involvement("INV-1005", unborn, "UNBORN_CP_PLAN", "UCPI", "2026-09-20", case_opened="2026-08-15",
-                              categoryOfAbuse="risk of neglect"),
-                 "Pre-birth assessment concluded risk of neglect; plan agreed at conference.")
+        self.add(
+            _involvement("INV-1004", jade, "LOOKED_AFTER", "LACI", "2024-03-01", legalStatus="s.20"),
+            "Accommodated under s.20 with her agreement; placed in supported lodgings.",
+        )
+        unborn = {
+            **_person("LCS-1005", named["jade-unborn"]),
+            "mother": jade,
+            "expectedDateOfDelivery": "2027-02-14",
+        }
+        self.add(
+            _involvement(
+                "INV-1005",
+                unborn,
+                "UNBORN_CP_PLAN",
+                "UCPI",
+                "2026-09-20",
+                case_opened="2026-08-15",
+                categoryOfAbuse="risk of neglect",
+            ),
+            "Pre-birth assessment concluded risk of neglect; plan agreed at conference.",
+        )
         for index, child in enumerate(cohort(cohort_size)):
             self._cohort_involvement(index, child)
 
@@ -94,10 +134,21 @@ class SocialCareSimulator(Simulator):
         rng = facts_rng(child, "council")
         roll = rng.random()
         if roll < 0.25:
-            kind, code, extra = "CP_PLAN", "CPPI", {"categoryOfAbuse": rng.choice(
-                ["neglect", "emotional abuse", "physical abuse", "sexual abuse"])}
+            kind, code, extra = (
+                "CP_PLAN",
+                "CPPI",
+                {
+                    "categoryOfAbuse": rng.choice(
+                        ["neglect", "emotional abuse", "physical abuse", "sexual abuse"]
+                    )
+                },
+            )
         elif roll < 0.40:
-            kind, code, extra = "LOOKED_AFTER", "LACI", {"legalStatus": rng.choice(["care order", "s.20 agreement"])}
+            kind, code, extra = (
+                "LOOKED_AFTER",
+                "LACI",
+                {"legalStatus": rng.choice(["care order", "s.20 agreement"])},
+            )
         elif roll < 0.65:
             kind, code, extra = "CHILD_IN_NEED", None, {"primaryNeed": "family in acute stress"}
         elif roll < 0.85:
@@ -111,24 +162,56 @@ class SocialCareSimulator(Simulator):
         person = _person(f"LCS-{2000 + index}", child)
         if not child.social_care_has_nhs_number:
             person["nhsNumber"] = None
-        involvement = _involvement(f"INV-{2000 + index}", person, kind, code, started.isoformat(),
-                                   end=ended.isoformat() if ended else None, worker=rng.choice(WORKERS), **extra)
+        involvement = _involvement(
+            f"INV-{2000 + index}",
+            person,
+            kind,
+            code,
+            started.isoformat(),
+            end=ended.isoformat() if ended else None,
+            worker=rng.choice(WORKERS),
+            **extra,
+        )
         self.add(involvement, f"Case notes for {child.given}: plan reviewed, actions agreed with the family.")
 
 
 def _person(person_id: str, child: Child) -> dict[str, Any]:
-    return {"personId": person_id, "forename": child.given, "surname": child.family,
-            "dateOfBirth": child.born.isoformat() if child.born else None, "gender": GENDER[child.sex],
-            "postcode": child.postcode, "nhsNumber": child.nhs_number, "addressConfidential": child.address_withheld}
+    return {
+        "personId": person_id,
+        "forename": child.given,
+        "surname": child.family,
+        "dateOfBirth": child.born.isoformat() if child.born else None,
+        "gender": GENDER[child.sex],
+        "postcode": child.postcode,
+        "nhsNumber": child.nhs_number,
+        "addressConfidential": child.address_withheld,
+    }
 
 
-def _involvement(involvement_id: str, person: dict[str, Any], kind: str, cpis: str | None, start: str, *,
-                 end: str | None = None, case_opened: str | None = None, worker: str = "Sam Social",
-                 **extra: Any) -> dict[str, Any]:
-    return {"involvementId": involvement_id, "type": kind, "cpisCode": cpis, "person": person,
-            "startDate": start, "endDate": end, "status": "CLOSED" if end else "OPEN",
-            "caseOpened": case_opened or start, "allocatedWorker": {"name": worker, "team": "Northbridge Safeguarding"},
-            **extra}
+def _involvement(
+    involvement_id: str,
+    person: dict[str, Any],
+    kind: str,
+    cpis: str | None,
+    start: str,
+    *,
+    end: str | None = None,
+    case_opened: str | None = None,
+    worker: str = "Sam Social",
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "involvementId": involvement_id,
+        "type": kind,
+        "cpisCode": cpis,
+        "person": person,
+        "startDate": start,
+        "endDate": end,
+        "status": "CLOSED" if end else "OPEN",
+        "caseOpened": case_opened or start,
+        "allocatedWorker": {"name": worker, "team": "Northbridge Safeguarding"},
+        **extra,
+    }
 
 
 def main(port: int = DEFAULT_PORT) -> None:

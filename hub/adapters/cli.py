@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn
 from rich.table import Table
 
 from hub.adapters.errors import AdapterConfigurationError, AgencyUnavailableError
 from hub.settings import Settings
 
 adapters_app = typer.Typer(help="Agency adapters: sync, quarantine, simulators.", no_args_is_help=True)
-quarantine_app = typer.Typer(help="Items that could not be applied, kept with the reason.", no_args_is_help=True)
+quarantine_app = typer.Typer(
+    help="Items that could not be applied, kept with the reason.", no_args_is_help=True
+)
 adapters_app.add_typer(quarantine_app, name="quarantine")
 console = Console()
 
@@ -41,14 +44,28 @@ def sync_all(hub, names: list[str], *, quiet: bool = False) -> bool:  # type: ig
     for name in names:
         try:
             ingest = Ingest(hub.session_factory, hub.policy, hub.adapters.get(name), name)
-            with Progress(SpinnerColumn(), TextColumn(f"[bold]{name}[/]"), BarColumn(), MofNCompleteColumn(),
-                          TextColumn("{task.fields[last]}"), console=console, disable=quiet,
-                          transient=False) as bar:
+            with Progress(
+                SpinnerColumn(),
+                TextColumn(f"[bold]{name}[/]"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[last]}"),
+                console=console,
+                disable=quiet,
+                transient=False,
+            ) as bar:
                 task = bar.add_task(name, total=None, last="")
-                summary = ingest.sync(lambda done, outcome: bar.update(task, completed=done, last=str(outcome)))
-                bar.update(task, total=bar.tasks[0].completed or 1, completed=bar.tasks[0].completed or 1)
+
+                def advance(done: int, outcome: object, task: TaskID = task, bar: Progress = bar) -> None:
+                    bar.update(task, completed=done, last=str(outcome))
+
+                summary = ingest.sync(advance)
+                finished = bar.tasks[0].completed or 1
+                bar.update(task, total=finished, completed=finished)
         except AgencyUnavailableError as error:
-            console.print(f"[red]{name}: {error}[/] Nothing of the failed page was written; run sync again later.")
+            console.print(
+                f"[red]{name}: {error}[/] Nothing of the failed page was written; run sync again later."
+            )
             ok = False
             continue
         except AdapterConfigurationError as error:
@@ -87,8 +104,13 @@ def list_adapters() -> None:
         for name in NAMES:
             config = registry.config(name)
             cursor = uow.session.get(AdapterCursor, name)
-            table.add_row(name, config.agency_code, ", ".join(sorted(REGISTERED[name].adapter.capabilities)),
-                          config.base_url, cursor.cursor if cursor else "-")
+            table.add_row(
+                name,
+                config.agency_code,
+                ", ".join(sorted(REGISTERED[name].adapter.capabilities)),
+                config.base_url,
+                cursor.cursor if cursor else "-",
+            )
     engine.dispose()
     console.print(table)
 
@@ -105,8 +127,14 @@ def quarantine_list(adapter: str = typer.Option(None, help="Only this adapter's 
     table = Table("id", "adapter", "source id", "status", "reason", "since")
     with UnitOfWork(make_session_factory(engine)) as uow:
         for entry in quarantine.entries(uow.session, adapter):
-            table.add_row(entry.id, entry.adapter, entry.source_id, entry.status, entry.reason,
-                          entry.created_at.strftime("%Y-%m-%d %H:%M"))
+            table.add_row(
+                entry.id,
+                entry.adapter,
+                entry.source_id,
+                entry.status,
+                entry.reason,
+                entry.created_at.strftime("%Y-%m-%d %H:%M"),
+            )
     engine.dispose()
     console.print(table)
 
@@ -133,7 +161,9 @@ def quarantine_show(item_id: str) -> None:
 @quarantine_app.command("replay")
 def quarantine_replay(
     item_id: str,
-    payload: Path = typer.Option(None, help="A corrected payload (JSON) to replace the quarantined one."),
+    payload: Annotated[
+        Path | None, typer.Option(help="A corrected payload (JSON) to replace the quarantined one.")
+    ] = None,
 ) -> None:
     """Apply a quarantined item again, after fixing its payload or the hub."""
     from hub.door import utc_now
@@ -154,7 +184,9 @@ def quarantine_replay(
                 quarantine.fix(entry, json.loads(payload.read_text()), utc_now())
                 uow.commit()
             name = entry.adapter
-        outcome, reason = Ingest(hub.session_factory, hub.policy, hub.adapters.get(name), name).replay(item_id)
+        outcome, reason = Ingest(hub.session_factory, hub.policy, hub.adapters.get(name), name).replay(
+            item_id
+        )
     finally:
         hub.dispose()
     if outcome == Applied.QUARANTINED:
@@ -164,8 +196,10 @@ def quarantine_replay(
 
 
 @adapters_app.command("simulate")
-def simulate(name: str = typer.Argument(..., help="social_care, health_fhir, police, school_mis or 'all'."),
-             port: int = typer.Option(None, help="Defaults to the simulator's usual port.")) -> None:
+def simulate(
+    name: str = typer.Argument(..., help="social_care, health_fhir, police, school_mis or 'all'."),
+    port: int = typer.Option(None, help="Defaults to the simulator's usual port."),
+) -> None:
     """Run an agency simulator in the foreground, on 127.0.0.1."""
     from hub.adapters.registry import DEFAULT_PORTS, simulator_factories
 
@@ -190,5 +224,7 @@ def start_simulators() -> dict[str, object]:
         try:
             running[name] = factory(DEFAULT_PORTS[name]).start()
         except RuntimeError as error:
-            raise typer.BadParameter(f"{error}: is another process using port {DEFAULT_PORTS[name]}?") from None
+            raise typer.BadParameter(
+                f"{error}: is another process using port {DEFAULT_PORTS[name]}?"
+            ) from None
     return running

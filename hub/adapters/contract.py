@@ -18,8 +18,8 @@ X-Road does, so both sides can log who asked and why.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,8 +52,8 @@ __all__ = [
     "Category",
     "ClientSettings",
     "Detail",
-    "Involvement",
     "InvalidNhsNumberError",
+    "Involvement",
     "LinkKind",
     "Notification",
     "Person",
@@ -208,8 +208,11 @@ class AdapterConfig:
 
     def client_settings(self) -> ClientSettings:
         return ClientSettings(
-            base_url=self.base_url, timeout_seconds=self.timeout_seconds, max_attempts=self.max_attempts,
-            backoff_base_seconds=self.backoff_base_seconds, max_response_bytes=self.max_response_bytes,
+            base_url=self.base_url,
+            timeout_seconds=self.timeout_seconds,
+            max_attempts=self.max_attempts,
+            backoff_base_seconds=self.backoff_base_seconds,
+            max_response_bytes=self.max_response_bytes,
             circuit_failure_threshold=self.circuit_failure_threshold,
             circuit_reset_seconds=self.circuit_reset_seconds,
         )
@@ -230,8 +233,9 @@ class Adapter(ABC):
     def __init__(self, config: AdapterConfig, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self.config = config
         self.agency_code = config.agency_code
-        self.client = AgencyClient(config.client_settings(), agency=f"{self.system} ({config.agency_code})",
-                                   sleep=sleep)
+        self.client = AgencyClient(
+            config.client_settings(), agency=f"{self.system} ({config.agency_code})", sleep=sleep
+        )
 
     def close(self) -> None:
         self.client.close()

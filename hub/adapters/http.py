@@ -48,7 +48,9 @@ class ClientSettings:
 class CircuitBreaker:
     """Closed, then open after ``threshold`` consecutive failures; half-open (one trial) after ``reset``."""
 
-    def __init__(self, threshold: int, reset_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, threshold: int, reset_seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._threshold = threshold
         self._reset = reset_seconds
         self._clock = clock
@@ -100,8 +102,13 @@ class AgencyClient:
         self._sleep = sleep
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         timeout = httpx.Timeout(settings.timeout_seconds, connect=min(settings.timeout_seconds, 3.0))
-        self._http = httpx.Client(base_url=settings.base_url, timeout=timeout, transport=transport,
-                                  follow_redirects=False, trust_env=False)
+        self._http = httpx.Client(
+            base_url=settings.base_url,
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=False,
+            trust_env=False,
+        )
         self.attempts = 0  # every attempt made, for operators' summaries and for tests
 
     def close(self) -> None:
@@ -112,7 +119,9 @@ class AgencyClient:
         try:
             return json.loads(body)
         except ValueError:
-            raise AgencyUnavailableError(f"{self.agency} answered {path} with something that is not JSON.") from None
+            raise AgencyUnavailableError(
+                f"{self.agency} answered {path} with something that is not JSON."
+            ) from None
 
     def get(self, path: str, context: CallContext, params: Mapping[str, str] | None = None) -> bytes:
         return self.request("GET", path, context, params=params)
@@ -124,7 +133,8 @@ class AgencyClient:
         """The answer's body, or a clear error after the retries. Never a partial body."""
         if not self.breaker.allow():
             raise AgencyUnavailableError(
-                f"{self.agency} is unavailable: it failed {self.settings.circuit_failure_threshold} calls in a "
+                f"{self.agency} is unavailable: it failed {self.settings.circuit_failure_threshold} calls "
+                "in a "
                 f"row, so the hub is not calling it for {self.settings.circuit_reset_seconds:.0f} s."
             )
         last = "no attempt made"
@@ -157,9 +167,13 @@ class AgencyClient:
                 if status == 404:
                     raise SourceNotFoundError(f"{self.agency} holds nothing at {path}.")
                 if status in (401, 403):
-                    raise AdapterConfigurationError(f"{self.agency} refused the hub's credentials (HTTP {status}).")
+                    raise AdapterConfigurationError(
+                        f"{self.agency} refused the hub's credentials (HTTP {status})."
+                    )
                 if status >= 400:
-                    raise AdapterConfigurationError(f"{self.agency} rejected {method} {path} (HTTP {status}).")
+                    raise AdapterConfigurationError(
+                        f"{self.agency} rejected {method} {path} (HTTP {status})."
+                    )
                 return self._read_capped(response)
         except httpx.TimeoutException:
             raise _Retriable(f"no answer within {self.settings.timeout_seconds} s") from None
@@ -181,6 +195,8 @@ class AgencyClient:
         return b"".join(chunks)
 
     def _backoff(self, attempt: int) -> float:
-        """Full jitter: a random wait up to an exponentially growing ceiling, so retries do not synchronise."""
-        ceiling = min(self.settings.backoff_max_seconds, self.settings.backoff_base_seconds * 2 ** (attempt - 1))
+        """Full jitter: a random wait up to an exponentially growing ceiling; retries do not synchronise."""
+        ceiling = min(
+            self.settings.backoff_max_seconds, self.settings.backoff_base_seconds * 2 ** (attempt - 1)
+        )
         return self._rng.uniform(0, ceiling)

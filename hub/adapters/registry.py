@@ -19,6 +19,7 @@ from adapters.school_mis.client import SchoolMisAdapter
 from adapters.simulation import Simulator
 from adapters.social_care import config as social_care_config
 from adapters.social_care.client import SocialCareAdapter
+
 from hub.adapters.contract import Adapter, AdapterConfig, AdapterConfigurationError
 from hub.settings import Settings
 
@@ -46,12 +47,20 @@ def simulator_factories() -> dict[str, Callable[[int], Simulator]]:
     from adapters.school_mis.simulator import SchoolMisSimulator
     from adapters.social_care.simulator import SocialCareSimulator
 
-    return {"health_fhir": HealthFhirSimulator, "social_care": SocialCareSimulator,
-            "school_mis": SchoolMisSimulator, "police": PoliceSimulator}
+    return {
+        "health_fhir": HealthFhirSimulator,
+        "social_care": SocialCareSimulator,
+        "school_mis": SchoolMisSimulator,
+        "police": PoliceSimulator,
+    }
 
 
-DEFAULT_PORTS = {"health_fhir": health_config.DEFAULT_PORT, "social_care": social_care_config.DEFAULT_PORT,
-                 "school_mis": school_config.DEFAULT_PORT, "police": police_config.DEFAULT_PORT}
+DEFAULT_PORTS = {
+    "health_fhir": health_config.DEFAULT_PORT,
+    "social_care": social_care_config.DEFAULT_PORT,
+    "school_mis": school_config.DEFAULT_PORT,
+    "police": police_config.DEFAULT_PORT,
+}
 
 
 class AdapterRegistry:
@@ -90,5 +99,7 @@ class AdapterRegistry:
     @staticmethod
     def _registered(name: str) -> Registered:
         if name not in REGISTERED:
-            raise AdapterConfigurationError(f"No adapter is called {name!r}; the adapters are {', '.join(NAMES)}.")
+            raise AdapterConfigurationError(
+                f"No adapter is called {name!r}; the adapters are {', '.join(NAMES)}."
+            )
         return REGISTERED[name]

@@ -18,7 +18,8 @@ def index_keys(person: Normalised) -> set[str]:
     if person.dob is None:
         return {f"u:{person.family_sx}:{person.given_sx}"}  # unborn or undated: names only
     return _dob_keys(person.dob, person.family_sx, person.given_sx) | _name_keys(
-        person.dob, person.family_sx, person.given_sx)
+        person.dob, person.family_sx, person.given_sx
+    )
 
 
 def lookup_keys(person: Normalised) -> set[str]:

@@ -50,25 +50,41 @@ class Match:
     reason: str
 
 
-_COLUMNS = (t.Child.id, t.Child.given_name, t.Child.family_name, t.Child.date_of_birth, t.Child.sex,
-            t.Child.postcode, t.Child.nhs_number)
+_COLUMNS = (
+    t.Child.id,
+    t.Child.given_name,
+    t.Child.family_name,
+    t.Child.date_of_birth,
+    t.Child.sex,
+    t.Child.postcode,
+    t.Child.nhs_number,
+)
 
 
 def match(session: Session, person: Demographics) -> Match:
     if person.nhs_number:
         child_id = session.scalar(select(t.Child.id).where(t.Child.nhs_number == person.nhs_number))
         if child_id is not None:
-            return Match(Outcome.LINK, child_id, 1.0, (Candidate(child_id, 1.0, ("NHS number agrees",)),),
-                         "exact NHS number")
+            return Match(
+                Outcome.LINK,
+                child_id,
+                1.0,
+                (Candidate(child_id, 1.0, ("NHS number agrees",)),),
+                "exact NHS number",
+            )
     query = person.normalised()
     born = or_(t.Child.date_of_birth.is_not(None), t.Child.mother_id.is_(None))  # never an unborn child
     # Driven from the key index: the blocks' child ids first, then those children by primary key.
     blocked = select(IdentityKey.child_id).where(IdentityKey.key.in_(sorted(lookup_keys(query))))
     rows = session.execute(select(*_COLUMNS).where(t.Child.id.in_(blocked), born)).all()
     scored = sorted(
-        (Candidate(row.id, round(s.value, 4), s.reasons) for row in rows
-         if (s := score(query, Demographics(*row[1:]).normalised())).value > 0),
-        key=lambda c: c.score, reverse=True,
+        (
+            Candidate(row.id, round(s.value, 4), s.reasons)
+            for row in rows
+            if (s := score(query, Demographics(*row[1:]).normalised())).value > 0
+        ),
+        key=lambda c: c.score,
+        reverse=True,
     )[:KEPT_CANDIDATES]
     return decide(tuple(scored))
 
@@ -95,15 +111,13 @@ def index(session: Session, child_id: str, person: Demographics) -> None:
 
 def index_missing(session: Session) -> int:
     """Index the children that have no keys yet (created before matching existed, or by ``hub demo``)."""
-    rows = session.execute(
-        select(*_COLUMNS).where(~exists().where(IdentityKey.child_id == t.Child.id))
-    ).all()
+    rows = session.execute(select(*_COLUMNS).where(~exists().where(IdentityKey.child_id == t.Child.id))).all()
     for row in rows:
         index(session, row.id, Demographics(*row[1:]))
     return len(rows)
 
 
 def demographics_of(child: t.Child) -> Demographics:
-    return Demographics(child.given_name, child.family_name, child.date_of_birth, child.sex, child.postcode,
-                        child.nhs_number)
-
+    return Demographics(
+        child.given_name, child.family_name, child.date_of_birth, child.sex, child.postcode, child.nhs_number
+    )

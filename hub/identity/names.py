@@ -86,8 +86,14 @@ def soundex(name: str) -> str:
     letters = compact(name)
     if not letters:
         return "0000"
-    codes = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"), **dict.fromkeys("dt", "3"),
-             "l": "4", **dict.fromkeys("mn", "5"), "r": "6"}
+    codes = {
+        **dict.fromkeys("bfpv", "1"),
+        **dict.fromkeys("cgjkqsxz", "2"),
+        **dict.fromkeys("dt", "3"),
+        "l": "4",
+        **dict.fromkeys("mn", "5"),
+        "r": "6",
+    }
     out = letters[0].upper()
     previous = codes.get(letters[0], "")
     for letter in letters[1:]:

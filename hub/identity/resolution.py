@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hub.door import Door, Subject
 from hub.domain.access import ChildFacts
+from hub.door import Door, Subject
 from hub.errors import ConflictError, NotFoundError, ValidationError
 from hub.identity.links import agency_partnership, create_child, link_person
 from hub.identity.matcher import Match
@@ -52,15 +52,26 @@ class ResolutionView:
 
 def enqueue(door: Door, adapter: str, agency_id: str, person: dict[str, Any], match: Match) -> ResolutionItem:
     """One open item per agency and local id: a second record about the same person waits on the same item."""
-    item = door.session.scalar(select(ResolutionItem).where(
-        ResolutionItem.agency_id == agency_id, ResolutionItem.local_id == person["local_id"],
-        ResolutionItem.status == OPEN))
+    item = door.session.scalar(
+        select(ResolutionItem).where(
+            ResolutionItem.agency_id == agency_id,
+            ResolutionItem.local_id == person["local_id"],
+            ResolutionItem.status == OPEN,
+        )
+    )
     if item is not None:
         return item
     item = ResolutionItem(
-        id=t.new_id(), agency_id=agency_id, adapter=adapter, local_id=person["local_id"], person=person,
+        id=t.new_id(),
+        agency_id=agency_id,
+        adapter=adapter,
+        local_id=person["local_id"],
+        person=person,
         candidates=[asdict(c) | {"reasons": list(c.reasons)} for c in match.candidates],
-        best_score=match.score, status=OPEN, reason=match.reason, created_at=door.now(),
+        best_score=match.score,
+        status=OPEN,
+        reason=match.reason,
+        created_at=door.now(),
     )
     door.session.add(item)
     door.session.flush()
@@ -77,11 +88,21 @@ def list_open(door: Door) -> list[ResolutionView]:
     if not decision.allowed:
         door.record(subject, "list", decision)
         return []
-    items = door.session.scalars(select(ResolutionItem).where(
-        ResolutionItem.agency_id == door.actor.agency_id, ResolutionItem.status == OPEN,
-    ).order_by(ResolutionItem.created_at, ResolutionItem.id)).all()
-    door.record(subject, "list", decision, fields=("person", "candidates"),
-                reason=f"{len(items)} open identity resolutions")
+    items = door.session.scalars(
+        select(ResolutionItem)
+        .where(
+            ResolutionItem.agency_id == door.actor.agency_id,
+            ResolutionItem.status == OPEN,
+        )
+        .order_by(ResolutionItem.created_at, ResolutionItem.id)
+    ).all()
+    door.record(
+        subject,
+        "list",
+        decision,
+        fields=("person", "candidates"),
+        reason=f"{len(items)} open identity resolutions",
+    )
     return [_view(item) for item in items]
 
 
@@ -105,17 +126,32 @@ def resolve(door: Door, item_id: str, *, link_to: str | None) -> ResolutionView:
         door.refuse(subject, "resolve", "not one of the candidates")
         raise ValidationError("Link to one of the item's candidates, or create a new child.", field="childId")
     if link_to is None:
-        child_id = create_child(door, agency_partnership(door.session, item.agency_id), item.person,
-                                action="resolve_identity")
+        child_id = create_child(
+            door, agency_partnership(door.session, item.agency_id), item.person, action="resolve_identity"
+        )
         item.status, how = CREATED, "a new child"
     else:
         child_id, item.status, how = link_to, LINKED, f"candidate {link_to}"
-    link_person(door, item.agency_id, item.local_id, child_id, f"resolved by a practitioner: {how}",
-                action="resolve_identity")
-    item.resolved_child_id, item.resolved_by, item.resolved_at = child_id, door.actor.practitioner_id, door.now()
+    link_person(
+        door,
+        item.agency_id,
+        item.local_id,
+        child_id,
+        f"resolved by a practitioner: {how}",
+        action="resolve_identity",
+    )
+    item.resolved_child_id, item.resolved_by, item.resolved_at = (
+        child_id,
+        door.actor.practitioner_id,
+        door.now(),
+    )
     door.session.flush()
-    door.record(Subject("identity_resolution", item.id, child_id, item.agency_id), "resolve", decision,
-                reason=f"{item.local_id} linked to {how}")
+    door.record(
+        Subject("identity_resolution", item.id, child_id, item.agency_id),
+        "resolve",
+        decision,
+        reason=f"{item.local_id} linked to {how}",
+    )
     return _view(item)
 
 
@@ -123,9 +159,20 @@ def _view(item: ResolutionItem) -> ResolutionView:
     person = item.person
     born = person.get("date_of_birth")
     return ResolutionView(
-        id=item.id, adapter=item.adapter, local_id=item.local_id, given_name=person["given_name"],
-        family_name=person["family_name"], date_of_birth=date.fromisoformat(born) if born else None,
-        sex=person.get("sex"), postcode=person.get("postcode"), best_score=item.best_score, reason=item.reason,
-        status=item.status, created_at=item.created_at, resolved_child_id=item.resolved_child_id,
-        candidates=tuple(CandidateView(c["child_id"], c["score"], tuple(c["reasons"])) for c in item.candidates),
+        id=item.id,
+        adapter=item.adapter,
+        local_id=item.local_id,
+        given_name=person["given_name"],
+        family_name=person["family_name"],
+        date_of_birth=date.fromisoformat(born) if born else None,
+        sex=person.get("sex"),
+        postcode=person.get("postcode"),
+        best_score=item.best_score,
+        reason=item.reason,
+        status=item.status,
+        created_at=item.created_at,
+        resolved_child_id=item.resolved_child_id,
+        candidates=tuple(
+            CandidateView(c["child_id"], c["score"], tuple(c["reasons"])) for c in item.candidates
+        ),
     )

@@ -73,7 +73,11 @@ def _family(query: Normalised, candidate: Normalised) -> float:
 
 def _swapped(query: Normalised, candidate: Normalised) -> float:
     """Both names recorded the wrong way round: "Khan Ali" for "Ali Khan"."""
-    if query.given_folded and query.given_folded == candidate.family and candidate.given_folded == query.family:
+    if (
+        query.given_folded
+        and query.given_folded == candidate.family
+        and candidate.given_folded == query.family
+    ):
         return (GIVEN + FAMILY) * 0.85
     return -10.0
 

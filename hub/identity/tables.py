@@ -41,4 +41,6 @@ class ResolutionItem(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-Index("ix_identity_resolutions_local", ResolutionItem.agency_id, ResolutionItem.local_id, ResolutionItem.status)
+Index(
+    "ix_identity_resolutions_local", ResolutionItem.agency_id, ResolutionItem.local_id, ResolutionItem.status
+)

@@ -15,10 +15,12 @@ def adapter_actor(session: Session, agency_code: str) -> Actor:
     agency = session.scalar(select(t.Agency).where(t.Agency.official_code == agency_code))
     if agency is None:
         raise AdapterConfigurationError(
-            f"No agency has the official code {agency_code!r}: register the agency (`hub demo` seeds the demo's)."
+            f"No agency has the official code {agency_code!r}: register the agency "
+            "(`hub demo` seeds the demo's)."
         )
     accounts = session.scalars(
-        select(t.Practitioner).where(t.Practitioner.agency_id == agency.id, t.Practitioner.active.is_(True))
+        select(t.Practitioner)
+        .where(t.Practitioner.agency_id == agency.id, t.Practitioner.active.is_(True))
         .order_by(t.Practitioner.email)
     ).all()
     account = next((p for p in accounts if Role.ADAPTER in p.roles), None)
@@ -28,4 +30,3 @@ def adapter_actor(session: Session, agency_code: str) -> Actor:
             f"{agency.name} has no adapter service account: add an active practitioner with the role ADAPTER."
         )
     return actor
-

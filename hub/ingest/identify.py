@@ -3,15 +3,12 @@ or identity matching (link, queue for a practitioner, or a new child). Every lin
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
-from hub.adapters.contract import BadRecordError, LinkKind, Person
+from hub.adapters.contract import BadRecordError, Person
 from hub.door import Door, Subject
-from hub.domain.access import ChildFacts
 from hub.identity import matcher
 from hub.identity.links import create_child, demographics, link_person, person_details
 from hub.identity.resolution import enqueue
@@ -50,10 +47,6 @@ def identify(door: Door, target: SyncTarget, person: Person) -> str | None:
     return child_id
 
 
-
-
-
-
 def _unborn_child(door: Door, target: SyncTarget, person: Person, mother_id: str) -> str:
     """An unborn child is known through the mother until birth: one unborn child per mother at a time."""
     existing = door.session.scalar(
@@ -65,12 +58,13 @@ def _unborn_child(door: Door, target: SyncTarget, person: Person, mother_id: str
 
 
 def _record_birth(door: Door, target: SyncTarget, child: t.Child, person: Person) -> None:
-    """The birth event: the unborn child the agency knew takes the born child's identity, so its records stay."""
+    """The birth event: the unborn child the agency knew takes the born child's identity; its records stay."""
     if person.nhs_number:
         holder = door.session.scalar(select(t.Child.id).where(t.Child.nhs_number == person.nhs_number))
         if holder is not None and holder != child.id:
             raise BadRecordError(
-                f"birth of {person.local_id}: NHS number {person.nhs_number} already belongs to another child; "
+                f"birth of {person.local_id}: NHS number {person.nhs_number} already belongs to another "
+                "child; "
                 "an operator must decide whether they are one child"
             )
     child.given_name, child.family_name = person.given_name, person.family_name
@@ -78,9 +72,13 @@ def _record_birth(door: Door, target: SyncTarget, child: t.Child, person: Person
     child.postcode = person.postcode or child.postcode
     door.session.flush()
     matcher.index(door.session, child.id, matcher.demographics_of(child))
-    door.record(Subject("child", child.id, child.id, target.agency_id), "birth", _allowed(door, child),
-                fields=("given_name", "family_name", "date_of_birth", "sex", "nhs_number"),
-                reason=f"birth recorded by {target.adapter}; still linked to the mother")
+    door.record(
+        Subject("child", child.id, child.id, target.agency_id),
+        "birth",
+        _allowed(door, child),
+        fields=("given_name", "family_name", "date_of_birth", "sex", "nhs_number"),
+        reason=f"birth recorded by {target.adapter}; still linked to the mother",
+    )
 
 
 def _allowed(door: Door, child: t.Child) -> Any:
@@ -89,9 +87,7 @@ def _allowed(door: Door, child: t.Child) -> Any:
 
 def _link(door: Door, agency_id: str, local_id: str) -> t.AgencyRecordLink | None:
     return door.session.scalar(
-        select(t.AgencyRecordLink).where(t.AgencyRecordLink.agency_id == agency_id,
-                                         t.AgencyRecordLink.local_id == local_id)
+        select(t.AgencyRecordLink).where(
+            t.AgencyRecordLink.agency_id == agency_id, t.AgencyRecordLink.local_id == local_id
+        )
     )
-
-
-

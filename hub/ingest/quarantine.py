@@ -17,16 +17,32 @@ from hub.adapters.contract import RawItem
 from hub.door import Door, Subject
 from hub.ingest.tables import QuarantineItem
 
-QUARANTINED, AWAITING_IDENTITY, REPLAYED, DISCARDED = "QUARANTINED", "AWAITING_IDENTITY", "REPLAYED", "DISCARDED"
+QUARANTINED, AWAITING_IDENTITY, REPLAYED, DISCARDED = (
+    "QUARANTINED",
+    "AWAITING_IDENTITY",
+    "REPLAYED",
+    "DISCARDED",
+)
 OPEN_STATUSES = (QUARANTINED, AWAITING_IDENTITY)
 
 
-def hold(door: Door, adapter: str, item: RawItem, reason: str, *, status: str = QUARANTINED,
-         resolution_id: str | None = None) -> QuarantineItem:
+def hold(
+    door: Door,
+    adapter: str,
+    item: RawItem,
+    reason: str,
+    *,
+    status: str = QUARANTINED,
+    resolution_id: str | None = None,
+) -> QuarantineItem:
     """Keep an item with the reason; a later failure of the same source item updates its open entry."""
-    entry = door.session.scalar(select(QuarantineItem).where(
-        QuarantineItem.adapter == adapter, QuarantineItem.source_id == item.source_id,
-        QuarantineItem.status.in_(OPEN_STATUSES)))
+    entry = door.session.scalar(
+        select(QuarantineItem).where(
+            QuarantineItem.adapter == adapter,
+            QuarantineItem.source_id == item.source_id,
+            QuarantineItem.status.in_(OPEN_STATUSES),
+        )
+    )
     now = door.now()
     if entry is None:
         entry = QuarantineItem(adapter=adapter, source_id=item.source_id, created_at=now)
@@ -34,13 +50,17 @@ def hold(door: Door, adapter: str, item: RawItem, reason: str, *, status: str = 
     entry.payload, entry.reason, entry.status = dict(item.payload), reason, status
     entry.resolution_id, entry.updated_at = resolution_id, now
     door.session.flush()
-    door.refuse(Subject("quarantine_item", entry.id, None, door.actor.agency_id), "quarantine",
-                f"{adapter} {item.source_id}: {reason}")
+    door.refuse(
+        Subject("quarantine_item", entry.id, None, door.actor.agency_id),
+        "quarantine",
+        f"{adapter} {item.source_id}: {reason}",
+    )
     return entry
 
 
-def entries(session: Session, adapter: str | None = None, statuses: tuple[str, ...] = OPEN_STATUSES
-            ) -> list[QuarantineItem]:
+def entries(
+    session: Session, adapter: str | None = None, statuses: tuple[str, ...] = OPEN_STATUSES
+) -> list[QuarantineItem]:
     query = select(QuarantineItem).where(QuarantineItem.status.in_(statuses))
     if adapter:
         query = query.where(QuarantineItem.adapter == adapter)

@@ -54,8 +54,13 @@ class SyncSummary:
 class Ingest:
     """Applies an adapter's items in its agency's name; one instance per run."""
 
-    def __init__(self, session_factory: sessionmaker[Session], policy: Policy, adapter: Adapter,
-                 name: str | None = None) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        policy: Policy,
+        adapter: Adapter,
+        name: str | None = None,
+    ) -> None:
         self.session_factory = session_factory
         self.policy = policy
         self.adapter = adapter
@@ -63,25 +68,42 @@ class Ingest:
         self.run_id = uuid.uuid4().hex[:12]
         with UnitOfWork(session_factory) as uow:
             self.actor = adapter_actor(uow.session, adapter.agency_code)
-            self.target = SyncTarget(self.name, self.actor.agency_id,
-                                     agency_partnership(uow.session, self.actor.agency_id))
+            self.target = SyncTarget(
+                self.name, self.actor.agency_id, agency_partnership(uow.session, self.actor.agency_id)
+            )
         self.context = CallContext(f"sync-{self.name}-{self.run_id}", self.actor.email, PURPOSE)
 
     def door(self, uow: UnitOfWork, request_id: str | None = None) -> Door:
-        return Door(uow, self.policy, self.actor, request_id=request_id or self.context.request_id,
-                    purpose_code=PURPOSE, case_reference=f"sync {self.name} {self.run_id}")
+        return Door(
+            uow,
+            self.policy,
+            self.actor,
+            request_id=request_id or self.context.request_id,
+            purpose_code=PURPOSE,
+            case_reference=f"sync {self.name} {self.run_id}",
+        )
 
     def item(self, door: Door, item: RawItem) -> Applied:
-        """Map and apply one item in a savepoint: it lands whole, is held, or is quarantined with the reason."""
+        """Map and apply one item in a savepoint: it lands whole, is held, or is quarantined with a reason."""
         try:
             source = self.adapter.map(item)
             with door.atomic():
                 outcome = apply(door, self.target, source)
                 if outcome == Applied.QUEUED:
-                    resolution = _open_resolution(door.session, self.target.agency_id, source.person.local_id,
-                                                  source.person.mother.local_id if source.person.mother else None)
-                    quarantine.hold(door, self.name, item, "awaiting identity resolution",
-                                    status=quarantine.AWAITING_IDENTITY, resolution_id=resolution)
+                    resolution = _open_resolution(
+                        door.session,
+                        self.target.agency_id,
+                        source.person.local_id,
+                        source.person.mother.local_id if source.person.mother else None,
+                    )
+                    quarantine.hold(
+                        door,
+                        self.name,
+                        item,
+                        "awaiting identity resolution",
+                        status=quarantine.AWAITING_IDENTITY,
+                        resolution_id=resolution,
+                    )
                 return outcome
         except BadRecordError as error:
             quarantine.hold(door, self.name, item, error.reason)
@@ -122,8 +144,11 @@ class Ingest:
         """Items held for identity whose resolution a practitioner has made: apply them, oldest first."""
         with UnitOfWork(self.session_factory) as uow:
             door = self.door(uow)
-            held = [e for e in quarantine.entries(uow.session, self.name, (quarantine.AWAITING_IDENTITY,))
-                    if e.resolution_id and _is_resolved(uow.session, e.resolution_id)]
+            held = [
+                e
+                for e in quarantine.entries(uow.session, self.name, (quarantine.AWAITING_IDENTITY,))
+                if e.resolution_id and _is_resolved(uow.session, e.resolution_id)
+            ]
             outcomes = [self.replay_entry(door, entry) for entry in held]
             door.commit()
         return outcomes
@@ -155,12 +180,19 @@ def _save_cursor(session: Session, adapter: str, cursor: str, door: Door) -> Non
         stored.cursor, stored.updated_at = cursor, door.now()
 
 
-def _open_resolution(session: Session, agency_id: str, local_id: str, mother_local_id: str | None) -> str | None:
+def _open_resolution(
+    session: Session, agency_id: str, local_id: str, mother_local_id: str | None
+) -> str | None:
     for candidate in (local_id, mother_local_id):
         if candidate is None:
             continue
-        found = session.scalar(select(ResolutionItem.id).where(
-            ResolutionItem.agency_id == agency_id, ResolutionItem.local_id == candidate, ResolutionItem.status == OPEN))
+        found = session.scalar(
+            select(ResolutionItem.id).where(
+                ResolutionItem.agency_id == agency_id,
+                ResolutionItem.local_id == candidate,
+                ResolutionItem.status == OPEN,
+            )
+        )
         if found:
             return found
     return None
@@ -169,4 +201,3 @@ def _open_resolution(session: Session, agency_id: str, local_id: str, mother_loc
 def _is_resolved(session: Session, resolution_id: str) -> bool:
     item = session.get(ResolutionItem, resolution_id)
     return item is not None and item.status != OPEN
-

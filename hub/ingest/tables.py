@@ -21,7 +21,7 @@ class AdapterCursor(Base):
 
 
 class SourceItem(Base):
-    """The newest version of each agency item the hub has applied: what makes ingest idempotent and ordered."""
+    """The newest applied version of each agency item: what makes ingest idempotent and ordered."""
 
     __tablename__ = "adapter_source_items"
     adapter: Mapped[str] = mapped_column(String(60), primary_key=True)

@@ -46,7 +46,9 @@ class DetailFetcher:
         key = (adapter.name, row.source_id, row.source_version or "")
         cached = self._cached(key)
         if cached is not None:
-            door.record(subject, "fetch", decision, fields=("detail",), reason=f"{adapter.name} detail, from cache")
+            door.record(
+                subject, "fetch", decision, fields=("detail",), reason=f"{adapter.name} detail, from cache"
+            )
             return cached
         purpose = door.access(subject, "fetch").purpose.code
         context = CallContext(door.request_id, door.actor.email, purpose)

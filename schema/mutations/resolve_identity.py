@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import strawberry
-
 from hub.context import RequestContext
 from hub.identity import resolution
+
 from schema.errors import EXPECTED, RecordError
 from schema.identity import IdentityResolution
 
@@ -24,13 +24,15 @@ class ResolveIdentityPayload:
     errors: list[RecordError]
 
 
-def resolve_identity(info: strawberry.Info[RequestContext, None],
-                     input: ResolveIdentityInput) -> ResolveIdentityPayload:
+def resolve_identity(
+    info: strawberry.Info[RequestContext, None], input: ResolveIdentityInput
+) -> ResolveIdentityPayload:
     door = info.context.door
     try:
         with door.atomic():
-            view = resolution.resolve(door, str(input.resolution_id),
-                                      link_to=str(input.child_id) if input.child_id else None)
+            view = resolution.resolve(
+                door, str(input.resolution_id), link_to=str(input.child_id) if input.child_id else None
+            )
     except EXPECTED as error:
         return ResolveIdentityPayload(resolution=None, errors=[RecordError.from_error(error)])
     return ResolveIdentityPayload(resolution=IdentityResolution(view=view), errors=[])

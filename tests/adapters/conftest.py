@@ -6,13 +6,17 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-
 from adapters.simulation import Simulator
 from hub.adapters.contract import Adapter, AdapterConfig
 
 # Quick and small so fault tests take a second, not a minute: the behaviour is the same.
-FAST = {"timeout_seconds": 0.5, "max_attempts": 3, "backoff_base_seconds": 0.01, "max_response_bytes": 1_000_000,
-        "circuit_failure_threshold": 1000}
+FAST = {
+    "timeout_seconds": 0.5,
+    "max_attempts": 3,
+    "backoff_base_seconds": 0.01,
+    "max_response_bytes": 1_000_000,
+    "circuit_failure_threshold": 1000,
+}
 
 
 def running(simulator: Simulator) -> Iterator[Simulator]:

@@ -7,7 +7,6 @@ fixtures; every test here then runs against it (as Singer SDK and Airbyte CDK co
 from __future__ import annotations
 
 import pytest
-
 from adapters.simulation import Simulator
 from hub.adapters.contract import (
     Adapter,
@@ -48,7 +47,9 @@ class AdapterContract:
     def test_check_answers_when_the_system_is_up(self, adapter: Adapter) -> None:
         adapter.check(CONTEXT)
 
-    def test_every_call_carries_request_id_user_and_purpose(self, adapter: Adapter, simulator: Simulator) -> None:
+    def test_every_call_carries_request_id_user_and_purpose(
+        self, adapter: Adapter, simulator: Simulator
+    ) -> None:
         adapter.check(CONTEXT)
         adapter.pull(None, CONTEXT)
         for call in simulator.log.calls[-2:]:
@@ -93,15 +94,18 @@ class AdapterContract:
             with pytest.raises(CapabilityNotDeclaredError):
                 adapter.deliver(Notification("RECORD_READ", None, "read"), CONTEXT)
 
-    def test_a_system_answering_500_is_retried_then_unavailable(self, adapter: Adapter,
-                                                                simulator: Simulator) -> None:
+    def test_a_system_answering_500_is_retried_then_unavailable(
+        self, adapter: Adapter, simulator: Simulator
+    ) -> None:
         simulator.faults.status = 500
         before = len(simulator.log.calls)
         with pytest.raises(AgencyUnavailableError, match="HTTP 500"):
             adapter.pull(None, CONTEXT)
         assert len(simulator.log.calls) - before == adapter.config.max_attempts
 
-    def test_a_slow_system_times_out_then_is_unavailable(self, adapter: Adapter, simulator: Simulator) -> None:
+    def test_a_slow_system_times_out_then_is_unavailable(
+        self, adapter: Adapter, simulator: Simulator
+    ) -> None:
         simulator.faults.delay_seconds = adapter.config.timeout_seconds + 0.5
         with pytest.raises(AgencyUnavailableError, match="no answer within"):
             adapter.check(CONTEXT)
@@ -120,6 +124,8 @@ class AdapterContract:
             simulator.requested_port = simulator.port
             simulator.start()
 
-    def test_after_a_transient_failure_the_retry_succeeds(self, adapter: Adapter, simulator: Simulator) -> None:
+    def test_after_a_transient_failure_the_retry_succeeds(
+        self, adapter: Adapter, simulator: Simulator
+    ) -> None:
         simulator.faults.status, simulator.faults.remaining = 503, 1
         adapter.check(CONTEXT)

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
-
 from adapters.health_fhir.simulator import HealthFhirSimulator
 from adapters.police.simulator import PoliceSimulator
 from adapters.school_mis.simulator import SchoolMisSimulator
@@ -22,8 +19,8 @@ from hub.adapters.contract import AgencyUnavailableError
 from hub.adapters.registry import NAMES
 from hub.bootstrap import Hub, bootstrap
 from hub.demo import seed
-from hub.identity.tables import ResolutionItem
 from hub.identity.matcher import AUTO_LINK, REVIEW
+from hub.identity.tables import ResolutionItem
 from hub.ingest.apply import Applied
 from hub.ingest.sync import Ingest, SyncSummary
 from hub.ingest.tables import AdapterCursor, QuarantineItem
@@ -31,6 +28,8 @@ from hub.migrate import upgrade
 from hub.storage import queries
 from hub.storage import tables as t
 from hub.storage.unit_of_work import UnitOfWork
+from sqlalchemy import func, select
+
 from tests.api import as_practitioner, audit_rows
 from tests.conftest import LiveServer, make_settings
 from tests.databases import sqlite_url
@@ -38,8 +37,12 @@ from tests.databases import sqlite_url
 
 @pytest.fixture(scope="module")
 def sims() -> Iterator[dict[str, object]]:
-    running = {"social_care": SocialCareSimulator(cohort_size=60), "health_fhir": HealthFhirSimulator(cohort_size=60),
-               "police": PoliceSimulator(cohort_size=60), "school_mis": SchoolMisSimulator(cohort_size=60)}
+    running = {
+        "social_care": SocialCareSimulator(cohort_size=60),
+        "health_fhir": HealthFhirSimulator(cohort_size=60),
+        "police": PoliceSimulator(cohort_size=60),
+        "school_mis": SchoolMisSimulator(cohort_size=60),
+    }
     for simulator in running.values():
         simulator.start()
     yield running
@@ -52,9 +55,11 @@ def fed(sims: dict[str, object], tmp_path_factory: pytest.TempPathFactory) -> It
     """A hub fed by one sync of every adapter."""
     url = sqlite_url(tmp_path_factory.mktemp("ingest"))
     upgrade(url)
-    settings = replace(make_settings(url, tmp_path_factory.mktemp("keys")),
-                       adapter_urls={name: sim.url for name, sim in sims.items()},  # type: ignore[attr-defined]
-                       adapter_cache_seconds={"social_care": 60})
+    settings = replace(
+        make_settings(url, tmp_path_factory.mktemp("keys")),
+        adapter_urls={name: sim.url for name, sim in sims.items()},  # type: ignore[attr-defined]
+        adapter_cache_seconds={"social_care": 60},
+    )
     hub = bootstrap(settings)
     with UnitOfWork(hub.session_factory) as uow:
         seed(uow.session, records=False)
@@ -92,7 +97,9 @@ def child_named(hub: Hub, given: str, family: str) -> t.Child:
 
 def records_of(hub: Hub, child_id: str) -> list[t.RecordVersion]:
     with UnitOfWork(hub.session_factory) as uow:
-        rows = list(uow.session.scalars(queries.current_versions().where(t.RecordVersion.child_id == child_id)))
+        rows = list(
+            uow.session.scalars(queries.current_versions().where(t.RecordVersion.child_id == child_id))
+        )
         uow.session.expunge_all()
         return rows
 
@@ -101,13 +108,22 @@ def test_the_named_children_arrive_once_with_their_agencies_records(fed: Hub) ->
     amelia = child_named(fed, "Amelia", "Hart")
     assert amelia.nhs_number == "9990000018"
     categories = {r.category: r for r in records_of(fed, amelia.id)}
-    assert set(categories) >= {"CHILD_PROTECTION_PLAN", "DOMESTIC_ABUSE_INCIDENT", "POLICE_INTELLIGENCE",
-                               "HEALTH_CONCERN", "ATTENDANCE_CONCERN"}
+    assert set(categories) >= {
+        "CHILD_PROTECTION_PLAN",
+        "DOMESTIC_ABUSE_INCIDENT",
+        "POLICE_INTELLIGENCE",
+        "HEALTH_CONCERN",
+        "ATTENDANCE_CONCERN",
+    }
     plan = categories["CHILD_PROTECTION_PLAN"]
     assert plan.source_adapter == "social_care" and plan.source_id == "INV-1001" and plan.detail is None
     with UnitOfWork(fed.session_factory) as uow:
-        kinds = {(link.local_id, link.kind) for link in uow.session.scalars(
-            select(t.AgencyRecordLink).where(t.AgencyRecordLink.child_id == amelia.id))}
+        kinds = {
+            (link.local_id, link.kind)
+            for link in uow.session.scalars(
+                select(t.AgencyRecordLink).where(t.AgencyRecordLink.child_id == amelia.id)
+            )
+        }
     assert ("N190001000001", "ROLL") in kinds and ("LCS-1001", "INVOLVEMENT") in kinds
     leo = child_named(fed, "Leo", "Walsh")
     assert leo.address_withheld_by is not None  # the council's refuge marker came through
@@ -161,7 +177,9 @@ def test_an_invalid_record_is_quarantined_with_its_reason_and_replays_after_a_fi
         uow.commit()
         entry_id = entry.id
     assert fed.adapters is not None
-    outcome, _ = Ingest(fed.session_factory, fed.policy, fed.adapters.get("social_care"), "social_care").replay(entry_id)
+    outcome, _ = Ingest(
+        fed.session_factory, fed.policy, fed.adapters.get("social_care"), "social_care"
+    ).replay(entry_id)
     assert outcome == Applied.NEW
     with UnitOfWork(fed.session_factory) as uow:
         assert uow.session.get(QuarantineItem, entry_id).status == "REPLAYED"  # type: ignore[union-attr]
@@ -176,7 +194,7 @@ def test_an_unavailable_agency_fails_clearly_and_writes_nothing(fed: Hub, sims) 
     simulator.faults.status, simulator.faults.remaining = 500, 10**6
     try:
         ingest = Ingest(fed.session_factory, fed.policy, fed.adapters.get("police"), "police")  # type: ignore[union-attr]
-        ingest.adapter.client._sleep = lambda _: None  # noqa: SLF001 - no need to wait out the backoff here
+        ingest.adapter.client._sleep = lambda _: None
         with pytest.raises(AgencyUnavailableError, match="failed 4 times; last: HTTP 500"):
             ingest.sync()
     finally:
@@ -194,7 +212,8 @@ def test_spelling_variants_link_and_a_transposed_date_waits_for_a_practitioner(f
         variants = uow.session.execute(
             select(t.AgencyRecordLink.local_id, t.Child.given_name)
             .join(t.Child, t.Child.id == t.AgencyRecordLink.child_id)
-            .where(t.AgencyRecordLink.agency_id == police)).all()
+            .where(t.AgencyRecordLink.agency_id == police)
+        ).all()
         queued = uow.session.scalars(select(ResolutionItem).where(ResolutionItem.agency_id == police)).all()
         uow.session.expunge_all()
     people = {o["subject"]["nominalId"]: o["subject"]["forenames"] for o in sims["police"].feed.values()}
@@ -206,7 +225,9 @@ def test_spelling_variants_link_and_a_transposed_date_waits_for_a_practitioner(f
     assert "date of birth with day and month transposed" in item.candidates[0]["reasons"]
 
 
-QUEUE = "{ identityResolutions { id localId givenName dateOfBirth reason candidates { childId score reasons } } }"
+QUEUE = (
+    "{ identityResolutions { id localId givenName dateOfBirth reason candidates { childId score reasons } } }"
+)
 RESOLVE = """mutation($input: ResolveIdentityInput!) { resolveIdentity(input: $input) {
   resolution { status resolvedChildId } errors { code message } } }"""
 
@@ -223,8 +244,10 @@ def test_a_practitioner_resolves_an_identity_over_graphql_and_the_held_records_f
         wrong = pat.gql(RESOLVE, {"input": {"resolutionId": item["id"], "childId": "not-a-candidate"}})
         assert wrong["data"]["resolveIdentity"]["errors"][0]["code"] == "INVALID_INPUT"
         response = pat.post(RESOLVE, {"input": {"resolutionId": item["id"], "childId": jade.id}})
-        assert response.json()["data"]["resolveIdentity"]["resolution"] == {"status": "LINKED",
-                                                                             "resolvedChildId": jade.id}
+        assert response.json()["data"]["resolveIdentity"]["resolution"] == {
+            "status": "LINKED",
+            "resolvedChildId": jade.id,
+        }
         actions = [(r["action"], r["decision"]) for r in audit_rows(fed, response.headers["x-request-id"])]
         assert ("link", "ALLOW") in actions and ("resolve", "ALLOW") in actions
         again = pat.gql(RESOLVE, {"input": {"resolutionId": item["id"], "childId": jade.id}})
@@ -233,7 +256,9 @@ def test_a_practitioner_resolves_an_identity_over_graphql_and_the_held_records_f
     assert summary[Applied.NEW] >= 1
     assert "MISSING_EPISODE" in {r.category for r in records_of(fed, jade.id)}
     with UnitOfWork(fed.session_factory) as uow:
-        held = uow.session.scalars(select(QuarantineItem.status).where(QuarantineItem.source_id == "NB-20261020-0311"))
+        held = uow.session.scalars(
+            select(QuarantineItem.status).where(QuarantineItem.source_id == "NB-20261020-0311")
+        )
         assert set(held) == {"REPLAYED"}
 
 
@@ -257,7 +282,9 @@ def test_detail_is_fetched_on_demand_for_a_permitted_reader(fed: Hub, sims) -> N
     with LiveServer(fed) as live, httpx.Client(base_url=live.url, timeout=30) as http:
         sam = as_practitioner(fed, http, "sam.social@council.northbridge.example", "S47_ENQUIRY")
         response = sam.post(query, {"id": amelia.id})
-        nodes = {e["node"]["category"]: e["node"] for e in response.json()["data"]["child"]["records"]["edges"]}
+        nodes = {
+            e["node"]["category"]: e["node"] for e in response.json()["data"]["child"]["records"]["edges"]
+        }
         assert "child protection conference" in nodes["CHILD_PROTECTION_PLAN"]["detail"]
         call = sims["social_care"].log.last()
         assert call.path == "/api/v1/involvements/INV-1001/casenotes"
@@ -270,7 +297,9 @@ def test_detail_is_fetched_on_demand_for_a_permitted_reader(fed: Hub, sims) -> N
         calls = len(sims["social_care"].log.calls)
         dee = as_practitioner(fed, http, "dee.dsl@primary.northbridge.example", "EDUCATION_SAFEGUARDING")
         seen = dee.gql(query, {"id": amelia.id})["data"]["child"]["records"]["edges"]
-        assert all(e["node"]["detail"] is None for e in seen if e["node"]["category"] == "CHILD_PROTECTION_PLAN")
+        assert all(
+            e["node"]["detail"] is None for e in seen if e["node"]["category"] == "CHILD_PROTECTION_PLAN"
+        )
         assert len(sims["social_care"].log.calls) == calls
     with UnitOfWork(fed.session_factory) as uow:
         plan = uow.session.scalar(queries.current_versions().where(t.RecordVersion.source_id == "INV-1001"))
@@ -281,8 +310,11 @@ def test_an_unscheduled_care_clinician_finds_the_child_whose_flags_came_through_
     amelia = child_named(fed, "Amelia", "Hart")
     with LiveServer(fed) as live, httpx.Client(base_url=live.url, timeout=30) as http:
         ula = as_practitioner(fed, http, "ula.urgent@nhs.northbridge.example", "UNSCHEDULED_CARE")
-        body = ula.gql("query($n: String!) { findChildByNhsNumber(nhsNumber: $n) { childId involvedAgencies "
-                       "{ name } } }", {"n": "999 000 0018"})
+        body = ula.gql(
+            "query($n: String!) { findChildByNhsNumber(nhsNumber: $n) { childId involvedAgencies "
+            "{ name } } }",
+            {"n": "999 000 0018"},
+        )
     match = body["data"]["findChildByNhsNumber"]
     assert match["childId"] == amelia.id
     assert "Northbridge Council Children's Services" in {a["name"] for a in match["involvedAgencies"]}

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from adapters.social_care.client import SocialCareAdapter
 from adapters.social_care.config import DEFAULT
 from adapters.social_care.mapping import map_involvement
 from adapters.social_care.simulator import SocialCareSimulator
 from hub.adapters.contract import Adapter, BadRecordError, Category, Notification, RawItem
+
 from tests.adapters.conftest import fast_adapter, running
 from tests.adapters.contract import CONTEXT, AdapterContract
 
@@ -27,8 +27,9 @@ def adapter(simulator: SocialCareSimulator) -> Iterator[Adapter]:
 
 
 class TestSocialCareContract(AdapterContract):
-    def test_fetches_case_notes_on_demand_with_the_callers_headers(self, adapter: Adapter,
-                                                                   simulator: SocialCareSimulator) -> None:
+    def test_fetches_case_notes_on_demand_with_the_callers_headers(
+        self, adapter: Adapter, simulator: SocialCareSimulator
+    ) -> None:
         detail = adapter.fetch("INV-1001", CONTEXT)
         assert "child protection conference" in detail.text
         assert simulator.log.last().headers["x-hub-user"] == CONTEXT.user
@@ -40,11 +41,25 @@ class TestSocialCareContract(AdapterContract):
 
 
 PLAN: dict[str, Any] = {
-    "involvementId": "INV-9", "version": 2, "type": "CP_PLAN", "cpisCode": "CPPI", "status": "OPEN",
-    "startDate": "2026-06-24", "endDate": None, "caseOpened": "2026-06-03", "categoryOfAbuse": "neglect",
+    "involvementId": "INV-9",
+    "version": 2,
+    "type": "CP_PLAN",
+    "cpisCode": "CPPI",
+    "status": "OPEN",
+    "startDate": "2026-06-24",
+    "endDate": None,
+    "caseOpened": "2026-06-03",
+    "categoryOfAbuse": "neglect",
     "allocatedWorker": {"name": "Sam Social"},
-    "person": {"personId": "LCS-9", "forename": "Amelia", "surname": "Hart", "dateOfBirth": "2017-03-14",
-               "gender": "F", "postcode": "NB1 2BD", "nhsNumber": "999 000 0018"},
+    "person": {
+        "personId": "LCS-9",
+        "forename": "Amelia",
+        "surname": "Hart",
+        "dateOfBirth": "2017-03-14",
+        "gender": "F",
+        "postcode": "NB1 2BD",
+        "nhsNumber": "999 000 0018",
+    },
 }
 
 
@@ -60,22 +75,29 @@ def test_a_cp_plan_maps_to_a_flag_with_its_cpis_code_and_worker() -> None:
 
 def test_an_unborn_childs_plan_is_linked_through_the_mother() -> None:
     mother = {"personId": "LCS-4", "forename": "Jade", "surname": "Okafor", "dateOfBirth": "2010-05-09"}
-    raw = {**PLAN, "type": "UNBORN_CP_PLAN", "cpisCode": "UCPI",
-           "person": {"personId": "LCS-5", "forename": "Unborn", "surname": "Okafor", "mother": mother}}
+    raw = {
+        **PLAN,
+        "type": "UNBORN_CP_PLAN",
+        "cpisCode": "UCPI",
+        "person": {"personId": "LCS-5", "forename": "Unborn", "surname": "Okafor", "mother": mother},
+    }
     person = map_involvement(RawItem("INV-9", raw)).person
     assert person.unborn and person.mother is not None and person.mother.local_id == "LCS-4"
 
 
-@pytest.mark.parametrize(("change", "reason"), [
-    ({"cpisCode": "LACI"}, "CP-IS code 'LACI' does not match a CP_PLAN involvement"),
-    ({"type": "ADOPTION"}, "unknown involvement type 'ADOPTION'"),
-    ({"status": "CLOSED"}, "a CLOSED involvement needs an endDate"),
-    ({"startDate": "24/06/2026"}, "startDate '24/06/2026' is not a date"),
-    ({"endDate": "2026-01-01"}, "endDate is before startDate"),
-    ({"person": {**PLAN["person"], "nhsNumber": "9990000019"}}, "check digit does not match"),
-    ({"person": {**PLAN["person"], "forename": ""}}, "forename is missing"),
-    ({"version": 0}, "version must be a positive whole number"),
-])
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"cpisCode": "LACI"}, "CP-IS code 'LACI' does not match a CP_PLAN involvement"),
+        ({"type": "ADOPTION"}, "unknown involvement type 'ADOPTION'"),
+        ({"status": "CLOSED"}, "a CLOSED involvement needs an endDate"),
+        ({"startDate": "24/06/2026"}, "startDate '24/06/2026' is not a date"),
+        ({"endDate": "2026-01-01"}, "endDate is before startDate"),
+        ({"person": {**PLAN["person"], "nhsNumber": "9990000019"}}, "check digit does not match"),
+        ({"person": {**PLAN["person"], "forename": ""}}, "forename is missing"),
+        ({"version": 0}, "version must be a positive whole number"),
+    ],
+)
 def test_bad_involvements_are_refused_with_a_specific_reason(change: dict[str, Any], reason: str) -> None:
     with pytest.raises(BadRecordError) as raised:
         map_involvement(RawItem("INV-9", {**PLAN, **change}))
