@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,6 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from hub.adapters.errors import AdapterConfigurationError, AgencyUnavailableError
+
+if TYPE_CHECKING:
+    from adapters.simulation import Simulator
+
+    from hub.bootstrap import Hub
 from hub.settings import Settings
 
 adapters_app = typer.Typer(help="Agency adapters: sync, quarantine, simulators.", no_args_is_help=True)
@@ -23,7 +28,7 @@ adapters_app.add_typer(quarantine_app, name="quarantine")
 console = Console()
 
 
-def _hub():  # type: ignore[no-untyped-def]
+def _hub() -> Hub:
     from hub.bootstrap import bootstrap
 
     return bootstrap(Settings.from_env())
@@ -35,7 +40,7 @@ def _names(name: str) -> list[str]:
     return list(NAMES) if name == "all" else [name]
 
 
-def sync_all(hub, names: list[str], *, quiet: bool = False) -> bool:  # type: ignore[no-untyped-def]
+def sync_all(hub: Hub, names: list[str], *, quiet: bool = False) -> bool:
     """Sync each adapter with a progress bar and a summary line; False when any could not finish."""
     from hub.ingest.sync import Ingest
 
@@ -184,6 +189,7 @@ def quarantine_replay(
                 quarantine.fix(entry, json.loads(payload.read_text()), utc_now())
                 uow.commit()
             name = entry.adapter
+        assert hub.adapters is not None
         outcome, reason = Ingest(hub.session_factory, hub.policy, hub.adapters.get(name), name).replay(
             item_id
         )
@@ -215,11 +221,11 @@ def simulate(
     threading.Event().wait()
 
 
-def start_simulators() -> dict[str, object]:
+def start_simulators() -> dict[str, Simulator]:
     """Start every simulator on its usual port, in background threads."""
     from hub.adapters.registry import DEFAULT_PORTS, simulator_factories
 
-    running = {}
+    running: dict[str, Simulator] = {}
     for name, factory in simulator_factories().items():
         try:
             running[name] = factory(DEFAULT_PORTS[name]).start()

@@ -91,8 +91,8 @@ def match(session: Session, person: Demographics) -> Match:
 
 def decide(candidates: tuple[Candidate, ...]) -> Match:
     if not candidates or candidates[0].score < REVIEW:
-        best = candidates[0].score if candidates else 0.0
-        return Match(Outcome.NEW, None, best, candidates, "no candidate reaches the review threshold")
+        top = candidates[0].score if candidates else 0.0
+        return Match(Outcome.NEW, None, top, candidates, "no candidate reaches the review threshold")
     best = candidates[0]
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     if best.score >= AUTO_LINK and best.score - runner_up >= MARGIN:
