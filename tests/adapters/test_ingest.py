@@ -136,6 +136,13 @@ def test_a_second_sync_changes_nothing(fed: Hub) -> None:
         assert summary[Applied.NEW] == summary[Applied.UPDATED] == 0, (name, summary.line())
     assert count(fed, t.RecordVersion) == versions
     assert count(fed, t.AuditEvent) == audit
+    # The same items and versions delivered again (the cursor lost, say): still nothing changes.
+    with UnitOfWork(fed.session_factory) as uow:
+        uow.session.get(AdapterCursor, "social_care").cursor = "0"  # type: ignore[union-attr]
+        uow.commit()
+    again = sync(fed, "social_care")
+    assert again[Applied.UNCHANGED] > 0 and again[Applied.NEW] == again[Applied.UPDATED] == 0
+    assert count(fed, t.RecordVersion) == versions and count(fed, t.AuditEvent) == audit
 
 
 def test_a_change_in_the_agency_system_arrives_as_a_new_version_with_the_reason(fed: Hub, sims) -> None:
