@@ -313,19 +313,23 @@ def test_detail_is_fetched_on_demand_for_a_permitted_reader(fed: Hub, sims) -> N
         assert plan is not None and plan.detail is None  # never written into the court-safe record
 
 
-def test_an_unscheduled_care_clinician_finds_the_child_whose_flags_came_through_the_adapter(fed: Hub) -> None:
+def test_an_unscheduled_care_clinician_reads_the_flags_that_came_through_the_adapter(fed: Hub) -> None:
     amelia = child_named(fed, "Amelia", "Hart")
     with LiveServer(fed) as live, httpx.Client(base_url=live.url, timeout=30) as http:
         ula = as_practitioner(fed, http, "ula.urgent@nhs.northbridge.example", "UNSCHEDULED_CARE")
         body = ula.gql(
-            "query($n: String!) { findChildByNhsNumber(nhsNumber: $n) { childId involvedAgencies "
-            "{ name } } }",
+            "query($n: String!) { childByNhsNumber(nhsNumber: $n) { id records(first: 50) { edges { node "
+            "{ id category tier summary detail owner { name outOfHoursPhone } } } } } }",
             {"n": "999 000 0018"},
         )
-    match = body["data"]["findChildByNhsNumber"]
-    assert match["childId"] == amelia.id
-    assert "Northbridge Council Children's Services" in {a["name"] for a in match["involvedAgencies"]}
-    # The flags themselves: owned by the council, with the adapter's provenance. (Reading them as the
-    # clinician needs the unscheduled-care rules of issue 3; once they land, read them here over HTTP.)
-    flags = [r for r in records_of(fed, amelia.id) if r.tier == "FLAG"]
-    assert flags and all(r.source_adapter == "social_care" for r in flags)
+    child = body["data"]["childByNhsNumber"]
+    assert child["id"] == amelia.id
+    seen = {edge["node"]["id"]: edge["node"] for edge in child["records"]["edges"]}
+    flags = {r.record_key: r for r in records_of(fed, amelia.id) if r.tier == "FLAG"}
+    assert flags and all(r.source_adapter == "social_care" for r in flags.values())
+    council_flags = {key for key, r in flags.items() if seen.get(key, {}).get("owner", {}).get("name")
+                     == "Northbridge Council Children's Services"}
+    assert council_flags == {key for key, r in flags.items() if r.source_adapter == "social_care"}
+    for key in council_flags:  # CP-IS: the flag and whom to call, never the content
+        assert seen[key]["summary"] is None and seen[key]["detail"] is None
+        assert seen[key]["owner"]["outOfHoursPhone"]
