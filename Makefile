@@ -31,10 +31,12 @@ browser:
 	       && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } \
 	  || echo "Chromium is not installed and cannot be installed here: the browser tests (tests/e2e) will skip."
 
+# The demo's reference data (partnerships, agencies, practitioners, clients) from `hub demo`; Northbridge's
+# children and records from the four agency simulators, synced through the adapters before serving.
 run: install
 	$(BIN)/hub migrate
-	$(BIN)/hub demo --if-empty
-	$(BIN)/hub serve
+	$(BIN)/hub demo --if-empty --reference-only
+	$(BIN)/hub serve --with-simulators
 
 test: install browser
 	$(BIN)/hub schema check
@@ -48,6 +50,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/graphql_read.py
 	$(BIN)/python bench/policy_list.py
+	$(BIN)/python bench/matching.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules hub/portal/assets

@@ -8,9 +8,11 @@ import strawberry
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from hub.adapters.registry import AdapterRegistry
 from hub.keys import KeyStore
 from hub.policy import Policy
 from hub.reference import ReferenceData
+from hub.services.fetch_on_demand import DetailFetcher
 from hub.settings import Settings
 from hub.storage.database import make_engine, make_session_factory
 from hub.tokens import TokenIssuer
@@ -27,8 +29,12 @@ class Hub:
     reference: ReferenceData
     tokens: TokenIssuer
     schema: strawberry.Schema
+    adapters: AdapterRegistry | None = None
+    detail_fetcher: DetailFetcher | None = None
 
     def dispose(self) -> None:
+        if self.adapters is not None:
+            self.adapters.close()
         self.engine.dispose()
 
 
@@ -37,6 +43,7 @@ def bootstrap(settings: Settings | None = None) -> Hub:
     engine = make_engine(settings.database_url)
     keys = KeyStore(settings.key_dir)
     keys.ensure()
+    adapters = AdapterRegistry(settings)
     return Hub(
         settings=settings,
         engine=engine,
@@ -55,4 +62,6 @@ def bootstrap(settings: Settings | None = None) -> Hub:
                 max_cost=settings.max_cost,
             )
         ),
+        adapters=adapters,
+        detail_fetcher=DetailFetcher(adapters),
     )

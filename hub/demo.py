@@ -64,6 +64,12 @@ PRACTITIONERS = [
     ("dee.dsl@primary.northbridge.example", "Dee Dsl", "primary", ["DSL"]),
     ("dan.dsl@academy.northbridge.example", "Dan Dsl", "academy", ["DSL"]),
     ("sue.social@council.southvale.example", "Sue Social", "southvale", ["SOCIAL_WORKER"]),
+    # The agencies' adapters: service accounts that write each agency's records as its systems send them.
+    ("adapter@council.northbridge.example", "Case system adapter", "council", ["ADAPTER"]),
+    ("adapter@police.northbridge.example", "Records system adapter", "police", ["ADAPTER"]),
+    ("adapter@nhs.northbridge.example", "FHIR adapter", "nhs", ["ADAPTER"]),
+    ("adapter@primary.northbridge.example", "MIS adapter", "primary", ["ADAPTER"]),
+    ("adapter@academy.northbridge.example", "MIS adapter", "academy", ["ADAPTER"]),
 ]
 
 # Demo API clients: (client id, agency, secret). Demo secrets are published in the README; real ones never are.
@@ -95,7 +101,9 @@ def demo_totp_secret(email: str) -> str:
 def seed_portal_accounts(session: Session) -> int:
     """Give each demo practitioner a portal account once (demos seeded before the portal get them too)."""
     added = 0
-    for email, *_ in PRACTITIONERS:
+    for email, _, _, roles in PRACTITIONERS:
+        if "ADAPTER" in roles:  # service accounts: they never sign in to the portal
+            continue
         practitioner = session.scalar(select(t.Practitioner).where(t.Practitioner.email == email))
         if practitioner is None or session.get(PortalAccount, practitioner.id) is not None:
             continue
@@ -131,8 +139,13 @@ def is_seeded(session: Session) -> bool:
     return session.scalar(select(t.Partnership).where(t.Partnership.code == "NB")) is not None
 
 
-def seed(session: Session, children: int = 200) -> bool:
-    """Seed the demo once; returns False when it was already there."""
+def seed(session: Session, children: int = 200, *, records: bool = True) -> bool:
+    """Seed the demo once; returns False when it was already there.
+
+    ``records=False`` seeds the reference data only (partnerships, agencies, practitioners, clients) and
+    Southvale, which has no simulator: Northbridge's children and records then arrive from the agency
+    simulators through the adapters (``make run``), the way real data would.
+    """
     if is_seeded(session):
         seed_portal_accounts(session)
         return False
@@ -163,12 +176,16 @@ def seed(session: Session, children: int = 200) -> bool:
                                 name=f"{agencies[agency].name} case system", secret_hash=hash_secret(secret)))
     session.flush()
     builder = _Builder(session, rng, agencies, people, partnerships, created)
-    builder.named_children()
+    if records:
+        builder.named_children()
+    builder.southvale_named()
     numbers = nhs_numbers()
     for _ in range(20):  # skip the numbers the named children use
         next(numbers)
     for i in range(children):
-        builder.random_child(next(numbers), i)
+        nhs = next(numbers)
+        if records:
+            builder.random_child(nhs, i)
     for i in range(20):
         builder.southvale_child(next(numbers), i)
     session.flush()
@@ -288,6 +305,10 @@ class _Builder:
                     "Pre-birth assessment concluded risk of neglect; plan agreed at conference.",
                     date(2026, 9, 20))
 
+    def southvale_named(self) -> None:
+        numbers = nhs_numbers()
+        for _ in range(4):  # the numbers of Amelia, Noah, Leo and Jade
+            next(numbers)
         sophie = self.child(next(numbers), "Sophie", "Reed", date(2014, 1, 30), "female", "SV1 3EF", area="SV")
         self.link(sophie, "southvale", "INVOLVEMENT", date(2026, 2, 1), worker="Sue Social")
         self.record(sophie, "southvale", "CHILD_PROTECTION_PLAN", "FLAG", "Child protection plan: neglect.",

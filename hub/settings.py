@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +29,10 @@ class Settings:
     max_tokens: int
     max_operations: int
     max_cost: int
+    # Agency adapters: HUB_ADAPTER_<SYSTEM>_URL and HUB_ADAPTER_<SYSTEM>_CACHE_SECONDS, by lower-case system
+    # name (social_care, health_fhir, police, school_mis).
+    adapter_urls: dict[str, str] = field(default_factory=dict)
+    adapter_cache_seconds: dict[str, int] = field(default_factory=dict)
     # The portal signs a person out after this many minutes without a request (a school laptop left open).
     portal_idle_minutes: int = 15
 
@@ -76,5 +80,11 @@ class Settings:
             max_tokens=integer("MAX_TOKENS", 2000),
             max_operations=integer("MAX_OPERATIONS", 1),
             max_cost=integer("MAX_COST", 5000),
+            adapter_urls={key[len("HUB_ADAPTER_"):-len("_URL")].lower(): value for key, value in env.items()
+                          if key.startswith("HUB_ADAPTER_") and key.endswith("_URL")},
+            adapter_cache_seconds={
+                key[len("HUB_ADAPTER_"):-len("_CACHE_SECONDS")].lower(): integer(key[len("HUB_"):], 0)
+                for key in env if key.startswith("HUB_ADAPTER_") and key.endswith("_CACHE_SECONDS")
+            },
             portal_idle_minutes=positive(integer("PORTAL_IDLE_MINUTES", 15), "PORTAL_IDLE_MINUTES"),
         )

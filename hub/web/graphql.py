@@ -101,7 +101,8 @@ class GraphQLEndpoint:
                                       headers={"WWW-Authenticate": 'Bearer realm="hub"'})
             door = Door(uow, self.hub.policy, self.hub.reference, actor, request_id=rid,
                         purpose_code=headers.get("hub-purpose"),
-                        case_reference=headers.get("hub-case-reference"))
+                        case_reference=headers.get("hub-case-reference"),
+                        detail_fetcher=self.hub.detail_fetcher)
             result = self.hub.schema.execute_sync(
                 payload["query"],
                 variable_values=payload.get("variables"),

@@ -8,6 +8,7 @@ from schema.mutations.amend_record import AmendRecordPayload, amend_record
 from schema.mutations.declare_emergency import DeclareEmergencyPayload, declare_emergency
 from schema.mutations.end_record import EndRecordPayload, end_record
 from schema.mutations.grant_access import GrantAccessPayload, grant_access
+from schema.mutations.resolve_identity import ResolveIdentityPayload, resolve_identity
 from schema.mutations.share_record import ShareRecordPayload, share_record
 
 
@@ -30,4 +31,8 @@ class Mutation:
         resolver=declare_emergency,
         description="Break the glass: FLAG and SUMMARY of one child for 60 minutes (purpose EMERGENCY). "
         "Owners are alerted and an IG officer reviews every use.",
+    )
+    resolve_identity: ResolveIdentityPayload = strawberry.mutation(
+        resolver=resolve_identity,
+        description="Say who a queued person is: one of the candidates, or a new child. Audited.",
     )
