@@ -18,6 +18,7 @@ from sqlalchemy import select
 from hub.app import create_app
 from hub.bootstrap import Hub, bootstrap
 from hub.demo import seed
+from hub.door import Clock, utc_now
 from hub.migrate import upgrade
 from hub.settings import Settings
 from hub.storage import tables as t
@@ -67,11 +68,11 @@ def hub(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 class LiveServer:
     """The real ASGI app under uvicorn on a loopback port, in a background thread."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, clock: Clock = utc_now) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        config = uvicorn.Config(create_app(hub), host="127.0.0.1", port=self.port, log_level="warning",
+        config = uvicorn.Config(create_app(hub, clock=clock), host="127.0.0.1", port=self.port, log_level="warning",
                                 lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -130,7 +130,12 @@ class Portal:
         """
         rid = request_id(request)
         token = self.token(request)
-        return await run_in_threadpool(self._signed_in, request, rid, token, work, purpose, case_reference, form)
+        try:
+            return await run_in_threadpool(self._signed_in, request, rid, token, work, purpose, case_reference,
+                                           form)
+        except Exception as error:  # the unit of work rolled back: nothing was written, nothing is shown
+            log.exception("portal request %s failed: %s", rid, type(error).__name__)
+            return self.error_page(request, 500)
 
     def _signed_in(self, request: Request, rid: str, token: str | None, work: Callable[[Visit], Outcome],
                    purpose: str | None, case_reference: str | None, form: Mapping[str, Any] | None) -> Response:

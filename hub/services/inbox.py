@@ -52,7 +52,7 @@ class InboxPage:
 
 
 def list_inbox(door: Door, *, first: int = 20, offset: int = 0) -> InboxPage:
-    """Unacknowledged notifications first, newest first within each."""
+    """Newest first; acknowledged ones stay where they were, marked, so the list does not jump."""
     if not 0 < first <= MAX_PAGE or offset < 0:
         raise ValidationError(f"Pages hold between 1 and {MAX_PAGE} notifications.", field="page")
     subject = Subject("notifications", None, None, door.actor.agency_id)
@@ -63,7 +63,7 @@ def list_inbox(door: Door, *, first: int = 20, offset: int = 0) -> InboxPage:
     ).one()
     rows = door.session.scalars(
         select(t.Notification).where(mine)
-        .order_by(t.Notification.acknowledged_at.is_not(None), t.Notification.created_at.desc(), t.Notification.id)
+        .order_by(t.Notification.created_at.desc(), t.Notification.id)
         .offset(offset).limit(first)
     ).all()
     items = []
@@ -126,9 +126,10 @@ def _subject(row: t.Notification) -> Subject:
 def _items(door: Door, rows: list[t.Notification]) -> list[InboxItem]:
     senders = door.contacts({row.actor_agency_id for row in rows if row.actor_agency_id})
     acknowledgers = {row.acknowledged_by for row in rows if row.acknowledged_by}
-    names = dict(door.session.execute(
-        select(t.Practitioner.id, t.Practitioner.name).where(t.Practitioner.id.in_(sorted(acknowledgers)))
-    ).tuples().all()) if acknowledgers else {}
+    names: dict[str, str] = {
+        pid: name for pid, name in door.session.execute(
+            select(t.Practitioner.id, t.Practitioner.name).where(t.Practitioner.id.in_(sorted(acknowledgers))))
+    } if acknowledgers else {}
     return [
         InboxItem(id=row.id, kind=row.kind, summary=row.summary, child_id=row.child_id, received_at=row.created_at,
                   sender=senders.get(row.actor_agency_id or ""), acknowledged_at=row.acknowledged_at,

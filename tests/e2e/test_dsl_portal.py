@@ -1,0 +1,122 @@
+"""A school's DSL in a real browser: sign in with the second factor, acknowledge an Operation Encompass
+notification, read a pupil's chronology, raise a concern, and find that a child not on the roll is as absent
+as a child who does not exist."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from hub.bootstrap import Hub
+from hub.storage import tables as t
+from hub.storage.unit_of_work import UnitOfWork
+from tests.portal import DEE
+
+
+def child_id(hub: Hub, given: str, family: str) -> str:
+    with UnitOfWork(hub.session_factory) as uow:
+        found = uow.session.scalar(select(t.Child.id).where(t.Child.given_name == given,
+                                                            t.Child.family_name == family))
+    assert found
+    return found
+
+
+def audit_actions(hub: Hub, email: str, child: str) -> list[tuple[str, str, str | None]]:
+    with UnitOfWork(hub.session_factory) as uow:
+        return [tuple(row) for row in uow.session.execute(  # type: ignore[misc]
+            select(t.AuditEvent.action, t.AuditEvent.decision, t.AuditEvent.purpose)
+            .where(t.AuditEvent.actor_email == email, t.AuditEvent.child_id == child)).all()]
+
+
+def test_dsl_signs_in_acknowledges_an_encompass_notification_and_raises_a_concern(
+        person: Any, portal_hub: Hub) -> None:
+    dee = person()
+    dee.page.goto("/portal/sign-in")
+    dee.check("01-sign-in")
+    dee.sign_in(DEE)
+    page = dee.page
+    assert page.url.endswith("/portal/inbox")
+    assert page.get_by_role("heading", name="Inbox").is_visible()
+    dee.check("03-dsl-inbox")
+
+    # Acknowledge the first new notification: it says so, and shows who acknowledged it.
+    first_new = page.locator("tbody tr", has=page.get_by_role("button", name="Acknowledge")).first
+    summary = first_new.locator("td").nth(1).locator("p").inner_text()
+    first_new.get_by_role("button", name="Acknowledge").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Notification acknowledged").is_visible()
+    acknowledged = page.locator("tbody tr", has_text=summary).first
+    assert "Acknowledged" in acknowledged.inner_text() and "Dee Dsl" in acknowledged.inner_text()
+    dee.check("04-dsl-inbox-acknowledged")
+
+    page.get_by_role("link", name="Pupils").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Pupils").is_visible()
+    dee.check("05-dsl-pupils")
+
+    # Amelia's chronology: the council's plan and whom to call, but not its content.
+    amelia = child_id(portal_hub, "Amelia", "Hart")
+    page.goto(f"/portal/children/{amelia}")
+    assert page.get_by_role("heading", name="Amelia Hart").is_visible()
+    plan = page.locator(".govuk-summary-card", has_text="Child protection plan")
+    assert "Northbridge Council Children's Services" in plan.inner_text()
+    assert "01632 960100" in plan.inner_text()
+    assert "emotional abuse" not in plan.inner_text()  # the plan's summary is not the school's to read
+    assert "Live investigation" not in dee.main_text()  # RESTRICTED: not even its existence
+    dee.check("06-dsl-chronology")
+
+    page.get_by_role("button", name="Raise a concern").click()
+    page.wait_for_load_state()
+    dee.check("07-dsl-raise-a-concern")
+    page.get_by_role("button", name="Share").click()  # nothing filled in: the error summary says what to do
+    page.wait_for_load_state()
+    assert page.title().startswith("Error:")
+    assert page.locator(".govuk-error-summary").is_visible()
+    dee.check("08-dsl-raise-a-concern-errors")
+    page.get_by_label("Summary").fill("Amelia arrived upset and said she was frightened to go home.")
+    page.get_by_label("Case or incident reference").fill("NBP-DSL-2026-041")
+    page.get_by_role("button", name="Share").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Shared with the safeguarding partners").is_visible()
+    assert page.locator(".govuk-summary-card", has_text="frightened to go home").count() == 1
+    dee.check("09-dsl-concern-shared")
+
+    actions = audit_actions(portal_hub, DEE, amelia)
+    assert ("share", "ALLOW", "EDUCATION_SAFEGUARDING") in actions
+    assert ("read", "ALLOW", "EDUCATION_SAFEGUARDING") in actions
+
+
+def test_a_child_not_on_the_roll_is_page_not_found_like_a_child_who_does_not_exist(
+        person: Any, portal_hub: Hub) -> None:
+    dee = person()
+    dee.sign_in(DEE)
+    noah = child_id(portal_hub, "Noah", "Price")  # at the academy, not Dee's primary school
+    answers = []
+    for target in (noah, str(uuid.uuid4())):
+        response = dee.page.goto(f"/portal/children/{target}")
+        assert response is not None and response.status == 404
+        answers.append((dee.page.title(), dee.main_text()))
+    assert answers[0] == answers[1]
+    assert answers[0][0].startswith("Page not found")
+    assert "Noah" not in answers[0][1]
+    dee.check("10-dsl-not-on-roll")
+    assert ("read", "DENY", "EDUCATION_SAFEGUARDING") in audit_actions(portal_hub, DEE, noah)
+
+
+def test_quick_exit_blanks_the_page_and_leaves(person: Any) -> None:
+    dee = person()
+    dee.sign_in(DEE)
+    dee.page.get_by_role("button", name="Emergency Quick exit").click()
+    dee.page.wait_for_url("**/portal/exit")
+    assert dee.page.title() == "New tab"
+    assert dee.page.locator("body").inner_text().strip() == ""
+
+
+def test_the_portal_works_without_javascript(person: Any) -> None:
+    dee = person(javascript=False)
+    dee.sign_in(DEE)
+    assert dee.page.url.endswith("/portal/inbox")
+    dee.page.get_by_role("button", name="Emergency Quick exit").click()  # a plain link to the neutral page
+    dee.page.wait_for_url("**/portal/exit")
