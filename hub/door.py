@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict
-from hub.domain.access import ChildFacts, NotificationFacts, PolicyActor, RecordFacts
+from hub.domain.access import AuditScope, ChildFacts, NotificationFacts, PolicyActor, RecordFacts
 from hub.domain.actor import AccessContext, Actor, Purpose
 from hub.domain.record import AgencyContact
 from hub.errors import CaseReferenceRequiredError, PurposeRequiredError, UnknownPurposeError
@@ -153,7 +153,7 @@ class Door:
     def decide(
         self,
         action: str,
-        facts: ChildFacts | RecordFacts | NotificationFacts,
+        facts: ChildFacts | RecordFacts | NotificationFacts | AuditScope,
         subject: Subject,
         *,
         fields: tuple[str, ...] = (),

@@ -17,11 +17,11 @@ from typing import TypeVar
 
 from oso import Oso, Variable
 
-from hub.domain.access import ChildFacts, NotificationFacts, PolicyActor, RecordFacts
+from hub.domain.access import AuditScope, ChildFacts, NotificationFacts, PolicyActor, RecordFacts
 
 DEFAULT_DENY = "default_deny"
 
-Resource = ChildFacts | RecordFacts | NotificationFacts
+Resource = ChildFacts | RecordFacts | NotificationFacts | AuditScope
 T = TypeVar("T")
 
 
@@ -57,7 +57,7 @@ class Policy:
         self.version = policy_version(files)
         self._oso = Oso()
         for facts, name in ((PolicyActor, "Practitioner"), (ChildFacts, "Child"), (RecordFacts, "Record"),
-                            (NotificationFacts, "Notification")):
+                            (NotificationFacts, "Notification"), (AuditScope, "AuditScope")):
             self._oso.register_class(facts, name=name)  # type: ignore[no-untyped-call]
         self._oso.load_files([str(path) for path in files])
         self.decide = lru_cache(maxsize=65_536)(self._decide)

@@ -1,10 +1,44 @@
-"""Pages for an information-governance officer (filled in with issue 4's audit services)."""
+"""Pages for an information-governance officer: audit search, a child's full access history, partners'
+accesses to the agency's records, and the break-glass review queue with its outcomes.
+
+They call the audit-review services (issue 4), which decide each query by the policy (purpose AUDIT_REVIEW)
+and record it, with its filters, on the ledger it reads. The case reference is the officer's own: a subject
+access request or review number, or by default the page and the day.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
 
-from hub.portal.web import Portal
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from hub.domain.audit import BREAK_GLASS, REVIEW_BREAK_GLASS, AuditFilter, AuditPage, BreakGlassOutcome
+from hub.errors import ConflictError, NotFoundError, ValidationError
+from hub.portal import forms
+from hub.portal.templating import LOCAL
+from hub.portal.web import Outcome, Page, Portal, Redirect, Visit
+from hub.services import audit_review
+from hub.services.audit_review import PageRequest
+from hub.services.directory import practitioner_by_email
+
+PURPOSE = "AUDIT_REVIEW"
+PAGE_SIZE = 25
+ACTIONS = ("read", "list", "find", "share", "amend", "end", "grant", "break_glass", "review_break_glass",
+           "acknowledge", "export", "sign_in", "sign_in_second_factor", "sign_out", "session_expired")
+OUTCOMES = (
+    (str(BreakGlassOutcome.JUSTIFIED), "Justified", "The emergency warranted the access."),
+    (str(BreakGlassOutcome.NOT_JUSTIFIED), "Not justified", "The access was not warranted: follow it up."),
+    (str(BreakGlassOutcome.ESCALATED), "Escalated", "Referred on, for example to the data protection officer."),
+)
+
+
+def day_start(day: date) -> datetime:
+    """Midnight in England, as UTC: the officer's dates are local days."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL).astimezone(UTC)
 
 
 class IgPages:
@@ -12,4 +46,160 @@ class IgPages:
         self.portal = portal
 
     def routes(self) -> list[BaseRoute]:
-        return []
+        return [
+            Route("/audit", self.search),
+            Route("/audit/child", self.child_history),
+            Route("/audit/partners", self.partners),
+            Route("/audit/break-glass", self.break_glass, methods=["GET"]),
+            Route("/audit/break-glass/{seq}/review", self.review, methods=["POST"]),
+        ]
+
+    def _case(self, source: Any, page: str) -> str:
+        return forms.case_reference(forms.text(source, "case"), f"IG-{page}", self.portal.clock().date())
+
+    # -- audit search ----------------------------------------------------------------------------------
+    async def search(self, request: Request) -> Response:
+        query = request.query_params
+        case = self._case(query, "AUDIT-SEARCH")
+        values, errors, window = _date_window(query, self.portal.clock().date())
+        values |= {key: forms.text(query, key) for key in ("practitioner", "child", "action", "decision")}
+        values["case"] = case
+        if values["action"] and values["action"] not in ACTIONS:
+            errors["action"] = "Select an action from the list"
+        if values["decision"] not in ("", "ALLOW", "DENY"):
+            errors["decision"] = "Select allowed or refused"
+        after = forms.text(query, "after") or None
+
+        def work(visit: Visit) -> Outcome:
+            if errors:
+                return Page("ig/search.html", _search_context(values, errors, None, None), status=400)
+            practitioner_id = None
+            if values["practitioner"]:
+                found = practitioner_by_email(visit.door, values["practitioner"])
+                if found is None:
+                    return Page("ig/search.html", _search_context(values, {
+                        "practitioner": "Enter the e-mail address of a practitioner who uses the hub"}, None, None),
+                        status=400)
+                practitioner_id = found.id
+            wanted = AuditFilter(since=window[0], until=window[1], child_id=values["child"] or None,
+                                 practitioner_id=practitioner_id, action=values["action"] or None,
+                                 decision=values["decision"] or None)
+            page = audit_review.list_events(visit.door, wanted, PageRequest(PAGE_SIZE, after))
+            return Page("ig/search.html", _search_context(values, {}, page, _next_href(
+                "/portal/audit", page, {k: v for k, v in query.items() if k != "after"})))
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
+
+    # -- a child's full access history -----------------------------------------------------------------
+    async def child_history(self, request: Request) -> Response:
+        query = request.query_params
+        case = self._case(query, "CHILD-HISTORY")
+        child_id = forms.text(query, "child")
+        after = forms.text(query, "after") or None
+
+        def work(visit: Visit) -> Outcome:
+            context: dict[str, Any] = {"child_id": child_id, "case": case, "page": None, "next_href": None}
+            if child_id:
+                page = audit_review.child_history(visit.door, child_id, PageRequest(PAGE_SIZE, after))
+                context |= {"page": page, "next_href": _next_href(
+                    "/portal/audit/child", page, {k: v for k, v in query.items() if k != "after"})}
+            return Page("ig/child.html", context)
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
+
+    # -- partners' accesses to the agency's records ----------------------------------------------------
+    async def partners(self, request: Request) -> Response:
+        query = request.query_params
+        case = self._case(query, "PARTNER-ACCESS")
+        values, errors, window = _date_window(query, self.portal.clock().date())
+        values["case"] = case
+        after = forms.text(query, "after") or None
+
+        def work(visit: Visit) -> Outcome:
+            if errors:
+                return Page("ig/partners.html", {"values": values, "errors": errors, "page": None,
+                                                 "next_href": None}, status=400)
+            page = audit_review.partner_accesses(visit.door, AuditFilter(since=window[0], until=window[1]),
+                                                 PageRequest(PAGE_SIZE, after))
+            return Page("ig/partners.html", {"values": values, "page": page, "next_href": _next_href(
+                "/portal/audit/partners", page, {k: v for k, v in query.items() if k != "after"})})
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
+
+    # -- break-glass review ----------------------------------------------------------------------------
+    async def break_glass(self, request: Request) -> Response:
+        case = self._case(request.query_params, "BREAK-GLASS-REVIEW")
+        reviewed = forms.text(request.query_params, "reviewed")
+
+        def work(visit: Visit) -> Outcome:
+            return self._queue_page(visit, case, {}, {}, reviewed)
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
+
+    async def review(self, request: Request) -> Response:
+        form = await request.form()
+        seq = request.path_params["seq"]
+        case = self._case(form, "BREAK-GLASS-REVIEW")
+        outcome, notes = forms.text(form, "outcome"), forms.text(form, "notes")
+
+        def work(visit: Visit) -> Outcome:
+            errors: dict[str, str] = {}
+            if outcome not in {value for value, _, _ in OUTCOMES}:
+                errors[f"outcome-{seq}"] = "Select the outcome of your review"
+            if not notes:
+                errors[f"notes-{seq}"] = "Enter what your review found"
+            if not errors:
+                try:
+                    audit_review.review_break_glass(visit.door, seq, BreakGlassOutcome(outcome), notes)
+                    return Redirect(f"/portal/audit/break-glass?{urlencode({'case': case, 'reviewed': seq})}")
+                except ValidationError as error:
+                    errors[f"notes-{seq}"] = error.message
+                except (ConflictError, NotFoundError) as error:
+                    errors[f"outcome-{seq}"] = error.message
+            return self._queue_page(visit, case, errors, {"seq": seq, "outcome": outcome, "notes": notes}, "",
+                                    status=400)
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case, form=form)
+
+    def _queue_page(self, visit: Visit, case: str, errors: dict[str, str], values: dict[str, str],
+                    reviewed: str, status: int = 200) -> Page:
+        queue = audit_review.break_glass_queue(visit.door, PageRequest(50))
+        outcomes = audit_review.list_events(visit.door, AuditFilter(action=REVIEW_BREAK_GLASS), PageRequest(20))
+        return Page("ig/break_glass.html", {"queue": queue, "outcomes": outcomes, "case": case, "errors": errors,
+                                            "values": values, "choices": OUTCOMES, "reviewed": reviewed,
+                                            "break_glass": BREAK_GLASS}, status=status)
+
+
+def _date_window(query: Any, today: date) -> tuple[dict[str, Any], dict[str, str], tuple[datetime | None,
+                                                                                          datetime | None]]:
+    """The From and To days the officer entered (either may be blank), as a UTC window [since, until)."""
+    values: dict[str, Any] = {"from": forms.date_parts(query, "from"), "to": forms.date_parts(query, "to")}
+    errors: dict[str, str] = {}
+    since = until = None
+    if any(values["from"].values()):
+        start, problem = forms.parse_date(values["from"], "the date to search from", today)
+        if problem:
+            errors["from"] = problem
+        elif start:
+            since = day_start(start)
+    if any(values["to"].values()):
+        end, problem = forms.parse_date(values["to"], "the date to search to", today)
+        if problem:
+            errors["to"] = problem
+        elif end:
+            until = day_start(end + timedelta(days=1))
+    if since and until and until <= since:
+        errors["to"] = "The date to search to must be the same as or after the date to search from"
+    return values, errors, (since, until)
+
+
+def _search_context(values: dict[str, Any], errors: dict[str, str], page: AuditPage | None,
+                    next_href: str | None) -> dict[str, Any]:
+    actions = [(action, action.replace("_", " ").capitalize()) for action in ACTIONS]
+    return {"values": values, "errors": errors, "page": page, "next_href": next_href, "actions": actions}
+
+
+def _next_href(path: str, page: AuditPage, params: dict[str, str]) -> str | None:
+    if not page.has_next or not page.events:
+        return None
+    return f"{path}?{urlencode(params | {'after': audit_review.encode_cursor(page.events[-1].seq)})}"

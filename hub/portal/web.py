@@ -189,8 +189,7 @@ class NavItem:
 
 DSL_NAV = (("Inbox", "/portal/inbox"), ("Pupils", "/portal/pupils"))
 IG_NAV = (("Audit search", "/portal/audit"), ("Partners' access", "/portal/audit/partners"),
-          ("Child access history", "/portal/audit/child"), ("Break-glass reviews", "/portal/audit/break-glass"),
-          ("Ledger integrity", "/portal/audit/integrity"), ("Exports", "/portal/audit/export"))
+          ("Child access history", "/portal/audit/child"), ("Break-glass reviews", "/portal/audit/break-glass"))
 
 
 def is_dsl(actor: Actor) -> bool:

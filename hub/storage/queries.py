@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import Select, exists, func, select
@@ -97,6 +98,13 @@ def contact(agency: t.Agency) -> AgencyContact:
         out_of_hours_phone=agency.out_of_hours_phone,
         email=agency.email,
     )
+
+
+def agency_contacts(session: Session, agency_ids: Iterable[str]) -> dict[str, AgencyContact]:
+    ids = set(agency_ids)
+    if not ids:
+        return {}
+    return {a.id: contact(a) for a in session.scalars(select(t.Agency).where(t.Agency.id.in_(ids)))}
 
 
 def involved_agency_ids(session: Session, child_id: str, today: date) -> list[str]:

@@ -1,0 +1,85 @@
+"""An IG officer in a real browser: finds a school DSL's access to the council's records in the audit
+search, reads a child's full access history and partners' accesses, and reviews a break-glass use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from hub.bootstrap import Hub
+from hub.storage import tables as t
+from hub.storage.unit_of_work import UnitOfWork
+from tests.api import as_practitioner
+from tests.conftest import LiveServer
+from tests.e2e.test_dsl_portal import child_id
+from tests.portal import DEE, IAN
+
+SAM = "sam.social@council.northbridge.example"
+DECLARE = """mutation($c: ID!, $r: String!) { declareEmergency(input: {childId: $c, reason: $r}) {
+  emergencyAccess { expiresAt } errors { code message } } }"""
+
+
+def test_an_ig_officer_finds_a_dsls_access_and_reviews_a_break_glass_use(
+        person: Any, portal_hub: Hub, portal_server: LiveServer) -> None:
+    amelia = child_id(portal_hub, "Amelia", "Hart")
+    dee = person()
+    dee.sign_in(DEE)
+    dee.page.goto(f"/portal/children/{amelia}?case=NBP-DSL-2026-077")  # reads the flag of the council's plan
+    with httpx.Client(base_url=portal_server.url, timeout=30) as http:
+        sam = as_practitioner(portal_hub, http, SAM, "EMERGENCY", "OOH-2026-311")
+        body = sam.gql(DECLARE, {"c": amelia, "r": "Child found alone at night; checking for a plan."})
+        assert not body["data"]["declareEmergency"]["errors"], body
+
+    ian = person()
+    ian.sign_in(IAN)
+    page = ian.page
+    assert page.url.endswith("/portal/audit")
+    ian.check("20-ig-audit-search")
+    page.get_by_label("Practitioner's e-mail address").fill(DEE)
+    page.get_by_label("Your review reference").fill("IG-SAR-2026-9")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state()
+    rows = page.locator("table.hub-events tbody tr")
+    assert rows.count() > 0
+    texts = [rows.nth(i).inner_text() for i in range(rows.count())]
+    assert all(DEE in text for text in texts)
+    assert any("Case NBP-DSL-2026-077" in text and "Northbridge Council" in text for text in texts)
+    ian.check("21-ig-audit-search-results")
+
+    page.locator("table.hub-events a", has_text="Child's access history").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Child access history").is_visible()
+    history = page.locator("table.hub-events").inner_text()
+    assert DEE in history and SAM in history
+    ian.check("22-ig-child-history")
+
+    page.get_by_role("link", name="Partners' access").click()
+    page.get_by_role("button", name="Show accesses").click()
+    page.wait_for_load_state()
+    assert DEE in page.locator("table.hub-events").inner_text()
+    ian.check("23-ig-partners-access")
+
+    page.get_by_role("link", name="Break-glass reviews").click()
+    page.wait_for_load_state()
+    card = page.locator(".govuk-summary-card", has_text=SAM).first
+    assert "Child found alone at night" in card.inner_text()
+    ian.check("24-ig-break-glass-queue")
+    card.get_by_role("button", name="Record review").click()  # nothing chosen: the error summary says so
+    page.wait_for_load_state()
+    assert page.locator(".govuk-error-summary").is_visible()
+    ian.check("25-ig-break-glass-errors")
+    card = page.locator(".govuk-summary-card", has_text=SAM).first
+    card.get_by_label("Justified", exact=True).check()
+    card.get_by_label("What your review found").fill("Confirmed with the out-of-hours team: justified.")
+    card.get_by_role("button", name="Record review").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Review recorded").is_visible()
+    assert "JUSTIFIED: Confirmed with the out-of-hours team" in page.locator("table.hub-events").inner_text()
+    ian.check("26-ig-break-glass-reviewed")
+
+    with UnitOfWork(portal_hub.session_factory) as uow:
+        searches = uow.session.scalars(select(t.AuditEvent.case_reference).where(
+            t.AuditEvent.actor_email == IAN, t.AuditEvent.purpose == "AUDIT_REVIEW")).all()
+    assert "IG-SAR-2026-9" in searches  # the officer's own searches are on the ledger too
