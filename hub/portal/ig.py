@@ -20,8 +20,9 @@ from hub.domain.audit import BREAK_GLASS, REVIEW_BREAK_GLASS, AuditFilter, Audit
 from hub.errors import ConflictError, NotFoundError, ValidationError
 from hub.portal import forms
 from hub.portal.templating import LOCAL
-from hub.portal.web import Outcome, Page, Portal, Redirect, Visit
+from hub.portal.web import Download, Outcome, Page, Portal, Redirect, Visit
 from hub.services import audit_review
+from hub.services.audit_export import export_events
 from hub.services.audit_review import PageRequest
 from hub.services.directory import practitioner_by_email
 
@@ -52,6 +53,8 @@ class IgPages:
             Route("/audit/partners", self.partners),
             Route("/audit/break-glass", self.break_glass, methods=["GET"]),
             Route("/audit/break-glass/{seq}/review", self.review, methods=["POST"]),
+            Route("/audit/export", self.export_form, methods=["GET"]),
+            Route("/audit/export", self.export, methods=["POST"]),
         ]
 
     def _case(self, source: Any, page: str) -> str:
@@ -168,6 +171,44 @@ class IgPages:
         return Page("ig/break_glass.html", {"queue": queue, "outcomes": outcomes, "case": case, "errors": errors,
                                             "values": values, "choices": OUTCOMES, "reviewed": reviewed,
                                             "break_glass": BREAK_GLASS}, status=status)
+
+
+    # -- exports ---------------------------------------------------------------------------------------
+    async def export_form(self, request: Request) -> Response:
+        case = self._case(request.query_params, "AUDIT-EXPORT")
+        today = self.portal.clock().date()
+        start = today.replace(day=1)
+        values = {"from": {"day": str(start.day), "month": str(start.month), "year": str(start.year)},
+                  "to": {"day": str(today.day), "month": str(today.month), "year": str(today.year)},
+                  "format": "csv", "case": case}
+        return await self.portal.signed_in(request, lambda visit: Page("ig/export.html", {
+            "values": values, "formats": FORMATS}))
+
+    async def export(self, request: Request) -> Response:
+        form = await request.form()
+        case = self._case(form, "AUDIT-EXPORT")
+        values, errors, window = _date_window(form, self.portal.clock().date())
+        values |= {"format": forms.text(form, "format"), "case": case}
+        if window[0] is None and "from" not in errors:
+            errors["from"] = "Enter the date to export from"
+        if window[1] is None and "to" not in errors:
+            errors["to"] = "Enter the date to export to"
+        if values["format"] not in {value for value, _, _ in FORMATS}:
+            errors["format"] = "Select the file format"
+
+        def work(visit: Visit) -> Outcome:
+            if errors or window[0] is None or window[1] is None:
+                return Page("ig/export.html", {"values": values, "errors": errors, "formats": FORMATS}, status=400)
+            exported = export_events(visit.door, window[0], window[1], values["format"])
+            return Download(exported.body, exported.media_type, exported.filename)
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case, form=form)
+
+
+FORMATS = (
+    ("csv", "CSV", "Opens in a spreadsheet."),
+    ("jsonl", "JSON Lines", "One event per line, for tools and for archiving."),
+)
 
 
 def _date_window(query: Any, today: date) -> tuple[dict[str, Any], dict[str, str], tuple[datetime | None,

@@ -189,7 +189,8 @@ class NavItem:
 
 DSL_NAV = (("Inbox", "/portal/inbox"), ("Pupils", "/portal/pupils"))
 IG_NAV = (("Audit search", "/portal/audit"), ("Partners' access", "/portal/audit/partners"),
-          ("Child access history", "/portal/audit/child"), ("Break-glass reviews", "/portal/audit/break-glass"))
+          ("Child access history", "/portal/audit/child"), ("Break-glass reviews", "/portal/audit/break-glass"),
+          ("Exports", "/portal/audit/export"))
 
 
 def is_dsl(actor: Actor) -> bool:

@@ -3,6 +3,8 @@ search, reads a child's full access history and partners' accesses, and reviews 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -79,7 +81,26 @@ def test_an_ig_officer_finds_a_dsls_access_and_reviews_a_break_glass_use(
     assert "JUSTIFIED: Confirmed with the out-of-hours team" in page.locator("table.hub-events").inner_text()
     ian.check("26-ig-break-glass-reviewed")
 
+    # Export today's events: Dee's access is in both formats.
+    page.get_by_role("link", name="Exports").click()
+    page.wait_for_load_state()
+    ian.check("27-ig-export")
+    for label, suffix in (("JSON Lines", ".jsonl"), ("CSV", ".csv")):
+        page.get_by_label(label, exact=True).check()
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download export").click()
+        saved = download.value
+        assert saved.suggested_filename.endswith(suffix)
+        content = Path(saved.path()).read_text()
+        lines = [line for line in content.splitlines() if DEE in line]
+        assert any("NBP-DSL-2026-077" in line for line in lines), suffix
+        if suffix == ".jsonl":
+            assert all(json.loads(line)["actor_email"] for line in content.splitlines())
+
     with UnitOfWork(portal_hub.session_factory) as uow:
+        exports = uow.session.scalars(select(t.AuditEvent.reason).where(
+            t.AuditEvent.actor_email == IAN, t.AuditEvent.action == "export")).all()
         searches = uow.session.scalars(select(t.AuditEvent.case_reference).where(
             t.AuditEvent.actor_email == IAN, t.AuditEvent.purpose == "AUDIT_REVIEW")).all()
     assert "IG-SAR-2026-9" in searches  # the officer's own searches are on the ledger too
+    assert len(exports) == 2 and exports[0].startswith("jsonl of ")
