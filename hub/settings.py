@@ -29,6 +29,10 @@ class Settings:
     max_tokens: int
     max_operations: int
     max_cost: int
+    audit_origin: str
+    checkpoint_every_events: int
+    checkpoint_every_seconds: int
+    checkpoint_stale_seconds: int
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -69,4 +73,11 @@ class Settings:
             max_tokens=integer("MAX_TOKENS", 2000),
             max_operations=integer("MAX_OPERATIONS", 1),
             max_cost=integer("MAX_COST", 5000),
+            # The name the audit log signs its checkpoints under (C2SP: a schema-less URL naming the log).
+            audit_origin=env.get("HUB_AUDIT_ORIGIN", "safeguarding-hub.example/audit"),
+            # A signed checkpoint after this many events, or this long after the last one, whichever is first.
+            checkpoint_every_events=integer("CHECKPOINT_EVERY_EVENTS", 1000),
+            checkpoint_every_seconds=integer("CHECKPOINT_EVERY_SECONDS", 60),
+            # `hub audit verify` warns when the newest checkpoint covers nothing newer than this.
+            checkpoint_stale_seconds=integer("CHECKPOINT_STALE_SECONDS", 3600),
         )

@@ -1,0 +1,79 @@
+"""Reading stored events fast, as the chain hashes them, for ``verify`` and ``export``.
+
+A million ORM objects would take longer to build than to hash, so events stream as plain rows from one
+read-only snapshot: the database formats ``occurred_at`` as the event bytes spell it, and ``fields`` (stored
+JSON text on SQLite) is parsed once per distinct value. Each row comes out as
+``(seq, prev_hash, hash, values)`` with ``values`` ready for ``hub.audit.entry.event_bytes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import orjson
+from sqlalchemy import ColumnElement, Connection, Engine, String, literal_column, select, true, type_coerce
+
+from hub.audit.entry import EVENT_COLUMNS
+from hub.storage.tables import AuditCheckpoint, AuditEvent
+
+BATCH = 10_000
+
+# occurred_at as "YYYY-MM-DDTHH:MM:SS.ffffffZ". SQLite stores UTC wall-clock text ("YYYY-MM-DD HH:MM:SS.ffffff").
+_OCCURRED_AT = {
+    "sqlite": "substr(audit_events.occurred_at, 1, 10) || 'T' || substr(audit_events.occurred_at, 12) || 'Z'",
+    "postgresql": "to_char(audit_events.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+}
+
+Event = tuple[int, str, str, tuple[Any, ...]]
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction that sees one consistent state and blocks no writer."""
+    options: dict[str, Any] = {"hub_read_only": True}
+    if engine.dialect.name == "postgresql":
+        options.update(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    with engine.connect() as connection:
+        connection = connection.execution_options(**options)
+        with connection.begin():
+            yield connection
+
+
+def checkpoints(connection: Connection, *, low: int = 0, high: int | None = None) -> list[tuple[int, str, str]]:
+    """(size, note, root_hash) of the stored checkpoints with low <= size <= high, oldest first."""
+    query = select(AuditCheckpoint.size, AuditCheckpoint.note, AuditCheckpoint.root_hash).where(
+        AuditCheckpoint.size >= low).order_by(AuditCheckpoint.size)
+    if high is not None:
+        query = query.where(AuditCheckpoint.size <= high)
+    return [(int(size), note, root) for size, note, root in connection.execute(query)]
+
+
+def events(connection: Connection, *, after: int = 0, through: int | None = None,
+           matching: ColumnElement[bool] | None = None) -> Iterator[tuple[Event, bool]]:
+    """Events after ``after`` (through ``through``) in order, each with whether it matches ``matching``."""
+    stamp = literal_column(_OCCURRED_AT[connection.dialect.name], String)
+    columns = [AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.hash, stamp]
+    columns += [getattr(AuditEvent, name) for name in EVENT_COLUMNS[1:-1]]
+    columns += [type_coerce(AuditEvent.fields, String)]  # the stored JSON text, parsed below
+    columns += [(matching if matching is not None else true()).label("matched")]
+    query = select(*columns).where(AuditEvent.seq > after).order_by(AuditEvent.seq)
+    if through is not None:
+        query = query.where(AuditEvent.seq <= through)
+    parsed: dict[str, Any] = {}
+    result = connection.execution_options(yield_per=BATCH).execute(query)
+    for batch in result.partitions():
+        for row in batch:
+            fields = row[-2]
+            listed = parsed.get(fields) if isinstance(fields, str) else None
+            if listed is None:
+                listed = _fields(fields)
+                if isinstance(fields, str) and len(parsed) < 10_000:
+                    parsed[fields] = listed
+            yield (row[0], row[1], row[2], (*row[3:-2], listed)), bool(row[-1])
+
+
+def _fields(stored: Any) -> Any:
+    """The stored value as it is, not tidied: a tampered value must not be normalised back into shape."""
+    return orjson.loads(stored) if isinstance(stored, str | bytes) else stored
