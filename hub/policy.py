@@ -15,11 +15,11 @@ from pathlib import Path
 
 from oso import Oso, Variable
 
-from hub.domain.access import ChildFacts, PolicyActor, RecordFacts
+from hub.domain.access import AuditScope, ChildFacts, PolicyActor, RecordFacts
 
 DEFAULT_DENY = "default_deny"
 
-Resource = ChildFacts | RecordFacts
+Resource = ChildFacts | RecordFacts | AuditScope
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Policy:
         self._oso.register_class(PolicyActor, name="Practitioner")
         self._oso.register_class(ChildFacts, name="Child")
         self._oso.register_class(RecordFacts, name="Record")
+        self._oso.register_class(AuditScope, name="AuditScope")
         self._oso.load_files([str(path) for path in files])
         self.decide = lru_cache(maxsize=65_536)(self._decide)
         self.evaluations = 0

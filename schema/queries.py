@@ -6,13 +6,14 @@ import strawberry
 
 from hub.context import RequestContext
 from hub.services import children, registry
+from schema.audit.queries import AuditQuery
 from schema.types import Child, ChildMatchResult, Me, PurposeEntry
 
 Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.type
-class Query:
+class Query(AuditQuery):  # issue 4: the audit queries for IG officers
     @strawberry.field(description="The practitioner this call acts for, and their agency.")
     def me(self, info: Info) -> Me:
         actor = info.context.actor

@@ -63,15 +63,18 @@ def events(connection: Connection, *, after: int = 0, through: int | None = None
         query = query.where(AuditEvent.seq <= through)
     parsed: dict[str, Any] = {}
     result = connection.execution_options(yield_per=BATCH).execute(query)
-    for batch in result.partitions():
-        for row in batch:
-            fields = row[-2]
-            listed = parsed.get(fields) if isinstance(fields, str) else None
-            if listed is None:
-                listed = _fields(fields)
-                if isinstance(fields, str) and len(parsed) < 10_000:
-                    parsed[fields] = listed
-            yield (row[0], row[1], row[2], (*row[3:-2], listed)), bool(row[-1])
+    try:  # a walk that stops early closes the generator: the server-side cursor closes with it
+        for batch in result.partitions():
+            for row in batch:
+                fields = row[-2]
+                listed = parsed.get(fields) if isinstance(fields, str) else None
+                if listed is None:
+                    listed = _fields(fields)
+                    if isinstance(fields, str) and len(parsed) < 10_000:
+                        parsed[fields] = listed
+                yield (row[0], row[1], row[2], (*row[3:-2], listed)), bool(row[-1])
+    finally:
+        result.close()
 
 
 def _fields(stored: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from contextlib import closing
 from itertools import chain
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
@@ -31,9 +32,10 @@ def verify_database(engine: Engine, trusted: Iterable[Ed25519PublicKey], origin:
                 report.fail(size, f"checkpoint at size {size}: its root_hash column differs from its note")
         walk = ChainWalk(report, roots)
         sha256, dumps, step = hashlib.sha256, orjson.dumps, walk.event
-        for (seq, prev_hash, stored_hash, values), _ in rows.events(connection):
-            if not step(seq, prev_hash, stored_hash, sha256(dumps(values)).hexdigest(), values[0]):
-                break
+        with closing(rows.events(connection)) as stream:
+            for (seq, prev_hash, stored_hash, values), _ in stream:
+                if not step(seq, prev_hash, stored_hash, sha256(dumps(values)).hexdigest(), values[0]):
+                    break
     walk.finish()
     warn_if_stale(walk, stale_after, now or datetime.now(UTC))
     return report

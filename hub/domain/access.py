@@ -38,3 +38,12 @@ class RecordFacts:
     category: str
     owned: bool  # OWNER: the actor's agency owns the record
     child: ChildFacts
+
+
+@dataclass(frozen=True)
+class AuditScope:
+    """Which part of the audit ledger an access asks for (issue 4). The services filter it in SQL to the
+    actor's own agency, as actor or owner, and say so here, so the policy can insist on it."""
+
+    view: str  # "events", "child_history", "partner_accesses" or "break_glass"
+    own_agency: bool

@@ -6,6 +6,7 @@ import strawberry
 
 from schema.mutations.amend_record import AmendRecordPayload, amend_record
 from schema.mutations.end_record import EndRecordPayload, end_record
+from schema.mutations.record_break_glass_review import RecordBreakGlassReviewPayload, record_break_glass_review
 from schema.mutations.share_record import ShareRecordPayload, share_record
 
 
@@ -19,4 +20,8 @@ class Mutation:
     )
     end_record: EndRecordPayload = strawberry.mutation(
         resolver=end_record, description="End your agency's record (e.g. a plan closed), with the reason."
+    )
+    record_break_glass_review: RecordBreakGlassReviewPayload = strawberry.mutation(  # issue 4
+        resolver=record_break_glass_review,
+        description="Record what your review of a break-glass use found (IG officers; itself audited).",
     )
