@@ -7,17 +7,19 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict
-from hub.bootstrap import open_storage
+from hub.bootstrap import Hub, bootstrap, open_storage
+from hub.demo import seed
 from hub.migrate import upgrade
 from hub.settings import Settings
 from hub.storage.unit_of_work import UnitOfWork
-from tests.conftest import BACKENDS, make_settings
+from tests.conftest import BACKENDS, LiveServer, make_settings
 from tests.databases import fresh_postgres_database, sqlite_url
 
 
@@ -69,3 +71,25 @@ def storage(own_settings: Settings) -> Iterator[Storage]:
     opened = Storage(own_settings)
     yield opened
     opened.engine.dispose()
+
+
+def seeded_hub(settings: Settings, children: int = 5) -> Hub:
+    """A hub over ``settings``' database, with the demo seeded (a few synthetic children besides the named)."""
+    hub = bootstrap(settings)
+    with UnitOfWork(hub.session_factory) as uow:
+        seed(uow.session, children=children)
+        uow.commit()
+    return hub
+
+
+@pytest.fixture
+def own_hub(own_settings: Settings) -> Iterator[Hub]:
+    hub = seeded_hub(own_settings)
+    yield hub
+    hub.dispose()
+
+
+@pytest.fixture
+def own_http(own_hub: Hub) -> Iterator[httpx.Client]:
+    with LiveServer(own_hub) as live, httpx.Client(base_url=live.url, timeout=30) as client:
+        yield client
