@@ -77,11 +77,15 @@ def utc_text(moment: datetime) -> str:
     """One spelling of a moment, whatever the database hands back (SQLite drops the zone)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    elif moment.utcoffset():
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")[:26] + "Z"  # strftime costs five times as much
 
 
 def _clean(value: str) -> str:
     """Text every backend stores unchanged: PostgreSQL refuses NUL, UTF-8 refuses lone surrogates."""
+    if value.isascii() and "\x00" not in value:
+        return value
     if "\x00" in value:
         value = value.replace("\x00", "\ufffd")
     try:

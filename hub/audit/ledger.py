@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from hub.audit.checkpoint import SESSION_KEY, Checkpointer, LastCheckpoint
 from hub.audit.entry import GENESIS_HASH, AuditEntry, entry_row, event_digest, event_values, link_hash
-from hub.storage.tables import AuditCheckpoint, AuditEvent
+from hub.storage.tables import AuditEvent
 
 # An arbitrary, fixed key for pg_advisory_xact_lock: "the audit chain".
 AUDIT_LOCK_KEY = 7_301_946_220
@@ -22,27 +23,33 @@ class AuditUnavailableError(RuntimeError):
     code = "AUDIT_UNAVAILABLE"
 
 
-def _newest(column, order):  # type: ignore[no-untyped-def]
-    return select(column).order_by(order.desc()).limit(1).scalar_subquery()
-
-
-# The chain head and the newest checkpoint, in one round trip.
-_HEAD = select(
-    _newest(AuditEvent.seq, AuditEvent.seq),
-    _newest(AuditEvent.hash, AuditEvent.seq),
-    _newest(AuditCheckpoint.size, AuditCheckpoint.size),
-    _newest(AuditCheckpoint.created_at, AuditCheckpoint.size),
+_INSERT = insert(AuditEvent.__table__)
+_SQLITE_HEAD = (
+    "SELECT (SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1), "
+    "(SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1), "
+    "(SELECT size FROM audit_checkpoints ORDER BY size DESC LIMIT 1), "
+    "(SELECT created_at FROM audit_checkpoints ORDER BY size DESC LIMIT 1)"
 )
 
 
-def lock_chain(session: Session) -> None:
-    """Hold the chain until the transaction ends, so its head cannot move between read and insert."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+def lock_chain(session: Session) -> tuple[int, str, LastCheckpoint | None]:
+    """Hold the chain until the transaction ends, so its head cannot move between read and insert, and
+    read the head and the newest checkpoint: one round trip on PostgreSQL (the migration's function).
 
-
-def head(session: Session) -> tuple[int, str, LastCheckpoint | None]:
-    seq, digest, checkpoint_size, checkpoint_at = session.execute(_HEAD).one()
+    Every request runs this, so it talks to the driver directly: through SQLAlchemy it cost more than all
+    the hashing of a request's events."""
+    connection = session.connection()  # begins the transaction (BEGIN IMMEDIATE on SQLite)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if connection.dialect.name == "postgresql":
+            cursor.execute("SELECT * FROM hub_audit_lock_head(%s)", (AUDIT_LOCK_KEY,))
+        else:  # SQLite: BEGIN IMMEDIATE already holds the database's write lock
+            cursor.execute(_SQLITE_HEAD)
+        seq, digest, checkpoint_size, checkpoint_at = cursor.fetchone()
+    finally:
+        cursor.close()
+    if isinstance(checkpoint_at, str):  # SQLite keeps UTC wall-clock text
+        checkpoint_at = datetime.fromisoformat(checkpoint_at).replace(tzinfo=UTC)
     last = LastCheckpoint(checkpoint_size, checkpoint_at) if checkpoint_size is not None else None
     return (seq or 0), (digest or GENESIS_HASH), last
 
@@ -55,8 +62,7 @@ def append(session: Session, entries: Sequence[AuditEntry]) -> list[int]:
     """
     if not entries:
         return []
-    lock_chain(session)
-    seq, prev_hash, last = head(session)
+    seq, prev_hash, last = lock_chain(session)
     rows = []
     for entry in entries:
         seq += 1
@@ -65,7 +71,7 @@ def append(session: Session, entries: Sequence[AuditEntry]) -> list[int]:
         row["seq"], row["prev_hash"], row["hash"] = seq, prev_hash, digest
         rows.append(row)
         prev_hash = digest
-    session.execute(insert(AuditEvent), rows)
+    session.connection().execute(_INSERT, rows)  # Core: the ORM's bulk path costs more than the hashing
     checkpointer: Checkpointer | None = session.info.get(SESSION_KEY)
     if checkpointer is not None:
         checkpointer.after_append(session, last, seq, prev_hash)
@@ -77,8 +83,7 @@ def checkpoint_now(session: Session) -> int:
     checkpointer: Checkpointer | None = session.info.get(SESSION_KEY)
     if checkpointer is None:
         raise AuditUnavailableError("This session has no checkpoint signer (see hub.bootstrap).")
-    lock_chain(session)
-    seq, root, last = head(session)
+    seq, root, last = lock_chain(session)
     if seq and (last is None or last.size < seq):
         checkpointer.write(session, seq, root)
     return seq

@@ -2,8 +2,13 @@
 
 A million ORM objects would take longer to build than to hash, so events stream as plain rows from one
 read-only snapshot: the database formats ``occurred_at`` as the event bytes spell it, and ``fields`` (stored
-JSON text on SQLite) is parsed once per distinct value. Each row comes out as
-``(seq, prev_hash, hash, values)`` with ``values`` ready for ``hub.audit.entry.event_bytes``.
+JSON text on SQLite) is parsed once per distinct value. ``events`` yields ``(seq, prev_hash, hash, values)``
+with ``values`` ready for ``hub.audit.entry.event_bytes``.
+
+On SQLite, building two dozen Python strings per row costs more than hashing it, so ``sqlite_event_bytes``
+has SQLite write the event bytes itself (``json_array`` escapes exactly as RFC 8785 does, for strings and
+nulls). That is only a shortcut: a verifier that finds a mismatch re-reads the row through ``event_values``
+and hashes the bytes Python makes, which are the definition.
 """
 
 from __future__ import annotations
@@ -77,6 +82,32 @@ def events(connection: Connection, *, after: int = 0, through: int | None = None
         result.close()
 
 
+def event_values(connection: Connection, seq: int) -> tuple[Any, ...] | None:
+    """One event's values, the slow and exact way."""
+    for (_, _, _, values), _ in events(connection, after=seq - 1, through=seq):
+        return values
+    return None
+
+
+def sqlite_event_bytes(connection: Connection, *, after: int = 0) -> Iterator[list[tuple[int, str, str, bytes]]]:
+    """Batches of (seq, prev_hash, hash, event bytes as SQLite writes them), by sequence number."""
+    columns = [_OCCURRED_AT["sqlite"], *EVENT_COLUMNS[1:-1],
+               "CASE WHEN json_valid(fields) THEN json(fields) END"]  # invalid JSON: a mismatch, not an error
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"SELECT seq, prev_hash, hash, CAST(json_array({', '.join(columns)}) AS BLOB) "  # noqa: S608
+                       "FROM audit_events WHERE seq > ? ORDER BY seq", (after,))
+        while batch := cursor.fetchmany(BATCH):
+            yield batch
+    finally:
+        cursor.close()
+
+
 def _fields(stored: Any) -> Any:
     """The stored value as it is, not tidied: a tampered value must not be normalised back into shape."""
-    return orjson.loads(stored) if isinstance(stored, str | bytes) else stored
+    if not isinstance(stored, str | bytes):
+        return stored
+    try:
+        return orjson.loads(stored)
+    except orjson.JSONDecodeError:
+        return stored

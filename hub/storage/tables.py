@@ -183,6 +183,10 @@ class AuditEvent(Base):
 
 
 # -- issue 4: signed checkpoints and children's data keys ---------------------------------------------------
+# The break-glass review queue finds events by action, and reviews by the event they review (migration 0002).
+Index("ix_audit_events_action_resource", AuditEvent.action, AuditEvent.resource_id)
+
+
 class AuditCheckpoint(Base):
     """A signed C2SP checkpoint of the audit chain at ``size`` events (``hub.audit.note``). Append-only."""
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
 from hub.audit import note
+from hub.audit.entry import EVENT_COLUMNS
 from hub.cli import app
 from tests.integration.conftest import Storage
 
@@ -31,11 +33,16 @@ def exported(storage: Storage, tmp_path: Path, *filters: str) -> tuple[Path, Pat
     return out, keys
 
 
-def lines(path: Path) -> list[dict[str, object]]:
+def lines(path: Path) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines()]
 
 
-def write(path: Path, items: list[dict[str, object]]) -> None:
+def named(item: dict[str, Any]) -> dict[str, Any]:
+    """An event line's values by column name, as the header names them."""
+    return dict(zip(EVENT_COLUMNS, item["event"], strict=True))
+
+
+def write(path: Path, items: list[dict[str, Any]]) -> None:
     path.write_bytes(b"".join(orjson.dumps(item) + b"\n" for item in items))
 
 
@@ -49,7 +56,8 @@ def test_an_unfiltered_export_verifies_offline_with_the_public_key_alone(storage
     items = lines(export)
     assert items[0]["type"] == "header" and items[0]["through_seq"] == 24  # 23 events and the export's own
     events = [item for item in items if item["type"] == "event"]
-    assert [e["seq"] for e in events] == list(range(1, 25)) and events[-1]["action"] == "export"
+    assert [e["seq"] for e in events] == list(range(1, 25)) and named(events[-1])["action"] == "export"
+    assert items[0]["event_columns"] == list(EVENT_COLUMNS)
     assert {item["type"] for item in items} == {"header", "checkpoint", "event"}
     code, output = verify_offline(export, keys)
     assert code == 0 and "intact: 24 events" in output and "newest at size 24" in output
@@ -63,7 +71,7 @@ def test_an_export_filtered_to_one_child_proves_its_events_without_showing_the_o
     export, keys = exported(storage, tmp_path, "--child", "child-b")
     items = lines(export)
     events = [item for item in items if item["type"] == "event"]
-    assert [e["child_id"] for e in events] == ["child-b"] * 3 + ["child-b"]  # and the export itself
+    assert [named(e)["child_id"] for e in events] == ["child-b"] * 4  # and the export itself
     assert b"child-a" not in export.read_bytes()  # the others are digests only
     code, output = verify_offline(export, keys)
     assert code == 0 and "intact: 4 events and" in output and "omitted as digests" in output
@@ -82,21 +90,21 @@ def test_tampering_with_an_export_file_is_detected(storage: Storage, tmp_path: P
         write(path, copy)
         return verify_offline(path, keys)
 
-    def edit(copy: list[dict[str, object]]) -> None:
-        copy[first_event + 6]["reason"] = "nothing to see"
+    def edit(copy: list[dict[str, Any]]) -> None:
+        copy[first_event + 6]["event"] = [*copy[first_event + 6]["event"][:-2], "nothing to see", ["summary"]]
 
-    def delete(copy: list[dict[str, object]]) -> None:
+    def delete(copy: list[dict[str, Any]]) -> None:
         del copy[first_event + 6]
 
-    def swap(copy: list[dict[str, object]]) -> None:
+    def swap(copy: list[dict[str, Any]]) -> None:
         copy[first_event + 6], copy[first_event + 7] = copy[first_event + 7], copy[first_event + 6]
 
-    def forge_checkpoint(copy: list[dict[str, object]]) -> None:
+    def forge_checkpoint(copy: list[dict[str, Any]]) -> None:
         checkpoint = next(item for item in copy if item["type"] == "checkpoint" and item["size"] == 10)
         checkpoint["note"] = note.sign(note.Checkpoint(str(copy[0]["origin"]), 10, "ab" * 32),
                                        Ed25519PrivateKey.generate())
 
-    def add_a_key(copy: list[dict[str, object]]) -> None:
+    def add_a_key(copy: list[dict[str, Any]]) -> None:
         copy[first_event + 6]["note"] = "an extra field a reader would see"
 
     for change, first_bad in [(edit, 7), (delete, 7), (swap, 7), (forge_checkpoint, 10), (add_a_key, 7)]:

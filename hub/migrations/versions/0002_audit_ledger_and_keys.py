@@ -45,6 +45,21 @@ def upgrade() -> None:
     op.create_index("ix_audit_events_action_resource", "audit_events", ["action", "resource_id"])
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
+        # One round trip per append instead of two: take the chain's lock, then read its head and the
+        # newest checkpoint. A VOLATILE function takes a fresh snapshot for each statement in it, so under
+        # READ COMMITTED the head it reads is the one the lock protects (hub.audit.ledger).
+        op.execute("""
+            CREATE FUNCTION hub_audit_lock_head(lock_key bigint)
+            RETURNS TABLE (seq bigint, hash varchar, checkpoint_size bigint, checkpoint_at timestamptz)
+            LANGUAGE plpgsql VOLATILE AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(lock_key);
+                RETURN QUERY SELECT
+                    (SELECT e.seq FROM audit_events e ORDER BY e.seq DESC LIMIT 1),
+                    (SELECT e.hash FROM audit_events e ORDER BY e.seq DESC LIMIT 1),
+                    (SELECT c.size FROM audit_checkpoints c ORDER BY c.size DESC LIMIT 1),
+                    (SELECT c.created_at FROM audit_checkpoints c ORDER BY c.size DESC LIMIT 1);
+            END $$""")
         # A sealed postcode is longer than ten characters. SQLite does not enforce VARCHAR lengths.
         op.alter_column("children", "postcode", type_=sa.Text(), existing_nullable=True)
         # hub_refuse_change() comes from 0001.
@@ -64,6 +79,7 @@ def downgrade() -> None:
     if bind.dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_checkpoints_append_only ON audit_checkpoints")
         op.execute("DROP TRIGGER IF EXISTS audit_checkpoints_no_truncate ON audit_checkpoints")
+        op.execute("DROP FUNCTION IF EXISTS hub_audit_lock_head(bigint)")
         op.alter_column("children", "postcode", type_=sa.String(length=10), existing_nullable=True)
     op.drop_index("ix_audit_events_action_resource", table_name="audit_events")
     op.drop_index("ix_child_data_keys_child_id", table_name="child_data_keys")
