@@ -25,17 +25,18 @@ from sqlalchemy import MetaData, insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hub.audit import ledger  # noqa: E402
-from hub.audit.checkpoint import Checkpointer  # noqa: E402
-from hub.audit.entry import GENESIS_HASH, AuditEntry, Verdict, entry_row, event_digest, event_values, link_hash  # noqa: E402
-from hub.audit.export import ExportFilter, write_export  # noqa: E402
-from hub.audit.verify import verify_database, verify_export  # noqa: E402
-from hub.bootstrap import open_storage  # noqa: E402
-from hub.migrate import upgrade  # noqa: E402
-from hub.settings import Settings  # noqa: E402
-from hub.storage.tables import AuditCheckpoint, AuditEvent  # noqa: E402
-from hub.storage.unit_of_work import UnitOfWork  # noqa: E402
-from tests.databases import fresh_postgres_database, postgres_server_url  # noqa: E402
+from hub.audit import ledger
+from hub.audit.checkpoint import Checkpointer
+from hub.audit.entry import (GENESIS_HASH, AuditEntry, Verdict, entry_row, event_digest, event_values,
+                             link_hash)
+from hub.audit.export import ExportFilter, write_export
+from hub.audit.verify import verify_database, verify_export
+from hub.bootstrap import open_storage
+from hub.migrate import upgrade
+from hub.settings import Settings
+from hub.storage.tables import AuditEvent
+from hub.storage.unit_of_work import UnitOfWork
+from tests.databases import fresh_postgres_database, postgres_server_url
 
 BATCH = 8  # events per request: a child read with a page of records
 ROUNDS = 5
@@ -85,7 +86,8 @@ def appends(name: str, url: str, key_dir: Path, requests: int) -> float:
         rows = []
         for entry in entries(BATCH, i * BATCH):
             bare_seq += 1
-            rows.append({**entry_row(entry), "seq": bare_seq, "prev_hash": GENESIS_HASH, "hash": GENESIS_HASH})
+            row = entry_row(entry)
+            rows.append({**row, "seq": bare_seq, "prev_hash": GENESIS_HASH, "hash": GENESIS_HASH})
         with UnitOfWork(factory) as uow:
             uow.session.connection().execute(insert(bare), rows)  # as the ledger inserts
             uow.commit()

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 KEK_BYTES = 32  # AES-256
 
 
-class KeyError_(RuntimeError):  # noqa: N801 - KeyError is a builtin with another meaning
+class KeyError_(RuntimeError):
     """The key directory is unusable (missing key, wrong permissions)."""
 
 

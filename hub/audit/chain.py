@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from hub.audit.entry import FORMAT, GENESIS_HASH
@@ -57,7 +57,8 @@ class ChainWalk:
         self.first = self.expected = after_seq + 1
         self.prev = after_hash
         self.last_good_root = after_seq  # the newest checkpoint the walk has matched so far
-        self._recent: deque[tuple[int, str]] = deque(maxlen=_RECENT)
+        self._recent: deque[tuple[int, str]] = deque(maxlen=_RECENT)  # events checked one by one
+        self._runs: deque[Sequence[tuple[int, str, str, bytes]]] = deque(maxlen=2)  # and in runs
         self.stopped = False
 
     def event(self, seq: int, prev_hash: str | None, stored_hash: str | None, digest_hex: str) -> bool:
@@ -91,16 +92,16 @@ class ChainWalk:
             self.report.events += 1
         return True
 
-    def run(self, events: Iterable[tuple[int, str, str, bytes]]) -> bool:
+    def run(self, events: Sequence[tuple[int, str, str, bytes]]) -> bool:
         """Many events given as (seq, prev_hash, hash, event bytes): the same checks as ``event``, with
         nothing but the hashing done per event while all is well. False stops."""
-        sha256, roots, recent = hashlib.sha256, self.roots, self._recent
+        sha256, roots = hashlib.sha256, self.roots
+        self._runs.append(events)  # the events that pass are kept here for _broken_link, not copied
         expected, prev, counted = self.expected, self.prev, 0
         for seq, prev_hash, stored_hash, data in events:
             digest_hex = sha256(data).hexdigest()
             computed = sha256(f"{FORMAT} {seq} {prev} {digest_hex}".encode()).hexdigest()
             if computed == stored_hash and prev_hash == prev and seq == expected and seq not in roots:
-                recent.append((seq, computed))
                 prev, expected, counted = computed, seq + 1, counted + 1
                 continue
             self.expected, self.prev, self.report.events = expected, prev, self.report.events + counted
@@ -125,7 +126,8 @@ class ChainWalk:
 
     def _broken_link(self, seq: int, prev_hash: str, stored_hash: str | None, digest_hex: str) -> bool:
         """Which event a broken link points at: the inserted run, the predecessor, or this event."""
-        inserted_after = next((s for s, h in reversed(self._recent) if h == prev_hash), None)
+        checked = [*self._recent, *((s, h) for run in self._runs for s, _, h, _ in run if s < seq)]
+        inserted_after = max((s for s, h in checked if h == prev_hash and s < seq - 1), default=None)
         if inserted_after is not None:
             return self._stop(inserted_after + 1, f"events {inserted_after + 1}..{seq - 1} were inserted: "
                               f"event {seq} still names event {inserted_after} as its predecessor")

@@ -99,7 +99,8 @@ def write_export(engine: Engine, out: BinaryIO, file_format: Format, filters: Ex
                                       filters=filters.describe(), exported_at=_now_text(), matched=matched))
             for size, key_id, note in notes:
                 out.write(fmt.checkpoint_line(size, key_id, note))
-        omitted, run, run_start, done = 0, [], after + 1, 0
+        run: list[str] = []  # digests of consecutive omitted events
+        omitted, run_start, done = 0, after + 1, 0
         for (seq, prev_hash, stored_hash, values), chosen in rows.events(
                 connection, after=after, through=end, matching=condition):
             done += 1

@@ -46,7 +46,8 @@ def header_line(*, origin: str, after_seq: int, through_seq: int, filters: dict[
                 matched: int) -> bytes:
     return _line({
         "type": "header", "format": EXPORT_FORMAT, "chain": FORMAT, "origin": origin, "after_seq": after_seq,
-        "through_seq": through_seq, "event_columns": EVENT_COLUMNS, "filters": filters, "exported_at": exported_at, "matched": matched,
+        "through_seq": through_seq, "event_columns": EVENT_COLUMNS, "filters": filters,
+        "exported_at": exported_at, "matched": matched,
         "can_prove": CAN_PROVE, "cannot_prove": CANNOT_PROVE,
     })
 

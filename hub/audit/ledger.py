@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import insert
+from typing import cast
+
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from hub.audit.checkpoint import SESSION_KEY, Checkpointer, LastCheckpoint
@@ -23,7 +25,7 @@ class AuditUnavailableError(RuntimeError):
     code = "AUDIT_UNAVAILABLE"
 
 
-_INSERT = insert(AuditEvent.__table__)
+_INSERT = insert(cast(Table, AuditEvent.__table__))
 _SQLITE_HEAD = (
     "SELECT (SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1), "
     "(SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1), "
@@ -45,9 +47,11 @@ def lock_chain(session: Session) -> tuple[int, str, LastCheckpoint | None]:
             cursor.execute("SELECT * FROM hub_audit_lock_head(%s)", (AUDIT_LOCK_KEY,))
         else:  # SQLite: BEGIN IMMEDIATE already holds the database's write lock
             cursor.execute(_SQLITE_HEAD)
-        seq, digest, checkpoint_size, checkpoint_at = cursor.fetchone()
+        row = cursor.fetchone()  # one row, even when the chain is empty
     finally:
         cursor.close()
+    assert row is not None
+    seq, digest, checkpoint_size, checkpoint_at = row
     if isinstance(checkpoint_at, str):  # SQLite keeps UTC wall-clock text
         checkpoint_at = datetime.fromisoformat(checkpoint_at).replace(tzinfo=UTC)
     last = LastCheckpoint(checkpoint_size, checkpoint_at) if checkpoint_size is not None else None

@@ -49,7 +49,7 @@ def key_hash(name: str, key: Ed25519PublicKey) -> bytes:
 
 def checkpoint_text(checkpoint: Checkpoint) -> str:
     if not checkpoint.origin or any(c.isspace() or c == "+" for c in checkpoint.origin):
-        raise NoteError(f"A checkpoint origin must be non-empty, with no spaces or '+': {checkpoint.origin!r}")
+        raise NoteError(f"A checkpoint origin is non-empty, without spaces or '+': {checkpoint.origin!r}")
     root = base64.b64encode(bytes.fromhex(checkpoint.root_hash)).decode()
     return f"{checkpoint.origin}\n{checkpoint.size}\n{root}\n"
 

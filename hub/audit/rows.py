@@ -13,9 +13,9 @@ and hashes the bytes Python makes, which are the definition.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from sqlalchemy import ColumnElement, Connection, Engine, String, literal_column, select, true, type_coerce
@@ -25,7 +25,7 @@ from hub.storage.tables import AuditCheckpoint, AuditEvent
 
 BATCH = 10_000
 
-# occurred_at as "YYYY-MM-DDTHH:MM:SS.ffffffZ". SQLite stores UTC wall-clock text ("YYYY-MM-DD HH:MM:SS.ffffff").
+# occurred_at as "YYYY-MM-DDTHH:MM:SS.ffffffZ"; SQLite keeps UTC wall-clock text, "YYYY-MM-DD HH:MM:SS.ffffff"
 _OCCURRED_AT = {
     "sqlite": "substr(audit_events.occurred_at, 1, 10) || 'T' || substr(audit_events.occurred_at, 12) || 'Z'",
     "postgresql": "to_char(audit_events.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
@@ -46,7 +46,8 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
             yield connection
 
 
-def checkpoints(connection: Connection, *, low: int = 0, high: int | None = None) -> list[tuple[int, str, str]]:
+def checkpoints(connection: Connection, *, low: int = 0,
+                high: int | None = None) -> list[tuple[int, str, str]]:
     """(size, note, root_hash) of the stored checkpoints with low <= size <= high, oldest first."""
     query = select(AuditCheckpoint.size, AuditCheckpoint.note, AuditCheckpoint.root_hash).where(
         AuditCheckpoint.size >= low).order_by(AuditCheckpoint.size)
@@ -56,7 +57,7 @@ def checkpoints(connection: Connection, *, low: int = 0, high: int | None = None
 
 
 def events(connection: Connection, *, after: int = 0, through: int | None = None,
-           matching: ColumnElement[bool] | None = None) -> Iterator[tuple[Event, bool]]:
+           matching: ColumnElement[bool] | None = None) -> Generator[tuple[Event, bool], None, None]:
     """Events after ``after`` (through ``through``) in order, each with whether it matches ``matching``."""
     stamp = literal_column(_OCCURRED_AT[connection.dialect.name], String)
     columns = [AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.hash, stamp]
@@ -77,7 +78,7 @@ def events(connection: Connection, *, after: int = 0, through: int | None = None
                     listed = _fields(fields)
                     if isinstance(fields, str) and len(parsed) < 10_000:
                         parsed[fields] = listed
-                yield (row[0], row[1], row[2], (*row[3:-2], listed)), bool(row[-1])
+                yield cast(Event, (row[0], row[1], row[2], (*row[3:-2], listed))), bool(row[-1])
     finally:
         result.close()
 
@@ -89,7 +90,8 @@ def event_values(connection: Connection, seq: int) -> tuple[Any, ...] | None:
     return None
 
 
-def sqlite_event_bytes(connection: Connection, *, after: int = 0) -> Iterator[list[tuple[int, str, str, bytes]]]:
+def sqlite_event_bytes(connection: Connection, *,
+                       after: int = 0) -> Iterator[list[tuple[int, str, str, bytes]]]:
     """Batches of (seq, prev_hash, hash, event bytes as SQLite writes them), by sequence number."""
     columns = [_OCCURRED_AT["sqlite"], *EVENT_COLUMNS[1:-1],
                "CASE WHEN json_valid(fields) THEN json(fields) END"]  # invalid JSON: a mismatch, not an error
@@ -98,7 +100,7 @@ def sqlite_event_bytes(connection: Connection, *, after: int = 0) -> Iterator[li
         cursor.execute(f"SELECT seq, prev_hash, hash, CAST(json_array({', '.join(columns)}) AS BLOB) "  # noqa: S608
                        "FROM audit_events WHERE seq > ? ORDER BY seq", (after,))
         while batch := cursor.fetchmany(BATCH):
-            yield batch
+            yield list(batch)
     finally:
         cursor.close()
 

@@ -71,21 +71,22 @@ def verify_export(path: Path, trusted: Iterable[Ed25519PublicKey], *, origin: st
         roots = trusted_roots(report, notes, trusted, origin)
         after_hash = GENESIS_HASH if anchor == 0 else roots.get(anchor)
         if after_hash is None:
-            report.fail(anchor + 1, f"the export starts after event {anchor} without a verified checkpoint there")
+            report.fail(anchor + 1, f"the export starts after event {anchor}, where no checkpoint verified")
             return report
         walk = ChainWalk(report, roots, after_seq=anchor, after_hash=after_hash)
         _walk_lines(walk, chain(pending, lines), first_line=len(notes) + 2)
     walk.finish()
     if report.intact and report.newest_checkpoint is not None and report.last_seq > report.newest_checkpoint:
         report.warnings.append(f"{report.last_seq - report.newest_checkpoint} exported event(s) after the "
-                               f"newest checkpoint (size {report.newest_checkpoint}) are covered by no signature")
+                               f"newest checkpoint (size {report.newest_checkpoint}) have no signature")
     return report
 
 
 def _walk_lines(walk: ChainWalk, lines: Iterable[bytes], first_line: int) -> None:
     """Event lines go to the walk in runs; a line costs one parse, one serialisation and two SHA-256s."""
     dumps, loads, columns = orjson.dumps, orjson.loads, len(EVENT_COLUMNS)
-    line_no, run = first_line, []
+    run: list[tuple[int, str, str, bytes]] = []
+    line_no = first_line
     append = run.append
     try:
         for line_no, line in enumerate(lines, start=first_line):  # noqa: B007 - names a bad line
@@ -128,7 +129,7 @@ def trusted_roots(report: Report, notes: Iterable[tuple[int, str]], trusted: Ite
             report.fail(size, f"checkpoint at size {size} is forged or damaged: {error}")
             continue
         if checkpoint.size != size or (origin and checkpoint.origin != origin):
-            report.fail(size, f"checkpoint at size {size} signs {checkpoint.origin} at size {checkpoint.size}")
+            report.fail(size, f"checkpoint at size {size} signs {checkpoint.origin} at {checkpoint.size}")
             continue
         roots[size] = checkpoint.root_hash
     report.checkpoints = len(roots)
@@ -148,7 +149,7 @@ def warn_if_stale(report: Report, covered_at: str | None, stale_after: timedelta
         return
     if report.last_seq > report.newest_checkpoint:
         report.warnings.append(f"{report.last_seq - report.newest_checkpoint} event(s) after the newest "
-                               f"checkpoint (size {report.newest_checkpoint}) are not yet covered by a signature")
+                               f"checkpoint (size {report.newest_checkpoint}) are not yet signed")
     if covered_at is not None:
         covered = datetime.strptime(covered_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
         if now - covered > stale_after:

@@ -71,7 +71,8 @@ def verify(
     try:
         if export is not None:
             if not trusted:
-                raise typer.BadParameter("offline verification needs the public key", param_hint="--public-key")
+                raise typer.BadParameter("offline verification needs the public key",
+                                         param_hint="--public-key")
             report = verify_export(export, trusted)
         else:
             from hub.keys import KeyStore
@@ -80,7 +81,8 @@ def verify(
             engine = make_engine(settings.database_url)
             try:
                 report = verify_database(
-                    engine, trusted or KeyStore(settings.key_dir).public_keys().values(), settings.audit_origin,
+                    engine, trusted or KeyStore(settings.key_dir).public_keys().values(),
+                    settings.audit_origin,
                     stale_after=timedelta(seconds=stale_after or settings.checkpoint_stale_seconds))
             finally:
                 engine.dispose()
@@ -92,7 +94,8 @@ def verify(
     if not report.intact:
         typer.echo(f"TAMPERED: first bad sequence number {report.first_bad}\n{report.problem}")
         raise typer.Exit(code=1)
-    shown = f"{report.events} events" + (f" and {report.omitted} omitted as digests" if report.omitted else "")
+    omitted = f" and {report.omitted} omitted as digests" if report.omitted else ""
+    shown = f"{report.events} events{omitted}"
     newest = f", newest at size {report.newest_checkpoint}" if report.newest_checkpoint else ""
     typer.echo(f"intact: {shown}, {report.checkpoints} signed checkpoints{newest}")
 
@@ -103,7 +106,7 @@ def export(
     file_format: str = typer.Option("jsonl", "--format", help="jsonl (verifiable) or csv (for reading)."),
     since: datetime = typer.Option(None, formats=DATES, help="Events at or after this moment (UTC)."),
     until: datetime = typer.Option(None, formats=DATES, help="Events before this moment (UTC)."),
-    agency: str = typer.Option(None, help="An agency id or official code: events where it is actor or owner."),
+    agency: str = typer.Option(None, help="An agency id or official code: events where it acted or owns."),
     practitioner: str = typer.Option(None, help="A practitioner id or e-mail address: events they made."),
     child: str = typer.Option(None, help="A child's hub id: every access to their information."),
 ) -> None:

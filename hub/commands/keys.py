@@ -12,7 +12,8 @@ from rich.table import Table
 
 from hub.settings import Settings
 
-keys_app = typer.Typer(help="Signing keys, key-encryption keys and children's data keys.", no_args_is_help=True)
+keys_app = typer.Typer(help="Signing keys, key-encryption keys and children's data keys.",
+                       no_args_is_help=True)
 
 
 @keys_app.command("list")
@@ -73,7 +74,7 @@ def public(output: Path = typer.Option(None, "--output", "-o", help="Write here 
 @keys_app.command("shred")
 def shred(
     child: str = typer.Option(..., "--child", help="The child's hub id."),
-    reason: str = typer.Option(..., help="Why, for the audit record (e.g. the erasure decision's reference)."),
+    reason: str = typer.Option(..., help="Why, for the audit record (the erasure decision's reference)."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
 ) -> None:
     """Delete a child's data keys: their sealed fields (record detail, RESTRICTED content, a withheld

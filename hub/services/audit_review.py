@@ -97,7 +97,8 @@ def review_break_glass(door: Door, event_id: str, outcome: BreakGlassOutcome, no
         door.refuse(subject, REVIEW_BREAK_GLASS, "notes missing or too long")
         raise ValidationError(f"Say what the review found, in 1 to {MAX_NOTES} characters.", field="notes")
     subject = replace(subject, child_id=pending.child_id, owner_agency_id=pending.owner_agency_id)
-    door.record(subject, REVIEW_BREAK_GLASS, decision, fields=("outcome", "notes"), reason=f"{outcome}: {notes}")
+    door.record(subject, REVIEW_BREAK_GLASS, decision, fields=("outcome", "notes"),
+                reason=f"{outcome}: {notes}")
     return BreakGlassReview(pending, outcome, notes, door.actor.email, door.now())
 
 

@@ -162,11 +162,13 @@ def _seal(session: Session, child_id: str, table: str, column: str, row_id: str,
     key_id, data_key = _data_key_for(session, child_id)
     header = bytes([VERSION]) + bytes.fromhex(key_id)
     nonce = secrets.token_bytes(12)
-    sealed = AESGCM(data_key).encrypt(nonce, plaintext.encode(), _aad(table, column, row_id, child_id, header))
+    aad = _aad(table, column, row_id, child_id, header)
+    sealed = AESGCM(data_key).encrypt(nonce, plaintext.encode(), aad)
     return PREFIX + base64.b64encode(header + nonce + sealed).decode()
 
 
-def _open(session: Session, child_id: str, table: str, column: str, row_id: str, stored: str | None) -> str | None:
+def _open(session: Session, child_id: str, table: str, column: str, row_id: str,
+          stored: str | None) -> str | None:
     if stored is None or not stored.startswith(PREFIX):
         return stored  # stored before sealing existed
     try:
@@ -235,9 +237,9 @@ def _data_key_by_id(session: Session, key_id: str, child_id: str) -> bytes | Non
             row = session.get(t.ChildDataKey, key_id)
         if row is None:
             raise SealError(f"No data key {key_id}: the value was not sealed by this hub.")
-        live = row.wrapped_key is not None and row.kek_id is not None
-        data_key = _unwrap(_keys(session), row.kek_id, key_id, row.child_id, row.wrapped_key) \
-            if live else None  # type: ignore[arg-type]
+        data_key = None  # shredded: the tombstone has no wrapped key
+        if row.wrapped_key is not None and row.kek_id is not None:
+            data_key = _unwrap(_keys(session), row.kek_id, key_id, row.child_id, row.wrapped_key)
         cache[key_id] = (row.child_id, data_key)
     owner, data_key = cache[key_id]
     if owner != child_id:

@@ -17,7 +17,7 @@ BreakGlassOutcome = strawberry.enum(audit_domain.BreakGlassOutcome,
                                     description="What an IG review of a break-glass use concluded.")
 
 
-@strawberry.type(description="Who made an access: the practitioner, the agency system acting for them, their agency.")
+@strawberry.type(description="Who made an access: practitioner, the agency system acting for them, agency.")
 class AuditActor:
     practitioner_id: strawberry.ID | None
     email: str | None
@@ -26,7 +26,8 @@ class AuditActor:
     agency_name: str | None
 
 
-@strawberry.type(description="One access to one resource, allowed or denied, as the tamper-evident ledger holds it.")
+@strawberry.type(description="One access to one resource, allowed or denied, as the tamper-evident ledger "
+                  "holds it.")
 class AuditEvent:
     view: strawberry.Private[AuditEventView]
 
@@ -136,7 +137,8 @@ class AuditEventConnection:
             edges=edges,
             page_info=PageInfo(
                 has_next_page=page.has_next, has_previous_page=page.has_previous,
-                start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
             ),
             total_count=page.total,
         )
@@ -147,7 +149,8 @@ class AuditEventFilter:
     since: datetime.datetime | None = strawberry.field(default=None, description="At or after this moment.")
     until: datetime.datetime | None = strawberry.field(default=None, description="Before this moment.")
     child_id: strawberry.ID | None = None
-    practitioner_id: strawberry.ID | None = strawberry.field(default=None, description="The acting practitioner.")
+    practitioner_id: strawberry.ID | None = strawberry.field(default=None,
+                                                            description="The acting practitioner.")
     action: str | None = None
     decision: AuditDecision | None = None
 

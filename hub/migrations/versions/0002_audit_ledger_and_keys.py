@@ -63,8 +63,8 @@ def upgrade() -> None:
         # A sealed postcode is longer than ten characters. SQLite does not enforce VARCHAR lengths.
         op.alter_column("children", "postcode", type_=sa.Text(), existing_nullable=True)
         # hub_refuse_change() comes from 0001.
-        op.execute("CREATE TRIGGER audit_checkpoints_append_only BEFORE UPDATE OR DELETE ON audit_checkpoints "
-                   "FOR EACH ROW EXECUTE FUNCTION hub_refuse_change()")
+        op.execute("CREATE TRIGGER audit_checkpoints_append_only BEFORE UPDATE OR DELETE "
+                   "ON audit_checkpoints FOR EACH ROW EXECUTE FUNCTION hub_refuse_change()")
         op.execute("CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints "
                    "FOR EACH STATEMENT EXECUTE FUNCTION hub_refuse_change()")
     else:
