@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from hub.storage import sealing
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
@@ -50,8 +52,6 @@ def _configure_sqlite(engine: Engine) -> None:
 def make_session_factory(engine: Engine, info: dict[str, Any] | None = None) -> sessionmaker[Session]:
     """Sessions for the hub. ``info`` carries the wiring each session needs (keys, the checkpoint signer:
     see hub.bootstrap). Every factory refuses to store an unsealed sensitive column (issue 4)."""
-    from hub.storage import sealing
-
     factory = sessionmaker(engine, expire_on_commit=False, autoflush=True, info=dict(info or {}))
     event.listen(factory, "before_flush", sealing.refuse_plaintext)
     # Unwrapped data keys live no longer than the transaction (or savepoint) that read or made them: a
