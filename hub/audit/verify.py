@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from hub.audit import note, rows
 from hub.audit.chain import ChainWalk, Report
-from hub.audit.entry import EVENT_COLUMNS, GENESIS_HASH
+from hub.audit.entry import GENESIS_HASH
 from hub.audit.export_format import EVENT_KEYS, EXPORT_FORMAT, ExportFormatError
 
 

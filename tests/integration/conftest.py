@@ -74,7 +74,7 @@ def storage(own_settings: Settings) -> Iterator[Storage]:
 
 
 def seeded_hub(settings: Settings, children: int = 5) -> Hub:
-    """A hub over ``settings``' database, with the demo seeded (a few synthetic children besides the named)."""
+    """A hub over ``settings``' database, the demo seeded with a few synthetic children besides the named."""
     hub = bootstrap(settings)
     with UnitOfWork(hub.session_factory) as uow:
         seed(uow.session, children=children)

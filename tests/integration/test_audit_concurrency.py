@@ -5,6 +5,7 @@ lock."""
 from __future__ import annotations
 
 import multiprocessing
+from itertools import pairwise
 from dataclasses import replace
 
 from sqlalchemy import func, select
@@ -46,6 +47,6 @@ def test_concurrent_appends_from_several_processes_keep_one_valid_chain(storage:
     assert per_child == {f"child-{n}": TRANSACTIONS * PER_TRANSACTION for n in range(PROCESSES)}
     # One checkpoint once 7 events have followed the last, at the end of the batch that reached 7.
     assert sizes[0] == PER_TRANSACTION
-    assert all(7 <= b - a < 7 + PER_TRANSACTION for a, b in zip(sizes, sizes[1:], strict=False))
+    assert all(7 <= b - a < 7 + PER_TRANSACTION for a, b in pairwise(sizes))
     code, output = verify(storage)
     assert code == 0 and f"intact: {total} events" in output

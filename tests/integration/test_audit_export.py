@@ -50,7 +50,8 @@ def verify_offline(export: Path, keys: Path) -> tuple[int, str]:
     return run(None, "audit", "verify", "--export", str(export), "--public-key", str(keys))
 
 
-def test_an_unfiltered_export_verifies_offline_with_the_public_key_alone(storage: Storage, tmp_path: Path) -> None:
+def test_an_unfiltered_export_verifies_offline_with_the_public_key_alone(storage: Storage,
+                                                                         tmp_path: Path) -> None:
     storage.append(23)
     export, keys = exported(storage, tmp_path)
     items = lines(export)

@@ -50,7 +50,8 @@ def test_no_audit_no_data_and_no_write(own_hub: Hub, own_http: httpx.Client) -> 
     sam = as_practitioner(own_hub, own_http, "sam.social@council.northbridge.example", "S47_ENQUIRY")
     assert sam.gql(CHILD_RECORDS, {"id": amelia})["data"]["child"]["givenName"] == "Amelia"
     share = {"input": {"childId": amelia, "category": "CHILD_IN_NEED", "tier": "DETAIL",
-                       "summary": "Child in need plan agreed.", "detail": "Narrative.", "startDate": "2026-11-01"}}
+                       "summary": "Child in need plan agreed.", "detail": "Narrative.",
+                       "startDate": "2026-11-01"}}
     before = counts(own_hub)
     break_the_audit_write(own_hub)
     try:

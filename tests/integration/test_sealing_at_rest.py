@@ -25,7 +25,8 @@ from tests.integration.test_reading_records import CHILD_RECORDS
 # Demo text that only ever appears in sealed columns: details, and summaries of RESTRICTED records.
 SEALED_TEXT = [
     "Initial child protection conference", "Operation LARCH", "Confidential sexual health consultation",
-    "Live investigation concerning an adult", "Sexual health clinic contact", "Clinician's notes of the contact",
+    "Live investigation concerning an adult", "Sexual health clinic contact",
+    "Clinician's notes of the contact",
     "Mother and Leo moved to a refuge",
 ]
 
@@ -38,20 +39,21 @@ def dump(hub: Hub) -> bytes:
         database = Path(str(url.database))
         return b"".join(p.read_bytes() for p in (database, Path(f"{database}-wal")) if p.exists())
     if shutil.which("pg_dump"):
-        return subprocess.run(["pg_dump", "--data-only", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432),
-                               "-U", url.username or "postgres", str(url.database)],
-                              check=True, capture_output=True, timeout=120).stdout
+        command = ["pg_dump", "--data-only", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432),
+                   "-U", url.username or "postgres", str(url.database)]
+        return subprocess.run(command, check=True, capture_output=True, timeout=120).stdout
     with hub.engine.connect() as connection:  # no pg_dump: every row of every table as text
         tables = connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).all()
         return "\n".join(str(row) for table in tables
-                         for row in connection.scalars(text(f'SELECT t::text FROM "{table}" t'))).encode()
+                         for row in connection.scalars(text(f'SELECT t::text FROM "{table}" t'))).encode()  # noqa: S608
 
 
 def test_a_dump_of_the_seeded_database_holds_no_sealed_plaintext(hub: Hub) -> None:
     with UnitOfWork(hub.session_factory) as uow:
         leo = uow.session.scalar(select(t.Child).where(t.Child.given_name == "Leo"))
         assert leo is not None and sealing.is_sealed(leo.postcode)
-        details = uow.session.scalars(select(t.RecordVersion.detail).where(t.RecordVersion.detail.is_not(None)))
+        details = uow.session.scalars(
+            select(t.RecordVersion.detail).where(t.RecordVersion.detail.is_not(None)))
         assert all(sealing.is_sealed(detail) for detail in details)
     everything = dump(hub)
     assert b"Northbridge Council" in everything  # the dump is real: unsealed columns show
@@ -61,7 +63,8 @@ def test_a_dump_of_the_seeded_database_holds_no_sealed_plaintext(hub: Hub) -> No
 
 def test_a_ciphertext_moved_to_another_row_does_not_open(own_hub: Hub) -> None:
     with UnitOfWork(own_hub.session_factory) as uow:
-        versions = uow.session.scalars(select(t.RecordVersion).where(t.RecordVersion.detail.is_not(None))).all()
+        versions = uow.session.scalars(
+            select(t.RecordVersion).where(t.RecordVersion.detail.is_not(None))).all()
         source = versions[0]
         same_child = next(v for v in versions if v.child_id == source.child_id and v.id != source.id)
         other_child = next(v for v in versions if v.child_id != source.child_id)
@@ -72,7 +75,8 @@ def test_a_ciphertext_moved_to_another_row_does_not_open(own_hub: Hub) -> None:
         else:
             attacker.execute(text("DROP TRIGGER record_versions_no_update"))
         for ciphertext, target_id in moves:
-            attacker.execute(update(t.RecordVersion).where(t.RecordVersion.id == target_id).values(detail=ciphertext))
+            attacker.execute(
+                update(t.RecordVersion).where(t.RecordVersion.id == target_id).values(detail=ciphertext))
         attacker.commit()
     for _, target_id in moves:
         with UnitOfWork(own_hub.session_factory) as uow:
@@ -128,17 +132,18 @@ def test_shredding_a_childs_key_makes_their_sealed_fields_unreadable_and_the_cha
     assert "conference" in before["CHILD_PROTECTION_PLAN"]["detail"]
     env = {"HUB_DATABASE_URL": own_hub.settings.database_url, "HUB_KEY_DIR": str(own_hub.settings.key_dir)}
     for child in (amelia, leo):
-        result = CliRunner().invoke(app, ["keys", "shred", "--child", child, "--reason", "erasure ED-1", "--yes"],
-                                    env=env)
+        result = CliRunner().invoke(
+            app, ["keys", "shred", "--child", child, "--reason", "erasure ED-1", "--yes"], env=env)
         assert result.exit_code == 0 and "shredded 1 data key" in result.output, result.output
     records = {e["node"]["category"]: e["node"]
                for e in sam.gql(CHILD_RECORDS, {"id": amelia})["data"]["child"]["records"]["edges"]}
     assert records["CHILD_PROTECTION_PLAN"]["detail"] == "[shredded]"
     assert records["CHILD_PROTECTION_PLAN"]["summary"].startswith("Child protection plan")  # FLAG: not sealed
     assert sam.gql(CHILD_RECORDS, {"id": leo})["data"]["child"]["postcode"] is None
-    police = as_practitioner(own_hub, own_http, "pat.police@police.northbridge.example", "POLICE_INVESTIGATION")
-    intel = next(e["node"] for e in police.gql(CHILD_RECORDS, {"id": amelia})["data"]["child"]["records"]["edges"]
-                 if e["node"]["category"] == "POLICE_INTELLIGENCE")
+    police = as_practitioner(own_hub, own_http, "pat.police@police.northbridge.example",
+                             "POLICE_INVESTIGATION")
+    edges = police.gql(CHILD_RECORDS, {"id": amelia})["data"]["child"]["records"]["edges"]
+    intel = next(e["node"] for e in edges if e["node"]["category"] == "POLICE_INTELLIGENCE")
     assert intel["summary"] == intel["detail"] == "[shredded]"
     with UnitOfWork(own_hub.session_factory) as uow:
         noah = uow.session.scalar(select(t.Child.id).where(t.Child.given_name == "Noah"))

@@ -66,7 +66,7 @@ def test_a_deleted_event_is_named() -> None:
 def test_an_inserted_event_is_named_even_when_its_hash_is_valid() -> None:
     forged = (9, ORIGINAL[7][2], link(9, ORIGINAL[7][2], digest("forged")), digest("forged"))
     shifted = [(seq + 1, prev, stored, d) for seq, prev, stored, d in ORIGINAL[8:]]
-    report = walk(ORIGINAL[:8] + [forged] + shifted, ROOTS)
+    report = walk([*ORIGINAL[:8], forged, *shifted], ROOTS)
     assert report.first_bad == 9 and "inserted" in (report.problem or "")
 
 
