@@ -83,7 +83,8 @@ def verify(
                 report = verify_database(
                     engine, trusted or KeyStore(settings.key_dir).public_keys().values(),
                     settings.audit_origin,
-                    stale_after=timedelta(seconds=stale_after or settings.checkpoint_stale_seconds))
+                    stale_after=timedelta(seconds=settings.checkpoint_stale_seconds if stale_after is None
+                                          else stale_after))
             finally:
                 engine.dispose()
     except ExportFormatError as error:

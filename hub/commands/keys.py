@@ -32,7 +32,8 @@ def rotate() -> None:
     """A new signing key and a new key-encryption key, then every child's data key re-wrapped under it.
 
     Old keys stay: checkpoints and tokens they signed still verify, and a data key not yet re-wrapped (if
-    this stops half-way) stays readable. Running it again finishes the re-wrapping."""
+    this stops half-way, or a running hub made one under the old key meanwhile) stays readable; the next
+    rotation re-wraps it."""
     from hub.audit import ledger
     from hub.bootstrap import open_storage
     from hub.commands.operator import operator_entry
