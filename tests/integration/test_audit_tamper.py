@@ -170,7 +170,8 @@ def test_awkward_text_verifies_as_written(storage: Storage) -> None:
     with UnitOfWork(storage.factory) as uow:
         chain.append(uow.session, [AuditEntry(
             occurred_at=datetime.now(UTC), request_id="awkward", action="read", resource_type="record",
-            decision=Verdict.DENY, reason=awkward, case_reference="Åsa's case", fields=("détail", "summary"))])
+            decision=Verdict.DENY, reason=awkward, case_reference="Åsa's case",
+            fields=("détail", "summary"))])
         uow.commit()
     storage.append(4)
     code, output = verify(storage)
