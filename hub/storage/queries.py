@@ -99,6 +99,13 @@ def contact(agency: t.Agency) -> AgencyContact:
     )
 
 
+def agency_names(session: Session, agency_ids: set[str]) -> dict[str, str]:
+    if not agency_ids:
+        return {}
+    rows = session.execute(select(t.Agency.id, t.Agency.name).where(t.Agency.id.in_(agency_ids)))
+    return {agency_id: name for agency_id, name in rows}
+
+
 def involved_agency_ids(session: Session, child_id: str, today: date) -> list[str]:
     """Agencies with an open link to the child, or an active record about them."""
     link = t.AgencyRecordLink

@@ -1,0 +1,141 @@
+"""Reviewing access, for information-governance officers: their agency's audit events, a child's full
+access history (a subject-access report: every access, not the last 25), partners' accesses to the agency's
+records, and break-glass uses awaiting review, with the review's outcome recorded as an audit event.
+
+Every query is itself an access, decided by ``policies/audit.polar`` and audited with the filters it used.
+Events are metadata; no record content is read here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement
+
+from hub.domain.access import AuditScope
+from hub.domain.audit import (
+    BREAK_GLASS,
+    REVIEW_BREAK_GLASS,
+    AuditFilter,
+    AuditPage,
+    BreakGlassOutcome,
+    BreakGlassReview,
+)
+from hub.door import Door, Subject
+from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from hub.policy import Decision
+from hub.storage import audit_queries as q
+
+MAX_PAGE = 100
+MAX_NOTES = 2_000
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    first: int = 50
+    after: str | None = None
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"audit:{seq}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        seq = int(number)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ValidationError("This cursor was not issued by the hub.", field="after") from None
+    if kind != "audit" or seq < 0:
+        raise ValidationError("This cursor was not issued by the hub.", field="after")
+    return seq
+
+
+def list_events(door: Door, wanted: AuditFilter, paging: PageRequest) -> AuditPage:
+    """The agency's audit events (its own accesses and accesses to what it owns), newest first."""
+    agency = _allow(door, "events", wanted)
+    return _page(door, [q.involving(agency), *q.matching(_utc(wanted))], paging, newest_first=True)
+
+
+def child_history(door: Door, child_id: str, paging: PageRequest) -> AuditPage:
+    """Every access to the child's information that involves the agency, oldest first, paged but uncapped."""
+    wanted = AuditFilter(child_id=child_id)
+    agency = _allow(door, "child_history", wanted)
+    return _page(door, [q.involving(agency), *q.matching(wanted)], paging, newest_first=False)
+
+
+def partner_accesses(door: Door, wanted: AuditFilter, paging: PageRequest) -> AuditPage:
+    """Other agencies' accesses to the records this agency owns, newest first."""
+    agency = _allow(door, "partner_accesses", wanted)
+    return _page(door, [q.by_partners(agency), *q.matching(_utc(wanted))], paging, newest_first=True)
+
+
+def break_glass_queue(door: Door, paging: PageRequest) -> AuditPage:
+    """Break-glass uses involving the agency that none of its IG officers has reviewed, oldest first."""
+    agency = _allow(door, "break_glass", AuditFilter(action=BREAK_GLASS))
+    return _page(door, [q.awaiting_review(agency)], paging, newest_first=False)
+
+
+def review_break_glass(door: Door, event_id: str, outcome: BreakGlassOutcome, notes: str) -> BreakGlassReview:
+    """Record the outcome of reviewing one break-glass use. The record is an audit event of its own."""
+    subject = Subject("audit_event", event_id)
+    door.access(subject, REVIEW_BREAK_GLASS)
+    decision = door.decide("review", AuditScope("break_glass", own_agency=True), subject, audit=False)
+    if not decision.allowed:
+        door.record(subject, REVIEW_BREAK_GLASS, decision)
+        raise ForbiddenError("Only an information-governance officer reviewing access (AUDIT_REVIEW) may "
+                             "record a break-glass review.")
+    agency = door.actor.agency_id
+    seq = int(event_id) if event_id.isdigit() else None
+    pending = q.event(door.session, seq, q.awaiting_review(agency)) if seq is not None else None
+    if pending is None:
+        done = q.event(door.session, seq, q.involving(agency)) if seq is not None else None
+        if done is not None and done.action == BREAK_GLASS:
+            door.refuse(subject, REVIEW_BREAK_GLASS, "already reviewed by this agency")
+            raise ConflictError("Your agency has already recorded a review of this break-glass use.")
+        door.refuse(subject, REVIEW_BREAK_GLASS, "no such break-glass use awaiting this agency's review")
+        raise NotFoundError("No break-glass use with this id awaits your agency's review.")
+    notes = notes.strip()
+    if not notes or len(notes) > MAX_NOTES:
+        door.refuse(subject, REVIEW_BREAK_GLASS, "notes missing or too long")
+        raise ValidationError(f"Say what the review found, in 1 to {MAX_NOTES} characters.", field="notes")
+    subject = replace(subject, child_id=pending.child_id, owner_agency_id=pending.owner_agency_id)
+    door.record(subject, REVIEW_BREAK_GLASS, decision, fields=("outcome", "notes"),
+                reason=f"{outcome}: {notes}")
+    return BreakGlassReview(pending, outcome, notes, door.actor.email, door.now())
+
+
+def _allow(door: Door, view: str, wanted: AuditFilter) -> str:
+    """Decide and audit one IG query; the agency whose events it may read, or ForbiddenError."""
+    subject = Subject("audit_events", child_id=wanted.child_id)
+    door.access(subject, "read")
+    decision: Decision = door.decide("read", AuditScope(view, own_agency=True), subject, audit=False)
+    used = {k: str(v) for k, v in vars(wanted).items() if v is not None}
+    door.record(subject, "read", decision, fields=("audit_metadata",) if decision.allowed else (),
+                reason=f"{view} {used}" if used else view)
+    if not decision.allowed:
+        raise ForbiddenError("Audit events are for information-governance officers reviewing their own "
+                             "agency's accesses.", "Declare the purpose AUDIT_REVIEW.")
+    return door.actor.agency_id
+
+
+def _page(door: Door, conditions: list[ColumnElement[bool]], paging: PageRequest, *,
+          newest_first: bool) -> AuditPage:
+    if not 0 < paging.first <= MAX_PAGE:
+        raise ValidationError(f"first must be between 1 and {MAX_PAGE}.", field="first")
+    after = decode_cursor(paging.after) if paging.after else None
+    events, total, more = q.page(door.session, conditions, first=paging.first, after_seq=after,
+                                 newest_first=newest_first)
+    return AuditPage(tuple(events), total, more, after is not None)
+
+
+def _utc(wanted: AuditFilter) -> AuditFilter:
+    """SQLite compares stored UTC wall-clock text, so the bounds must be UTC too."""
+    def utc(moment: datetime | None) -> datetime | None:
+        if moment is None:
+            return None
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return replace(wanted, since=utc(wanted.since), until=utc(wanted.until))
