@@ -15,7 +15,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, exists, insert, or_, select
-from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from hub.identity.demographics import Demographics
@@ -92,7 +91,7 @@ def match(session: Session, person: Demographics) -> Match:
     return decide(tuple(scored))
 
 
-def _candidate(session: Session, row: Row[Any]) -> Demographics:
+def _candidate(session: Session, row: Any) -> Demographics:  # a Row of _COLUMNS
     # A withheld address is sealed at rest; matching opens it inside the hub (it is never released here).
     postcode = sealing.open_stored_postcode(session, row.id, row.postcode)
     return Demographics(row.given_name, row.family_name, row.date_of_birth, row.sex, postcode, row.nhs_number)
