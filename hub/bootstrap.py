@@ -9,11 +9,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.adapters.registry import AdapterRegistry
+from hub.audit import checkpoint
 from hub.keys import KeyStore
 from hub.policy import Policy
 from hub.reference import ReferenceData
 from hub.services.fetch_on_demand import DetailFetcher
 from hub.settings import Settings
+from hub.storage import sealing
 from hub.storage.database import make_engine, make_session_factory
 from hub.tokens import TokenIssuer
 from schema.build import SchemaLimits, build_schema
@@ -38,16 +40,27 @@ class Hub:
         self.engine.dispose()
 
 
-def bootstrap(settings: Settings | None = None) -> Hub:
-    settings = settings or Settings.from_env()
+def open_storage(settings: Settings) -> tuple[Engine, sessionmaker[Session], KeyStore]:
+    """The database and the keys its sessions need: data keys to seal and open sensitive columns, and the
+    signer of audit checkpoints. Everything that opens the hub's database (server, CLI) starts here."""
     engine = make_engine(settings.database_url)
     keys = KeyStore(settings.key_dir)
     keys.ensure()
+    signer = checkpoint.Checkpointer(keys, settings.audit_origin,
+                                     every_events=settings.checkpoint_every_events,
+                                     every_seconds=settings.checkpoint_every_seconds)
+    factory = make_session_factory(engine, info={sealing.SESSION_KEY: keys, checkpoint.SESSION_KEY: signer})
+    return engine, factory, keys
+
+
+def bootstrap(settings: Settings | None = None) -> Hub:
+    settings = settings or Settings.from_env()
+    engine, session_factory, keys = open_storage(settings)
     adapters = AdapterRegistry(settings)
     return Hub(
         settings=settings,
         engine=engine,
-        session_factory=make_session_factory(engine),
+        session_factory=session_factory,
         policy=Policy(settings.policy_dir),
         keys=keys,
         reference=ReferenceData(),

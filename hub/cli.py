@@ -59,13 +59,13 @@ def demo(
                                         "Northbridge's children then come from the agency simulators."),
 ) -> None:
     """Seed the demo partnerships, Northbridge and Southvale (idempotent: a second run changes nothing)."""
+    from hub.bootstrap import open_storage
     from hub.demo import seed
-    from hub.storage.database import make_engine, make_session_factory
     from hub.storage.unit_of_work import UnitOfWork
 
     settings = Settings.from_env()
-    engine = make_engine(settings.database_url)
-    with UnitOfWork(make_session_factory(engine)) as uow:
+    engine, session_factory, _ = open_storage(settings)  # the demo's sensitive fields are sealed (issue 4)
+    with UnitOfWork(session_factory) as uow:
         seeded = seed(uow.session, children=children, records=not reference_only)
         uow.commit()
     engine.dispose()
@@ -80,17 +80,16 @@ def token(practitioner: str = typer.Option(..., help="The practitioner's e-mail 
     """Print an access token for a practitioner (for operators; it expires after HUB_TOKEN_TTL_SECONDS)."""
     from hub.audit import ledger
     from hub.audit.entry import AuditEntry, Verdict
+    from hub.bootstrap import open_storage
     from hub.door import utc_now
-    from hub.keys import KeyStore
     from hub.storage import queries
-    from hub.storage.database import make_engine, make_session_factory
     from hub.storage.unit_of_work import UnitOfWork
     from hub.tokens import TokenIssuer
 
     settings = Settings.from_env()
-    engine = make_engine(settings.database_url)
-    issuer = TokenIssuer(KeyStore(settings.key_dir), settings.token_issuer, settings.token_ttl_seconds)
-    with UnitOfWork(make_session_factory(engine)) as uow:
+    engine, session_factory, keys = open_storage(settings)  # its audit event may fall due for a checkpoint
+    issuer = TokenIssuer(keys, settings.token_issuer, settings.token_ttl_seconds)
+    with UnitOfWork(session_factory) as uow:
         row = queries.practitioner_by_email(uow.session, practitioner)
         if row is None or not row.active:
             typer.echo(f"No active practitioner with the e-mail address {practitioner!r}.", err=True)
@@ -143,6 +142,12 @@ from hub.adapters.cli import adapters_app  # noqa: E402 - the adapters' commands
 
 app.add_typer(adapters_app, name="adapters")
 
+# -- issue 4: the audit ledger and the keys ----------------------------------------------------------------
+from hub.commands.audit import audit_app  # noqa: E402 - sub-command groups join the app defined above
+from hub.commands.keys import keys_app  # noqa: E402
+
+app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
 
 portal_app = typer.Typer(help="The web portal for school DSLs and IG officers (/portal).", no_args_is_help=True)
 app.add_typer(portal_app, name="portal")
@@ -154,16 +159,16 @@ def portal_code(practitioner: str = typer.Option(..., help="The practitioner's e
     demo. The use is recorded on the audit ledger."""
     from hub.audit import ledger
     from hub.audit.entry import AuditEntry, Verdict
+    from hub.bootstrap import open_storage
     from hub.door import utc_now
     from hub.services.portal_sign_in import current_code
     from hub.storage import queries
-    from hub.storage.database import make_engine, make_session_factory
     from hub.storage.portal_tables import PortalAccount
     from hub.storage.unit_of_work import UnitOfWork
 
     settings = Settings.from_env()
-    engine = make_engine(settings.database_url)
-    with UnitOfWork(make_session_factory(engine)) as uow:
+    engine, session_factory, _ = open_storage(settings)  # its audit event may fall due for a checkpoint
+    with UnitOfWork(session_factory) as uow:
         row = queries.practitioner_by_email(uow.session, practitioner)
         account = uow.session.get(PortalAccount, row.id) if row is not None and row.active else None
         if row is None or account is None or account.totp_secret is None or account.totp_confirmed_at is None:

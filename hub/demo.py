@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from hub.authentication import hash_secret
 from hub.domain.nhs_number import check_digit
 from hub.services.portal_sign_in import hash_password
+from hub.storage import sealing
 from hub.storage import tables as t
 from hub.storage.portal_tables import PortalAccount
 
@@ -206,7 +207,7 @@ class _Builder:
         row = t.Child(id=t.new_id(), nhs_number=nhs, given_name=given, family_name=family, date_of_birth=born,
                       sex=sex, postcode=postcode, partnership_id=self.partnerships[area].id,
                       created_at=self.created, **extra)
-        self.session.add(row)
+        self.session.add(sealing.seal_child(self.session, row))  # issue 4: a withheld address is sealed
         self.session.flush()
         return row
 
@@ -222,13 +223,13 @@ class _Builder:
     def record(self, child: t.Child, agency: str, category: str, tier: str, summary: str, detail: str | None,
                start: date, end: date | None = None) -> str:
         record_key = t.new_id()
-        self.session.add(t.RecordVersion(
+        self.session.add(sealing.seal_record(self.session, t.RecordVersion(  # issue 4: sealed at rest
             id=t.new_id(), record_key=record_key, version=1, child_id=child.id,
             owner_agency_id=self.agencies[agency].id, category=category, tier=tier,
             status="ENDED" if end else "ACTIVE", summary=summary, detail=detail, start_date=start,
             end_date=end, lawful_basis=LAWFUL_BASIS[agency], created_by=self.people[agency].id,
             created_at=self.created, source_adapter="demo", source_id=f"demo-{self.rng.randrange(10**9)}",
-            source_version="1"))
+            source_version="1")))
         return record_key
 
     def notify_school(self, child: t.Child, record_key: str, school: str) -> None:

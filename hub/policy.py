@@ -21,7 +21,7 @@ from hub.domain.access import AuditScope, ChildFacts, NotificationFacts, PolicyA
 
 DEFAULT_DENY = "default_deny"
 
-Resource = ChildFacts | RecordFacts | NotificationFacts | AuditScope
+Resource = ChildFacts | RecordFacts | AuditScope | NotificationFacts
 T = TypeVar("T")
 
 

@@ -29,6 +29,10 @@ class Settings:
     max_tokens: int
     max_operations: int
     max_cost: int
+    audit_origin: str
+    checkpoint_every_events: int
+    checkpoint_every_seconds: int
+    checkpoint_stale_seconds: int
     # Agency adapters: HUB_ADAPTER_<SYSTEM>_URL and HUB_ADAPTER_<SYSTEM>_CACHE_SECONDS, by lower-case system
     # name (social_care, health_fhir, police, school_mis).
     adapter_urls: dict[str, str] = field(default_factory=dict)
@@ -86,5 +90,12 @@ class Settings:
                 key[len("HUB_ADAPTER_"):-len("_CACHE_SECONDS")].lower(): integer(key[len("HUB_"):], 0)
                 for key in env if key.startswith("HUB_ADAPTER_") and key.endswith("_CACHE_SECONDS")
             },
+            # The name the audit log signs its checkpoints under (C2SP: a schema-less URL naming the log).
+            audit_origin=env.get("HUB_AUDIT_ORIGIN", "safeguarding-hub.example/audit"),
+            # A signed checkpoint after this many events, or this long after the last one, whichever is first.
+            checkpoint_every_events=integer("CHECKPOINT_EVERY_EVENTS", 1000),
+            checkpoint_every_seconds=integer("CHECKPOINT_EVERY_SECONDS", 60),
+            # `hub audit verify` warns when the newest checkpoint covers nothing newer than this.
+            checkpoint_stale_seconds=integer("CHECKPOINT_STALE_SECONDS", 3600),
             portal_idle_minutes=positive(integer("PORTAL_IDLE_MINUTES", 15), "PORTAL_IDLE_MINUTES"),
         )

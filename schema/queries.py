@@ -6,6 +6,7 @@ import strawberry
 
 from hub.context import RequestContext
 from hub.services import children, records, registry
+from schema.audit.queries import AuditQuery
 from schema.identity import IdentityResolution, identity_resolutions
 from schema.types import (
     Child,
@@ -23,7 +24,7 @@ Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.type
-class Query:
+class Query(AuditQuery):  # issue 4: the audit queries for IG officers
     @strawberry.field(description="The practitioner this call acts for, and their agency.")
     def me(self, info: Info) -> Me:
         actor = info.context.actor

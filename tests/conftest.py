@@ -40,8 +40,15 @@ def postgres_server() -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One key directory for the session: the hub that seeds a database must be able to open what it sealed."""
+    return tmp_path_factory.mktemp("keys")
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                 key_dir: Path) -> Iterator[str]:
     """A migrated, demo-seeded database, shared by the session's tests on that backend."""
     with ExitStack() as stack:
         if request.param == "sqlite":
@@ -50,7 +57,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
             server = request.getfixturevalue("postgres_server")
             url = stack.enter_context(fresh_postgres_database(server))
         upgrade(url)
-        hub = bootstrap(make_settings(url, tmp_path_factory.mktemp("seed-keys")))
+        hub = bootstrap(make_settings(url, key_dir))
         with UnitOfWork(hub.session_factory) as uow:
             seed(uow.session)
             uow.commit()
@@ -59,8 +66,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="session")
-def hub(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    instance = bootstrap(make_settings(database_url, tmp_path_factory.mktemp("keys")))
+def hub(database_url: str, key_dir: Path) -> Iterator[Hub]:
+    instance = bootstrap(make_settings(database_url, key_dir))
     yield instance
     instance.dispose()
 

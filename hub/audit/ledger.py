@@ -1,13 +1,17 @@
-"""Appending to the chain. One writer at a time: an advisory lock on PostgreSQL, the write lock on SQLite."""
+"""Appending to the chain. One writer at a time: an advisory lock on PostgreSQL, the write lock on SQLite
+(the engine begins every transaction with BEGIN IMMEDIATE, ``hub.storage.database``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from hub.audit.entry import GENESIS_HASH, AuditEntry, chain_hash, entry_row
+from hub.audit.checkpoint import SESSION_KEY, Checkpointer, LastCheckpoint
+from hub.audit.entry import GENESIS_HASH, AuditEntry, entry_row, event_digest, event_values, link_hash
 from hub.storage.tables import AuditEvent
 
 # An arbitrary, fixed key for pg_advisory_xact_lock: "the audit chain".
@@ -20,27 +24,69 @@ class AuditUnavailableError(RuntimeError):
     code = "AUDIT_UNAVAILABLE"
 
 
+_INSERT = insert(cast(Table, AuditEvent.__table__))
+_SQLITE_HEAD = (
+    "SELECT (SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1), "
+    "(SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1), "
+    "(SELECT size FROM audit_checkpoints ORDER BY size DESC LIMIT 1), "
+    "(SELECT created_at FROM audit_checkpoints ORDER BY size DESC LIMIT 1)"
+)
+
+
+def lock_chain(session: Session) -> tuple[int, str, LastCheckpoint | None]:
+    """Hold the chain until the transaction ends, so its head cannot move between read and insert, and
+    read the head and the newest checkpoint: one round trip on PostgreSQL (the migration's function).
+
+    Every request runs this, so it talks to the driver directly: through SQLAlchemy it cost more than all
+    the hashing of a request's events."""
+    connection = session.connection()  # begins the transaction (BEGIN IMMEDIATE on SQLite)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if connection.dialect.name == "postgresql":
+            cursor.execute("SELECT * FROM hub_audit_lock_head(%s)", (AUDIT_LOCK_KEY,))
+        else:  # SQLite: BEGIN IMMEDIATE already holds the database's write lock
+            cursor.execute(_SQLITE_HEAD)
+        row = cursor.fetchone()  # one row, even when the chain is empty
+    finally:
+        cursor.close()
+    assert row is not None
+    seq, digest, checkpoint_size, checkpoint_at = row
+    if isinstance(checkpoint_at, str):  # SQLite keeps UTC wall-clock text
+        checkpoint_at = datetime.fromisoformat(checkpoint_at).replace(tzinfo=UTC)
+    last = LastCheckpoint(checkpoint_size, checkpoint_at) if checkpoint_size is not None else None
+    return (seq or 0), (digest or GENESIS_HASH), last
+
+
 def append(session: Session, entries: Sequence[AuditEntry]) -> list[int]:
     """Append ``entries`` to the chain inside the caller's transaction; returns their sequence numbers.
 
     Nothing is committed here: the events land together with whatever else the unit of work wrote, or not
-    at all.
+    at all. A checkpoint falls due here too (``hub.audit.checkpoint``), in the same transaction.
     """
     if not entries:
         return []
-    if session.get_bind().dialect.name == "postgresql":
-        # Held until the transaction ends, so the chain's head cannot move between read and insert.
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-    head = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    seq, prev_hash, last = lock_chain(session)
     rows = []
     for entry in entries:
         seq += 1
         row = entry_row(entry)
-        digest = chain_hash(seq, prev_hash, row)
-        rows.append({**row, "seq": seq, "prev_hash": prev_hash, "hash": digest})
+        digest = link_hash(seq, prev_hash, event_digest(event_values(row)))
+        row["seq"], row["prev_hash"], row["hash"] = seq, prev_hash, digest
+        rows.append(row)
         prev_hash = digest
-    session.execute(insert(AuditEvent.__table__), rows)  # type: ignore[arg-type]  # Core executemany: no ORM bookkeeping per event
+    session.connection().execute(_INSERT, rows)  # Core: the ORM's bulk path costs more than the hashing
+    checkpointer: Checkpointer | None = session.info.get(SESSION_KEY)
+    if checkpointer is not None:
+        checkpointer.after_append(session, last, seq, prev_hash)
     return [row["seq"] for row in rows]
+
+
+def checkpoint_now(session: Session) -> int:
+    """Sign a checkpoint of the whole chain now (exports do, so what they carry is covered); its size."""
+    checkpointer: Checkpointer | None = session.info.get(SESSION_KEY)
+    if checkpointer is None:
+        raise AuditUnavailableError("This session has no checkpoint signer (see hub.bootstrap).")
+    seq, root, last = lock_chain(session)
+    if seq and (last is None or last.size < seq):
+        checkpointer.write(session, seq, root)
+    return seq

@@ -49,15 +49,6 @@ class RecordFacts:
 
 
 @dataclass(frozen=True)
-class AuditScope:
-    """Which part of the audit ledger an access asks for (issue 4). The services filter it in SQL to the
-    actor's own agency, as actor or owner, and say so here, so the policy can insist on it."""
-
-    view: str  # "events", "child_history", "partner_accesses" or "break_glass"
-    own_agency: bool
-
-
-@dataclass(frozen=True)
 class NotificationFacts:
     """Whether a notification is addressed to the actor: to their agency, and, where it names a practitioner
     or a role, to them or to a role they hold."""
@@ -84,3 +75,10 @@ def all_child_facts(base: ChildFacts) -> list[ChildFacts]:
 def child_key(facts: ChildFacts) -> str:
     return "".join("1" if getattr(facts, name) else "0" for name in CHILD_FLAGS)
 
+@dataclass(frozen=True)
+class AuditScope:
+    """Which part of the audit ledger an access asks for (issue 4). The services filter it in SQL to the
+    actor's own agency, as actor or owner, and say so here, so the policy can insist on it."""
+
+    view: str  # "events", "child_history", "partner_accesses" or "break_glass"
+    own_agency: bool

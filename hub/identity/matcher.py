@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import delete, exists, insert, or_, select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from hub.identity.demographics import Demographics
 from hub.identity.keys import index_keys, lookup_keys
 from hub.identity.scoring import score
 from hub.identity.tables import IdentityKey
+from hub.storage import sealing
 from hub.storage import tables as t
 
 AUTO_LINK = 0.88  # names, date of birth and sex agreeing are not enough: the address must agree too
@@ -81,12 +83,18 @@ def match(session: Session, person: Demographics) -> Match:
         (
             Candidate(row.id, round(s.value, 4), s.reasons)
             for row in rows
-            if (s := score(query, Demographics(*row[1:]).normalised())).value > 0
+            if (s := score(query, _candidate(session, row).normalised())).value > 0
         ),
         key=lambda c: c.score,
         reverse=True,
     )[:KEPT_CANDIDATES]
     return decide(tuple(scored))
+
+
+def _candidate(session: Session, row: Any) -> Demographics:  # a Row of _COLUMNS
+    # A withheld address is sealed at rest; matching opens it inside the hub (it is never released here).
+    postcode = sealing.open_stored_postcode(session, row.id, row.postcode)
+    return Demographics(row.given_name, row.family_name, row.date_of_birth, row.sex, postcode, row.nhs_number)
 
 
 def decide(candidates: tuple[Candidate, ...]) -> Match:

@@ -20,7 +20,7 @@ from hub.ingest.tables import SourceItem
 from hub.ingest.target import SyncTarget
 from hub.services.children import child_facts
 from hub.services.visibility import flags_of, row_facts
-from hub.storage import queries
+from hub.storage import queries, sealing
 from hub.storage import tables as t
 
 MAX_SUMMARY = 2_000
@@ -59,6 +59,7 @@ def apply(door: Door, target: SyncTarget, source: SourceRecord) -> Applied:
         )
     if source.person.address_withheld and child.address_withheld_by is None:
         child.address_withheld_by = target.agency_id  # refuge or adoption: hidden from all but this agency
+        sealing.seal_child(door.session, child)  # and sealed at rest from now on
     if source.involvement is not None:
         _update_link(door, target, source.person.local_id, source.involvement)
     record_key = _write_record(door, target, source, child, state.record_key if state else None)
@@ -126,7 +127,7 @@ def _write_record(
         door.record(subject, "ingest", decision)
         raise BadRecordError("the policy does not let this adapter write the record")
     purpose = door.access(subject, "ingest").purpose
-    door.session.add(
+    door.session.add(sealing.seal_record(door.session,
         t.RecordVersion(
             id=t.new_id(),
             record_key=key,
@@ -148,7 +149,7 @@ def _write_record(
             created_by=door.actor.practitioner_id,
             created_at=door.now(),
         )
-    )
+    ))
     door.session.flush()
     written = ("category", "tier", "status", "summary", "start_date", "end_date") + (
         ("detail",) if content.detail is not None else ()

@@ -8,7 +8,7 @@ from hub.domain.access import ChildFacts
 from hub.domain.child import ChildMatch, ChildView
 from hub.domain.nhs_number import InvalidNhsNumberError, normalise_nhs_number
 from hub.door import Door, Subject
-from hub.storage import queries
+from hub.storage import queries, sealing
 from hub.storage import tables as t
 
 IDENTITY_FIELDS = ("nhs_number", "given_name", "family_name", "date_of_birth", "sex")
@@ -96,6 +96,6 @@ def to_view(child: t.Child) -> ChildView:
         family_name=child.family_name,
         date_of_birth=child.date_of_birth,
         sex=child.sex,
-        postcode=child.postcode,
+        postcode=sealing.open_postcode(child),  # issue 4: sealed while the address is withheld
         address_withheld=child.address_withheld_by is not None,
     )

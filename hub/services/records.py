@@ -24,7 +24,7 @@ from hub.services.visibility import (
     records_of_child,
     row_facts,
 )
-from hub.storage import queries
+from hub.storage import queries, sealing
 from hub.storage import tables as t
 
 MAX_PAGE = 100
@@ -146,7 +146,7 @@ def share_record(door: Door, draft: RecordDraft) -> RecordView:
         created_by=door.actor.practitioner_id,
         created_at=door.now(),
     )
-    door.session.add(row)
+    door.session.add(sealing.seal_record(door.session, row))  # issue 4: sensitive columns sealed at rest
     door.session.flush()
     view = _owner_view(door, row)
     door.record(replace(subject, resource_id=row.record_key), "share", decision, fields=view.released_fields)
@@ -197,8 +197,9 @@ def amend_record(door: Door, amendment: Amendment) -> RecordView:
         door.refuse(subject, action, "record already ended")
         raise ConflictError("This record has ended; share a new record instead.")
     end_date = (amendment.end_date or door.today()) if amendment.ends else current.end_date
-    summary = amendment.summary if amendment.summary is not None else current.summary
-    detail = amendment.detail if amendment.detail is not None else current.detail
+    opened = sealing.open_record(current)  # issue 4: the current version's sealed columns, opened
+    summary = amendment.summary if amendment.summary is not None else opened.summary
+    detail = amendment.detail if amendment.detail is not None else opened.detail
     _validate(summary, detail, current.start_date, end_date, door.today())
     row = t.RecordVersion(
         id=t.new_id(),
@@ -223,7 +224,7 @@ def amend_record(door: Door, amendment: Amendment) -> RecordView:
     )
     try:
         with door.session.begin_nested():
-            door.session.add(row)
+            door.session.add(sealing.seal_record(door.session, row))  # issue 4
     except IntegrityError:
         door.refuse(subject, action, "concurrent amendment")
         raise ConflictError("Someone amended this record at the same time.",

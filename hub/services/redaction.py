@@ -18,6 +18,7 @@ from hub.domain.record import (
 from hub.door import Door, Subject
 from hub.policy import Decision
 from hub.services.visibility import row_facts
+from hub.storage import sealing
 from hub.storage import tables as t
 
 
@@ -78,6 +79,7 @@ def confidential_notice(owner: AgencyContact) -> str:
 
 
 def to_view(row: t.RecordVersion, owner: AgencyContact) -> RecordView:
+    opened = sealing.open_record(row)  # issue 4: sealed columns are opened here, at the storage boundary
     return RecordView(
         id=row.record_key,
         record_key=row.record_key,
@@ -89,9 +91,9 @@ def to_view(row: t.RecordVersion, owner: AgencyContact) -> RecordView:
         start_date=row.start_date,
         end_date=row.end_date,
         owner=owner,
-        summary=row.summary,
-        detail=row.detail,
+        summary=opened.summary,
+        detail=opened.detail,
         lawful_basis=row.lawful_basis,
-        amendment_reason=row.reason,
+        amendment_reason=opened.reason,
         created_at=row.created_at,
     )

@@ -58,8 +58,8 @@ def page(session: Session, conditions: list[ColumnElement[bool]], *, first: int,
         query = query.where(E.seq < after_seq if newest_first else E.seq > after_seq)
     query = query.order_by(E.seq.desc() if newest_first else E.seq).limit(first + 1)
     rows = list(session.scalars(query))
-    names = {c.agency_id: c.name for c in queries.agency_contacts(
-        session, {a for row in rows for a in (row.actor_agency_id, row.owner_agency_id) if a}).values()}
+    names = queries.agency_names(
+        session, {a for row in rows for a in (row.actor_agency_id, row.owner_agency_id) if a})
     return [view(row, names) for row in rows[:first]], int(total), len(rows) > first
 
 
@@ -67,8 +67,7 @@ def event(session: Session, seq: int, condition: ColumnElement[bool]) -> AuditEv
     row = session.scalar(select(E).where(E.seq == seq, condition))
     if row is None:
         return None
-    names = {c.agency_id: c.name for c in queries.agency_contacts(
-        session, {a for a in (row.actor_agency_id, row.owner_agency_id) if a}).values()}
+    names = queries.agency_names(session, {a for a in (row.actor_agency_id, row.owner_agency_id) if a})
     return view(row, names)
 
 

@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from hub.storage import sealing
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
@@ -42,8 +44,17 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only work (audit verify and export) takes no write lock: in WAL mode it reads a snapshot.
+        read_only = connection.get_execution_options().get("hub_read_only", False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False, autoflush=True)
+def make_session_factory(engine: Engine, info: dict[str, Any] | None = None) -> sessionmaker[Session]:
+    """Sessions for the hub. ``info`` carries the wiring each session needs (keys, the checkpoint signer:
+    see hub.bootstrap). Every factory refuses to store an unsealed sensitive column (issue 4)."""
+    factory = sessionmaker(engine, expire_on_commit=False, autoflush=True, info=dict(info or {}))
+    event.listen(factory, "before_flush", sealing.refuse_plaintext)
+    # Unwrapped data keys live no longer than the transaction (or savepoint) that read or made them: a
+    # rolled-back key must not seal anything afterwards.
+    event.listen(factory, "after_transaction_end", sealing.forget_data_keys)
+    return factory

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import Select, exists, func, select
@@ -100,11 +99,11 @@ def contact(agency: t.Agency) -> AgencyContact:
     )
 
 
-def agency_contacts(session: Session, agency_ids: Iterable[str]) -> dict[str, AgencyContact]:
-    ids = set(agency_ids)
-    if not ids:
+def agency_names(session: Session, agency_ids: set[str]) -> dict[str, str]:
+    if not agency_ids:
         return {}
-    return {a.id: contact(a) for a in session.scalars(select(t.Agency).where(t.Agency.id.in_(ids)))}
+    rows = session.execute(select(t.Agency.id, t.Agency.name).where(t.Agency.id.in_(agency_ids)))
+    return {agency_id: name for agency_id, name in rows}
 
 
 def involved_agency_ids(session: Session, child_id: str, today: date) -> list[str]:

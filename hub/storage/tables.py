@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -96,7 +97,8 @@ class Child(Base):
     family_name: Mapped[str] = mapped_column(String(100))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     sex: Mapped[str | None] = mapped_column(String(20))
-    postcode: Mapped[str | None] = mapped_column(String(10))
+    # Sealed (hub.storage.sealing) while the address is withheld, so wider than a postcode (issue 4).
+    postcode: Mapped[str | None] = mapped_column(String(10).with_variant(Text, "postgresql"))
     # The child lives in this partnership's area (IN_AREA).
     partnership_id: Mapped[str] = mapped_column(ForeignKey("partnerships.id"), index=True)
     # An unborn child is linked to the mother until birth.
@@ -244,3 +246,32 @@ class Notification(Base):
 
 Index("ix_notifications_recipient", Notification.recipient_agency_id, Notification.created_at)
 Index("ix_notifications_record", Notification.record_key, Notification.recipient_agency_id, Notification.kind)
+# -- issue 4: signed checkpoints and children's data keys ---------------------------------------------------
+# The break-glass review queue finds events by action, and reviews by the event they review (migration 0002).
+Index("ix_audit_events_action_resource", AuditEvent.action, AuditEvent.resource_id)
+
+
+class AuditCheckpoint(Base):
+    """A signed C2SP checkpoint of the audit chain at ``size`` events (``hub.audit.note``). Append-only."""
+
+    __tablename__ = "audit_checkpoints"
+    size: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                      autoincrement=False)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(200))
+    key_id: Mapped[str] = mapped_column(String(40))  # the signing key's id in the key directory
+    note: Mapped[str] = mapped_column(Text)  # the signed note, exactly as signed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # schedules the next; not signed
+
+
+class ChildDataKey(Base):
+    """A child's data key (AES-256-GCM), wrapped by a key-encryption key. Shredding clears ``wrapped_key``
+    and keeps the row, so a shredded ciphertext is told apart from one that never had a key."""
+
+    __tablename__ = "child_data_keys"
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)  # hex of the 8 bytes ciphertexts carry
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id"), index=True)
+    kek_id: Mapped[str | None] = mapped_column(String(40))
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    shredded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

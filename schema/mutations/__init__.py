@@ -8,6 +8,7 @@ from schema.mutations.amend_record import AmendRecordPayload, amend_record
 from schema.mutations.declare_emergency import DeclareEmergencyPayload, declare_emergency
 from schema.mutations.end_record import EndRecordPayload, end_record
 from schema.mutations.grant_access import GrantAccessPayload, grant_access
+from schema.mutations.record_break_glass_review import RecordBreakGlassReviewPayload, record_break_glass_review
 from schema.mutations.resolve_identity import ResolveIdentityPayload, resolve_identity
 from schema.mutations.share_record import ShareRecordPayload, share_record
 
@@ -35,4 +36,8 @@ class Mutation:
     resolve_identity: ResolveIdentityPayload = strawberry.mutation(
         resolver=resolve_identity,
         description="Say who a queued person is: one of the candidates, or a new child. Audited.",
+    )
+    record_break_glass_review: RecordBreakGlassReviewPayload = strawberry.mutation(  # issue 4
+        resolver=record_break_glass_review,
+        description="Record what your review of a break-glass use found (IG officers; itself audited).",
     )

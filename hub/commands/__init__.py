@@ -1,0 +1,1 @@
+"""Sub-command groups of the ``hub`` command line, one module each."""

@@ -1,0 +1,138 @@
+"""``hub audit verify`` and ``hub audit export``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import typer
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from hub.settings import Settings
+
+audit_app = typer.Typer(help="The tamper-evident audit ledger.", no_args_is_help=True)
+
+DATES = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+EXPORT_HELP = """Export audit events (JSON Lines or CSV), with what it takes to verify them offline.
+
+The export is itself audited, and a checkpoint is signed over the chain including it first, so every
+exported event is covered by a signature in the file. Verify it with
+`hub audit verify --export FILE --public-key KEYS.pem` (`hub keys public` writes the keys).
+
+A filtered JSON Lines export CAN prove that each exported event is, byte for byte, the event recorded at
+its sequence number in the signed chain, and how many events were recorded between them: the others are
+carried as digests only, never their content. It CANNOT prove that the filter chose every event it should
+have: an omitted event's content cannot be checked against the filter. Only an unfiltered export proves
+completeness (up to the newest checkpoint).
+
+CSV is for reading: it cannot tell an empty value from a missing one, so its rows cannot be re-hashed; it
+holds each event's seq, prev_hash and hash, to match rows against a verified JSON Lines export.
+"""
+
+
+def load_public_keys(paths: list[Path]) -> list[Ed25519PublicKey]:
+    """Every Ed25519 public key in the PEM files (a file may hold several, as `hub keys public` writes)."""
+    keys: list[Ed25519PublicKey] = []
+    end = "-----END PUBLIC KEY-----"
+    for path in paths:
+        text = path.read_text()
+        for block in text.split(end)[:-1]:
+            pem = block[block.index("-----BEGIN PUBLIC KEY-----"):] + end + "\n"
+            key = serialization.load_pem_public_key(pem.encode())
+            if not isinstance(key, Ed25519PublicKey):
+                raise typer.BadParameter(f"{path} holds a key that is not Ed25519", param_hint="--public-key")
+            keys.append(key)
+    if paths and not keys:
+        raise typer.BadParameter("no PEM public key in the files given", param_hint="--public-key")
+    return keys
+
+
+@audit_app.command("verify")
+def verify(
+    export: Path = typer.Option(None, "--export", exists=True, dir_okay=False,
+                                help="Verify this JSON Lines export offline, instead of the live database."),
+    public_key: list[Path] = typer.Option(
+        [], "--public-key", exists=True, dir_okay=False,
+        help="PEM file of the Ed25519 public keys to trust (repeatable). Needed with --export; with the "
+        "database it replaces the key directory's keys."),
+    stale_after: int = typer.Option(None, help="Warn when the newest checkpoint covers nothing newer than "
+                                    "this many seconds (default HUB_CHECKPOINT_STALE_SECONDS)."),
+) -> None:
+    """Check the hash chain and every checkpoint signature. Exit 0 when intact; 1 and the first bad
+    sequence number when an event was edited, deleted, inserted or reordered, or a checkpoint forged."""
+    from hub.audit.export_format import ExportFormatError
+    from hub.audit.verify import verify_database, verify_export
+
+    settings = Settings.from_env()
+    trusted = load_public_keys(public_key)
+    try:
+        if export is not None:
+            if not trusted:
+                raise typer.BadParameter("offline verification needs the public key",
+                                         param_hint="--public-key")
+            report = verify_export(export, trusted)
+        else:
+            from hub.keys import KeyStore
+            from hub.storage.database import make_engine
+
+            engine = make_engine(settings.database_url)
+            try:
+                report = verify_database(
+                    engine, trusted or KeyStore(settings.key_dir).public_keys().values(),
+                    settings.audit_origin,
+                    stale_after=timedelta(seconds=settings.checkpoint_stale_seconds if stale_after is None
+                                          else stale_after))
+            finally:
+                engine.dispose()
+    except ExportFormatError as error:
+        typer.echo(f"cannot verify: {error}", err=True)
+        raise typer.Exit(code=2) from None
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if not report.intact:
+        typer.echo(f"TAMPERED: first bad sequence number {report.first_bad}\n{report.problem}")
+        raise typer.Exit(code=1)
+    omitted = f" and {report.omitted} omitted as digests" if report.omitted else ""
+    shown = f"{report.events} events{omitted}"
+    newest = f", newest at size {report.newest_checkpoint}" if report.newest_checkpoint else ""
+    typer.echo(f"intact: {shown}, {report.checkpoints} signed checkpoints{newest}")
+
+
+@audit_app.command("export", help=EXPORT_HELP)
+def export(
+    output: Path = typer.Option(..., "--output", "-o", dir_okay=False, help="The file to write."),
+    file_format: str = typer.Option("jsonl", "--format", help="jsonl (verifiable) or csv (for reading)."),
+    since: datetime = typer.Option(None, formats=DATES, help="Events at or after this moment (UTC)."),
+    until: datetime = typer.Option(None, formats=DATES, help="Events before this moment (UTC)."),
+    agency: str = typer.Option(None, help="An agency id or official code: events where it acted or owns."),
+    practitioner: str = typer.Option(None, help="A practitioner id or e-mail address: events they made."),
+    child: str = typer.Option(None, help="A child's hub id: every access to their information."),
+) -> None:
+    from hub.audit.export import ExportFilter, record_export, write_export
+    from hub.bootstrap import open_storage
+    from hub.commands.operator import operator_name
+    from hub.storage.unit_of_work import UnitOfWork
+
+    if file_format not in ("jsonl", "csv"):
+        raise typer.BadParameter("jsonl or csv", param_hint="--format")
+    settings = Settings.from_env()
+    filters = ExportFilter(since, until, agency, practitioner, child)
+    engine, factory, _ = open_storage(settings)
+    try:
+        with UnitOfWork(factory) as uow:
+            through = record_export(uow.session, filters, file_format, operator_name())  # type: ignore[arg-type]
+            uow.commit()
+        columns = (TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, transient=True) as progress, output.open("wb") as out:
+            task = progress.add_task("export", total=None)
+            result = write_export(engine, out, file_format, filters, origin=settings.audit_origin,  # type: ignore[arg-type]
+                                  through=through, started=lambda n: progress.update(task, total=n),
+                                  advance=lambda n: progress.advance(task, n))
+    finally:
+        engine.dispose()
+    omitted = f" ({result.omitted} others as digests)" if result.omitted else ""
+    typer.echo(f"exported {result.matched} events{omitted} through event {result.through_seq}, "
+               f"{result.checkpoints} checkpoints, to {output}")

@@ -1,0 +1,1 @@
+"""The audit ledger in GraphQL, for information-governance officers (issue 4)."""
