@@ -20,11 +20,17 @@ from hub.domain.audit import BREAK_GLASS, REVIEW_BREAK_GLASS, AuditFilter, Audit
 from hub.errors import ConflictError, NotFoundError, ValidationError
 from hub.portal import forms
 from hub.portal.templating import LOCAL
-from hub.portal.web import Download, Outcome, Page, Portal, Redirect, Visit
+from hub.portal.web import AfterCommit, Download, Outcome, Page, Portal, Redirect, Visit
 from hub.services import audit_review
-from hub.services.audit_export import export_events
 from hub.services.audit_review import PageRequest
 from hub.services.directory import practitioner_by_email
+from hub.services.ledger_review import (
+    PreparedExport,
+    ledger_status,
+    prepare_export,
+    verify_ledger,
+    write_prepared_export,
+)
 
 PURPOSE = "AUDIT_REVIEW"
 PAGE_SIZE = 25
@@ -53,6 +59,8 @@ class IgPages:
             Route("/audit/partners", self.partners),
             Route("/audit/break-glass", self.break_glass, methods=["GET"]),
             Route("/audit/break-glass/{seq}/review", self.review, methods=["POST"]),
+            Route("/audit/integrity", self.integrity, methods=["GET"]),
+            Route("/audit/integrity/verify", self.verify, methods=["POST"]),
             Route("/audit/export", self.export_form, methods=["GET"]),
             Route("/audit/export", self.export, methods=["POST"]),
         ]
@@ -180,7 +188,7 @@ class IgPages:
         start = today.replace(day=1)
         values = {"from": {"day": str(start.day), "month": str(start.month), "year": str(start.year)},
                   "to": {"day": str(today.day), "month": str(today.month), "year": str(today.year)},
-                  "format": "csv", "case": case}
+                  "format": "jsonl", "case": case}
         return await self.portal.signed_in(request, lambda visit: Page("ig/export.html", {
             "values": values, "formats": FORMATS}))
 
@@ -199,15 +207,49 @@ class IgPages:
         def work(visit: Visit) -> Outcome:
             if errors or window[0] is None or window[1] is None:
                 return Page("ig/export.html", {"values": values, "errors": errors, "formats": FORMATS}, status=400)
-            exported = export_events(visit.door, window[0], window[1], values["format"])
-            return Download(exported.body, exported.media_type, exported.filename)
+            prepared = prepare_export(visit.door, window[0], window[1], values["format"])
+            return AfterCommit(lambda: self._write(prepared))
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case, form=form)
 
 
+    def _write(self, prepared: PreparedExport) -> Download:
+        hub = self.portal.hub
+        out, _ = write_prepared_export(hub.session_factory, hub.engine, prepared, hub.settings.audit_origin)
+        media_type = "text/csv; charset=utf-8" if prepared.file_format == "csv" else "application/x-ndjson"
+        return Download(out, media_type, prepared.filename)
+
+    # -- the ledger's integrity ------------------------------------------------------------------------
+    async def integrity(self, request: Request) -> Response:
+        case = self._case(request.query_params, "LEDGER-INTEGRITY")
+
+        def work(visit: Visit) -> Outcome:
+            return Page("ig/integrity.html", {"status": ledger_status(visit.door), "verification": None,
+                                              "case": case, "stale_after": self._stale_after()})
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
+
+    async def verify(self, request: Request) -> Response:
+        form = await request.form()
+        case = self._case(form, "LEDGER-INTEGRITY")
+        hub = self.portal.hub
+
+        def work(visit: Visit) -> Outcome:
+            verification = verify_ledger(visit.door, hub.engine, hub.keys.public_keys().values(),
+                                         hub.settings.audit_origin, self._stale_after())
+            return Page("ig/integrity.html", {"status": ledger_status(visit.door), "verification": verification,
+                                              "case": case, "stale_after": self._stale_after()})
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case, form=form)
+
+    def _stale_after(self) -> timedelta:
+        return timedelta(seconds=self.portal.hub.settings.checkpoint_stale_seconds)
+
+
 FORMATS = (
-    ("csv", "CSV", "Opens in a spreadsheet."),
-    ("jsonl", "JSON Lines", "One event per line, for tools and for archiving."),
+    ("jsonl", "JSON Lines", "Verifiable: with the hub's public keys, `hub audit verify --export FILE` proves the "
+     "events are exactly as recorded. Events of other agencies appear only as digests."),
+    ("csv", "CSV", "For reading in a spreadsheet. It cannot be verified on its own."),
 )
 
 

@@ -12,11 +12,12 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import IO, Any
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from hub.bootstrap import Hub
 from hub.domain.actor import Actor, Role
@@ -56,14 +57,22 @@ class Redirect:
 
 @dataclass(frozen=True)
 class Download:
-    """A file the page hands over (an export); written after the audit commit like any page."""
+    """A file the page hands over (an export): bytes, or an open file streamed and then closed."""
 
-    body: bytes
+    body: bytes | IO[bytes]
     media_type: str
     filename: str
 
 
-Outcome = Page | Redirect | Download
+@dataclass(frozen=True)
+class AfterCommit:
+    """Work that may run only once the request's audit entries are committed: an export is written after
+    the record of it is safe, never before."""
+
+    finish: Callable[[], Page | Redirect | Download]
+
+
+Outcome = Page | Redirect | Download | AfterCommit
 
 
 @dataclass(frozen=True)
@@ -110,8 +119,14 @@ class Portal:
         if isinstance(outcome, Redirect):
             return RedirectResponse(outcome.location, status_code=303)
         if isinstance(outcome, Download):
-            return Response(outcome.body, media_type=outcome.media_type, headers={
-                "Content-Disposition": f'attachment; filename="{outcome.filename}"'})
+            headers = {"Content-Disposition": f'attachment; filename="{outcome.filename}"'}
+            if isinstance(outcome.body, bytes):
+                return Response(outcome.body, media_type=outcome.media_type, headers=headers)
+            stream = outcome.body
+            return StreamingResponse(iter(lambda: stream.read(64 * 1024), b""), media_type=outcome.media_type,
+                                     headers=headers, background=BackgroundTask(stream.close))
+        if isinstance(outcome, AfterCommit):  # never rendered before its commit (see _commit_then)
+            raise TypeError("AfterCommit outcomes are finished after the commit, not rendered")
         context = {"actor": actor, "csrf_token": session.csrf_token if session else "",
                    "nav": navigation(actor, request.url.path) if actor else [], "errors": {},
                    **outcome.context}
@@ -177,6 +192,8 @@ class Portal:
         except Exception as error:
             log.error("audit append failed for portal request %s: %s", door.request_id, type(error).__name__)
             return self.render(request, Page("errors/503.html", status=503), actor=actor, session=session)
+        if isinstance(outcome, AfterCommit):
+            outcome = outcome.finish()
         return self.render(request, outcome, actor=actor, session=session)
 
 
@@ -190,7 +207,7 @@ class NavItem:
 DSL_NAV = (("Inbox", "/portal/inbox"), ("Pupils", "/portal/pupils"))
 IG_NAV = (("Audit search", "/portal/audit"), ("Partners' access", "/portal/audit/partners"),
           ("Child access history", "/portal/audit/child"), ("Break-glass reviews", "/portal/audit/break-glass"),
-          ("Exports", "/portal/audit/export"))
+          ("Ledger integrity", "/portal/audit/integrity"), ("Exports", "/portal/audit/export"))
 
 
 def is_dsl(actor: Actor) -> bool:

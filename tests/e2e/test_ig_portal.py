@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from hub.audit.verify import verify_export
 from hub.bootstrap import Hub
 from hub.storage import tables as t
 from hub.storage.unit_of_work import UnitOfWork
@@ -81,10 +82,18 @@ def test_an_ig_officer_finds_a_dsls_access_and_reviews_a_break_glass_use(
     assert "JUSTIFIED: Confirmed with the out-of-hours team" in page.locator("table.hub-events").inner_text()
     ian.check("26-ig-break-glass-reviewed")
 
-    # Export today's events: Dee's access is in both formats.
+    page.get_by_role("link", name="Ledger integrity").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Last signed checkpoint").is_visible()
+    page.get_by_role("button", name="Verify now").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The ledger is intact").is_visible()
+    ian.check("27-ig-ledger-verified")
+
+    # Export today's events: Dee's access is in both formats; the JSON Lines file verifies offline.
     page.get_by_role("link", name="Exports").click()
     page.wait_for_load_state()
-    ian.check("27-ig-export")
+    ian.check("28-ig-export")
     for label, suffix in (("JSON Lines", ".jsonl"), ("CSV", ".csv")):
         page.get_by_label(label, exact=True).check()
         with page.expect_download() as download:
@@ -95,7 +104,9 @@ def test_an_ig_officer_finds_a_dsls_access_and_reviews_a_break_glass_use(
         lines = [line for line in content.splitlines() if DEE in line]
         assert any("NBP-DSL-2026-077" in line for line in lines), suffix
         if suffix == ".jsonl":
-            assert all(json.loads(line)["actor_email"] for line in content.splitlines())
+            assert json.loads(content.splitlines()[0])["type"] == "header"
+            report = verify_export(Path(saved.path()), portal_hub.keys.public_keys().values())
+            assert report.intact and report.events >= len(lines), report
 
     with UnitOfWork(portal_hub.session_factory) as uow:
         exports = uow.session.scalars(select(t.AuditEvent.reason).where(
@@ -103,4 +114,4 @@ def test_an_ig_officer_finds_a_dsls_access_and_reviews_a_break_glass_use(
         searches = uow.session.scalars(select(t.AuditEvent.case_reference).where(
             t.AuditEvent.actor_email == IAN, t.AuditEvent.purpose == "AUDIT_REVIEW")).all()
     assert "IG-SAR-2026-9" in searches  # the officer's own searches are on the ledger too
-    assert len(exports) == 2 and exports[0].startswith("jsonl of ")
+    assert len(exports) == 2 and exports[0].startswith("jsonl: since ")
