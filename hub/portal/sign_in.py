@@ -7,6 +7,7 @@ committed together before the answer is rendered.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,7 @@ from hub.services.portal_sign_in import (
 from hub.storage.unit_of_work import UnitOfWork
 from hub.web.requests import request_id
 
+log = logging.getLogger("hub.portal")
 WRONG_DETAILS = "Enter a correct e-mail address and password"
 LOCKED = (f"You have entered incorrect details too many times. Wait {FAILURE_WINDOW.seconds // 60} minutes, "
           "then try again")
@@ -221,7 +223,11 @@ class SignInPages:
                 response: Response = work(uow, rid, resolved)
                 return response
 
-        return await run_in_threadpool(in_transaction)
+        try:
+            return await run_in_threadpool(in_transaction)
+        except Exception as error:  # e.g. the audit append failed: nothing was committed, no one signed in
+            log.exception("portal sign-in request %s failed: %s", rid, type(error).__name__)
+            return self.portal.error_page(request, 503)
 
     def _show_password(self, request: Request, uow: UnitOfWork, resolved: Resolved, values: dict[str, str],
                        errors: dict[str, str], notice: str | None = None, status: int = 200) -> Response:
