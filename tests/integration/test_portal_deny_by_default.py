@@ -1,0 +1,104 @@
+"""Deny by default in the portal: every page and form but the public ones sends a visitor without a session to
+sign in and does nothing; a signed-in person's role does not open the other role's pages."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from sqlalchemy import select
+from starlette.routing import Mount, Route
+
+from hub.bootstrap import Hub
+from hub.portal.routes import portal_mount
+from hub.storage import tables as t
+from hub.storage.unit_of_work import UnitOfWork
+from tests.conftest import LiveServer
+from tests.portal import DEE, IAN, code_for, password_for
+
+PUBLIC = {"/sign-in", "/sign-in/code", "/sign-in/enrol", "/signed-out", "/exit"}
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30, follow_redirects=True) as http:
+        yield http
+
+
+def signed_in(http: httpx.Client, email: str) -> str:
+    """Sign in over HTTP; the CSRF token of the signed-in session. A code is accepted once, so try the
+    neighbouring time steps the hub also accepts when this one was used by an earlier test."""
+    token = CSRF.search(http.get("/portal/sign-in").text)
+    assert token
+    response = http.post("/portal/sign-in", data={"email": email, "password": password_for(email),
+                                                   "csrf_token": token.group(1)})
+    for offset in (-30, 0, 30):
+        page = http.get("/portal/sign-in/code")
+        token = CSRF.search(page.text)
+        assert token, page.text
+        code = code_for(email, datetime.now(UTC) + timedelta(seconds=offset))
+        response = http.post("/portal/sign-in/code", data={"code": code, "csrf_token": token.group(1)})
+        if "/portal/sign-in" not in str(response.url):
+            break
+    home = CSRF.search(response.text)
+    assert home, f"could not sign in as {email}"
+    return home.group(1)
+
+
+def portal_routes(hub: Hub) -> list[tuple[str, str]]:
+    mount = portal_mount(hub)
+    router = mount.app.app  # type: ignore[attr-defined]  # PortalSecurityHeaders wraps the router
+    found = []
+    for route in router.routes:
+        if isinstance(route, Route) and route.path not in PUBLIC:
+            path = re.sub(r"\{[^}]+\}", str(uuid.uuid4()), route.path)
+            found += [(method, f"/portal{path}") for method in sorted(route.methods or ()) if method != "HEAD"]
+        else:
+            assert isinstance(route, Mount | Route)
+    return found
+
+
+def test_every_page_and_form_sends_a_visitor_without_a_session_to_sign_in(client: httpx.Client, hub: Hub) -> None:
+    routes = portal_routes(hub)
+    assert len(routes) > 15
+    with UnitOfWork(hub.session_factory) as uow:
+        before = uow.session.scalar(select(t.Notification.id).where(t.Notification.acknowledged_at.is_not(None))
+                                    .order_by(t.Notification.id).limit(1))
+    for method, path in routes:
+        response = client.request(method, path, data={"csrf_token": "x"} if method == "POST" else None,
+                                  follow_redirects=False)
+        assert response.status_code == 303, (method, path, response.status_code)
+        assert response.headers["location"] == "/portal/sign-in", (method, path)
+    with UnitOfWork(hub.session_factory) as uow:
+        after = uow.session.scalar(select(t.Notification.id).where(t.Notification.acknowledged_at.is_not(None))
+                                   .order_by(t.Notification.id).limit(1))
+    assert after == before
+
+
+def test_an_ig_officer_cannot_open_a_pupil_and_a_dsl_cannot_open_the_audit(client: httpx.Client, hub: Hub,
+                                                                           server: LiveServer) -> None:
+    with UnitOfWork(hub.session_factory) as uow:
+        amelia = uow.session.scalar(select(t.Child.id).where(t.Child.given_name == "Amelia",
+                                                              t.Child.family_name == "Hart"))
+    signed_in(client, IAN)
+    assert client.get(f"/portal/children/{amelia}").status_code == 404
+    assert client.get("/portal/inbox").status_code == 200  # nothing addressed to the council's IG officer
+
+    with httpx.Client(base_url=server.url, timeout=30, follow_redirects=True) as dee:
+        token = signed_in(dee, DEE)
+        for path in ("/portal/audit", "/portal/audit/partners", "/portal/audit/integrity"):
+            response = dee.get(path)
+            assert response.status_code == 403, path
+            assert "You cannot do this" in response.text
+        review = dee.post("/portal/audit/break-glass/1/review",
+                          data={"csrf_token": token, "outcome": "JUSTIFIED", "notes": "Not mine to review."})
+        assert review.status_code == 403
+        export = dee.post("/portal/audit/export", data={"csrf_token": token, "format": "jsonl", "from-day": "1",
+                                                        "from-month": "1", "from-year": "2026", "to-day": "1",
+                                                        "to-month": "2", "to-year": "2026"})
+        assert export.status_code == 403 and "content-disposition" not in export.headers
