@@ -15,13 +15,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+NODE_MODULES := node_modules/.package-lock.json
+
 # npm ci installs exactly the lockfile; install scripts stay off (none of these packages needs one).
-$(ASSETS): package.json package-lock.json $(FRONTEND)
+$(NODE_MODULES): package.json package-lock.json
 	npm ci --ignore-scripts --omit=optional --no-audit --no-fund --loglevel=error
+
+$(ASSETS): $(NODE_MODULES) $(FRONTEND)
 	npm run --silent build
 	touch $(ASSETS)
 
-install: $(STAMP) $(ASSETS)
+install: $(STAMP) $(NODE_MODULES) $(ASSETS)
 
 # The browser tests drive Debian's Chromium. Install it where we can (root with apt); elsewhere those tests
 # skip and say why.

@@ -60,11 +60,12 @@ class SignInPages:
 
         def work(uow: UnitOfWork, rid: str, resolved: Resolved) -> Response:
             session = resolved.view
-            if session is None or session.stage == Stage.SIGNED_IN or not session.csrf_matches(
-                    _field(form, "csrf_token")):
+            if session is None or not session.csrf_matches(_field(form, "csrf_token")):
                 self._refuse_form(uow, rid, resolved, "sign_in")
                 return self._show_password(request, uow, Resolved(None), {"email": email}, {"email": EXPIRED_FORM},
                                            status=400)
+            if session.stage == Stage.SIGNED_IN:  # already signed in (another tab): carry on
+                return self._show_password(request, uow, resolved, {}, {})
             errors = {}
             if not email:
                 errors["email"] = "Enter your e-mail address"

@@ -139,6 +139,7 @@ class Browsing:
 
     def check_accessibility(self) -> None:
         """axe-core on the current page: no serious or critical WCAG 2.2 A/AA violation."""
+        self.page.wait_for_load_state("load")  # styles applied: sizes and contrast are what a person sees
         violations = self.page.evaluate(
             "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
             ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target)}))",
