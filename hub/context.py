@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hub.domain.actor import Actor
+from hub.domain.workflow import Workflow
 from hub.door import Door
 
 
@@ -12,6 +13,7 @@ from hub.door import Door
 class RequestContext:
     door: Door
     request_id: str
+    workflow: Workflow = field(default_factory=Workflow)
 
     @property
     def actor(self) -> Actor:

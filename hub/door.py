@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict
-from hub.domain.access import ChildFacts, PolicyActor, RecordFacts
+from hub.domain.access import PolicyActor
 from hub.domain.actor import AccessContext, Actor, Purpose
 from hub.domain.record import AgencyContact
 from hub.errors import CaseReferenceRequiredError, PurposeRequiredError, UnknownPurposeError
-from hub.policy import Decision, Policy
+from hub.policy import Decision, Policy, Resource
 from hub.reference import ReferenceData
 from hub.storage.relationships import Viewer
 from hub.storage.unit_of_work import UnitOfWork
@@ -147,7 +147,7 @@ class Door:
     def decide(
         self,
         action: str,
-        facts: ChildFacts | RecordFacts,
+        facts: Resource,
         subject: Subject,
         *,
         fields: tuple[str, ...] = (),

@@ -17,11 +17,18 @@ from typing import TypeVar
 
 from oso import Oso, Variable
 
-from hub.domain.access import ChildFacts, PolicyActor, RecordFacts
+from hub.domain.access import (
+    ChildFacts,
+    NotificationFacts,
+    PolicyActor,
+    RecordFacts,
+    RequestFacts,
+    StatisticsScope,
+)
 
 DEFAULT_DENY = "default_deny"
 
-Resource = ChildFacts | RecordFacts
+Resource = ChildFacts | RecordFacts | RequestFacts | NotificationFacts | StatisticsScope
 T = TypeVar("T")
 
 
@@ -56,7 +63,9 @@ class Policy:
         files = policy_files(policy_dir)
         self.version = policy_version(files)
         self._oso = Oso()
-        for facts, name in ((PolicyActor, "Practitioner"), (ChildFacts, "Child"), (RecordFacts, "Record")):
+        for facts, name in ((PolicyActor, "Practitioner"), (ChildFacts, "Child"), (RecordFacts, "Record"),
+                            (RequestFacts, "InformationRequest"), (NotificationFacts, "Notification"),
+                            (StatisticsScope, "Statistics")):
             self._oso.register_class(facts, name=name)  # type: ignore[no-untyped-call]
         self._oso.load_files([str(path) for path in files])
         self.decide = lru_cache(maxsize=65_536)(self._decide)

@@ -101,11 +101,11 @@ class GraphQLEndpoint:
                                       headers={"WWW-Authenticate": 'Bearer realm="hub"'})
             door = Door(uow, self.hub.policy, self.hub.reference, actor, request_id=rid,
                         purpose_code=headers.get("hub-purpose"),
-                        case_reference=headers.get("hub-case-reference"))
+                        case_reference=headers.get("hub-case-reference"), clock=self.hub.clock)
             result = self.hub.schema.execute_sync(
                 payload["query"],
                 variable_values=payload.get("variables"),
-                context_value=RequestContext(door, rid),
+                context_value=RequestContext(door, rid, self.hub.workflow),
                 operation_name=payload.get("operationName"),
             )
             if result.errors and not door.pending_entries:
