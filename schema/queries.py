@@ -6,6 +6,9 @@ import strawberry
 
 from hub.context import RequestContext
 from hub.services import children, records, registry
+from schema.notifications.queries import NotificationQuery
+from schema.requests.queries import RequestQuery
+from schema.statistics.queries import StatisticsQuery
 from schema.types import (
     Child,
     ChildMatchResult,
@@ -22,7 +25,7 @@ Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.type
-class Query:
+class Query(RequestQuery, NotificationQuery, StatisticsQuery):  # issue 5
     @strawberry.field(description="The practitioner this call acts for, and their agency.")
     def me(self, info: Info) -> Me:
         actor = info.context.actor

@@ -102,6 +102,7 @@ class NotificationView:
     record_key: str | None
     request_id: str | None
     sender_agency_id: str | None
+    sender_agency_name: str | None
     due_at: datetime | None
     do_not_approach_parents: bool
     created_at: datetime

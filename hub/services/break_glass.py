@@ -65,5 +65,5 @@ def declare_emergency(door: Door, child_id: str, reason: str) -> EmergencyAccess
                 recipient=routing.owner_recipient(door.session, child.id, owner, door.today()), child_id=child.id,
                 summary=f"{door.actor.name} ({door.actor.agency_name}) declared an emergency to see this "
                         f"child's information: {reason.strip()}",
-                dedupe_key=f"{BREAK_GLASS_USED}:{session.id}:{owner}"), decision)
+                dedupe_key=f"{BREAK_GLASS_USED}:{session.id}:{owner}"))
     return EmergencyAccess(session.id, child.id, session.expires_at)

@@ -46,12 +46,15 @@ def notify_schools(door: Door, workflow: Workflow, record: RecordView, *, do_not
     summary = (f"Operation Encompass: {door.actor.agency_name} notifies a domestic abuse incident that may "
                f"affect this child. Read the record before school starts ({_local(workflow, due)})."
                + (" DO NOT APPROACH PARENTS OR CARERS." if do_not_approach_parents else ""))
+    door.record(subject, "notify_incident", decision, fields=("summary",),
+                reason=f"Operation Encompass to {', '.join(r.key for r in recipients)}, due {due.isoformat()}"
+                       + ("; do not approach parents" if do_not_approach_parents else ""))
     ids = []
     for recipient in recipients:
         notification_id = notices.notify(door, Notice(
             kind=NOTICE_KIND, recipient=recipient, summary=summary, child_id=child.id, record_key=record.record_key,
             dedupe_key=f"ENCOMPASS:{record.record_key}:{recipient.agency_id}", due_at=due,
-            do_not_approach_parents=do_not_approach_parents), decision)
+            do_not_approach_parents=do_not_approach_parents))
         if notification_id is not None:
             jobs.schedule(door.session, kind=jobs.JobKind.ENCOMPASS_ESCALATION, subject_id=notification_id,
                           run_at=due, now=now)

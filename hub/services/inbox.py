@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, false, func, or_, select
 
 from hub.domain.access import NotificationFacts
 from hub.domain.notification import NotificationKind, NotificationView
+from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
 from hub.errors import NotFoundError
 from hub.services.paging import encode_cursor, start_offset
@@ -65,6 +66,7 @@ def list_notifications(door: Door, wanted: InboxFilter, *, first: int = 20, afte
 def release(door: Door, rows: Sequence[t.Notification]) -> list[NotificationView]:
     """Decide, audit and view each notification (one audit event per notification released)."""
     views = []
+    senders = door.contacts({row.actor_agency_id for row in rows if row.actor_agency_id})
     for row in rows:
         subject = Subject(RESOURCE, row.id, row.child_id)
         decision = door.decide("read", facts(door, row), subject, audit=False)
@@ -72,7 +74,8 @@ def release(door: Door, rows: Sequence[t.Notification]) -> list[NotificationView
             door.refuse(subject, "read", "withheld: visible in SQL but not by policy")
             continue
         door.record(subject, "read", decision, fields=FIELDS)
-        views.append(view(row))
+        sender = senders.get(row.actor_agency_id) if row.actor_agency_id else None
+        views.append(view(row, sender.name if sender else None))
     return views
 
 
@@ -112,20 +115,26 @@ def acknowledge(door: Door, notification_id: str) -> NotificationView:
     door.session.refresh(row)
     door.record(subject, "acknowledge", decision, fields=("acknowledged_at",),
                 reason=None if done else f"already acknowledged at {_iso(row.acknowledged_at)}")
-    return view(row)
+    sender = door.contacts([row.actor_agency_id]).get(row.actor_agency_id) if row.actor_agency_id else None
+    return view(row, sender.name if sender else None)
 
 
-def view(row: t.Notification) -> NotificationView:
+def view(row: t.Notification, sender_name: str | None) -> NotificationView:
     return NotificationView(
         id=row.id, kind=NotificationKind(row.kind), recipient_agency_id=row.recipient_agency_id,
         recipient_practitioner_id=row.recipient_practitioner_id, recipient_role=row.recipient_role,
         summary=row.summary, child_id=row.child_id, record_key=row.record_key, request_id=row.request_id,
-        sender_agency_id=row.actor_agency_id, due_at=row.due_at, do_not_approach_parents=row.do_not_approach_parents,
-        created_at=row.created_at, acknowledged_at=row.acknowledged_at)
+        sender_agency_id=row.actor_agency_id, sender_agency_name=sender_name, due_at=_utc(row.due_at),
+        do_not_approach_parents=row.do_not_approach_parents,
+        created_at=as_utc(row.created_at), acknowledged_at=_utc(row.acknowledged_at))
 
 
 def _count(door: Door, statement: Select[t.Notification]) -> int:
     return door.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return as_utc(moment) if moment else None
 
 
 def _iso(moment: datetime | None) -> str:

@@ -32,6 +32,7 @@ from hub.domain.information_request import (
 from hub.domain.notification import Notice, NotificationKind, Recipient
 from hub.domain.record import Category
 from hub.domain.workflow import Workflow
+from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
 from hub.errors import ConflictError, ForbiddenError, HubError, NotFoundError, ValidationError
 from hub.policy import Decision
@@ -105,7 +106,7 @@ def create_request(door: Door, workflow: Workflow, draft: RequestDraft) -> Reque
                     f"({', '.join(request.categories)}), rated {request.rating}: answer by "
                     f"{_local(workflow, due)}.",
             dedupe_key=f"{NotificationKind.REQUEST_RECEIVED}:{row.id}", child_id=child.id, request_id=request.id,
-            due_at=due), decision)
+            due_at=due))
     return view_of(door, request.id)
 
 
@@ -287,7 +288,7 @@ def change_rating(door: Door, workflow: Workflow, request_id: str, rating: RagRa
             summary=f"{door.actor.agency_name} re-rated its request {previous} to {rating} ({why}): answer by "
                     f"{_local(workflow, due)}.",
             dedupe_key=f"{NotificationKind.REQUEST_RATING_CHANGED}:{change.id}:{target.id}",
-            child_id=request.child_id, request_id=request.id, due_at=due), decision)
+            child_id=request.child_id, request_id=request.id, due_at=due))
     return view_of(door, request.id)
 
 
@@ -319,7 +320,7 @@ def record_outcome(door: Door, request_id: str, outcome: RequestOutcome, note: s
         notices.notify(door, Notice(
             kind=NotificationKind.REQUEST_OUTCOME, recipient=recipient, summary=summary,
             dedupe_key=f"{NotificationKind.REQUEST_OUTCOME}:{request.id}:{recipient.key}",
-            child_id=request.child_id, request_id=request.id), decision)
+            child_id=request.child_id, request_id=request.id))
     return view_of(door, request.id)
 
 
@@ -344,8 +345,8 @@ def _view(door: Door, loaded: stored.LoadedRequest) -> RequestView:
             decision=SharingDecision(x.decision) if x.decision else None,
             reasons=tuple(SharingReason(r) for r in x.reasons), rationale=x.rationale,
             shared_categories=tuple(Category(c) for c in x.shared_categories),
-            decided_by_name=names.get(x.decided_by) if x.decided_by else None, decided_at=x.decided_at,
-            grants_expire_at=x.grants_expire_at)
+            decided_by_name=names.get(x.decided_by) if x.decided_by else None, decided_at=_utc(x.decided_at),
+            grants_expire_at=_utc(x.grants_expire_at))
         for x in loaded.targets if everyone or x.agency_id == door.actor.agency_id)
     return RequestView(
         id=request.id, child_id=request.child_id, requesting_agency_id=request.requesting_agency_id,
@@ -353,11 +354,17 @@ def _view(door: Door, loaded: stored.LoadedRequest) -> RequestView:
         purpose_code=request.purpose_code, lawful_basis=request.lawful_basis, case_reference=request.case_reference,
         categories=tuple(Category(c) for c in request.categories), justification=request.justification,
         consent=Consent(ConsentStatus(request.consent_status), request.consent_reason, request.consent_override_by),
-        rating=RagRating(request.rating), due_at=request.due_at, status=RequestStatus(request.status),
-        created_at=request.created_at, outcome=RequestOutcome(request.outcome) if request.outcome else None,
-        outcome_note=request.outcome_note, outcome_at=request.outcome_at, targets=targets,
-        rating_history=tuple(RatingChangeView(RagRating(c.rating), c.reason, c.due_at, names.get(c.changed_by, ""),
-                                              c.changed_at) for c in loaded.rating_changes))
+        rating=RagRating(request.rating), due_at=as_utc(request.due_at), status=RequestStatus(request.status),
+        created_at=as_utc(request.created_at),
+        outcome=RequestOutcome(request.outcome) if request.outcome else None,
+        outcome_note=request.outcome_note, outcome_at=_utc(request.outcome_at), targets=targets,
+        rating_history=tuple(RatingChangeView(RagRating(c.rating), c.reason, as_utc(c.due_at),
+                                              names.get(c.changed_by, ""), as_utc(c.changed_at))
+                             for c in loaded.rating_changes))
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return as_utc(moment) if moment else None
 
 
 def view_of(door: Door, request_id: str) -> RequestView:

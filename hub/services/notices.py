@@ -1,5 +1,9 @@
 """Writing a notification: once per dedupe key, with a signed-webhook delivery queued for each of the
-recipient agency's systems in the same transaction (so a crash loses none), and, through the door, audited."""
+recipient agency's systems in the same transaction (so a crash loses none).
+
+A notification is not itself an access to child data: the access or decision that caused it is audited by
+its service, and the notification row keeps who caused it and when. Reading, delivering and acknowledging a
+notification are audited (``hub.services.inbox``, ``hub.worker``)."""
 
 from __future__ import annotations
 
@@ -10,8 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.domain.notification import Notice
-from hub.door import Door, Subject
-from hub.policy import Decision
+from hub.door import Door
 from hub.storage import jobs, notifications
 from hub.storage import tables as t
 
@@ -33,16 +36,7 @@ def write(session: Session, notice: Notice, now: datetime, *, actor_practitioner
     return notification_id
 
 
-def notify(door: Door, notice: Notice, decision: Decision) -> str | None:
-    """Write a notification caused by the actor's access, and audit it under the decision that allowed that
-    access."""
-    notice = replace(notice, summary=notice.summary[:2000])
-    notification_id = write(door.session, notice, door.now(), actor_practitioner_id=door.actor.practitioner_id,
-                            actor_agency_id=door.actor.agency_id)
-    if notification_id is not None:
-        recipient = notice.recipient
-        door.record(Subject("notification", notification_id, notice.child_id, None), "notify", decision,
-                    fields=("kind", "summary"),
-                    reason=f"{notice.kind} to {recipient.role or 'practitioner ' + str(recipient.practitioner_id)} "
-                           f"at agency {recipient.agency_id}")
-    return notification_id
+def notify(door: Door, notice: Notice) -> str | None:
+    """Write a notification caused by the actor's access or decision."""
+    return write(door.session, replace(notice, summary=notice.summary[:2000]), door.now(),
+                 actor_practitioner_id=door.actor.practitioner_id, actor_agency_id=door.actor.agency_id)

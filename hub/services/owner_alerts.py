@@ -37,4 +37,4 @@ def alert_owner_if_due(door: Door, view: RecordView, facts: RecordFacts) -> None
         summary=(f"{door.actor.name} ({door.actor.agency_name}) read your agency's records about this child "
                  f"for {access.purpose.name.lower()} (case {access.case_reference})."),
         dedupe_key=f"{OWNER_ACCESS_ALERT}:{view.child_id}:{owner}:{door.actor.agency_id}:{day}",
-    ), decision)
+    ))

@@ -27,7 +27,7 @@ def partnership_report(door: Door, workflow: Workflow, partnership_id: str, star
     door.access(subject, "read")
     if start and end and end <= start:
         door.refuse(subject, "read", "period ends before it starts")
-        raise ValidationError("The period must end after it starts.", field="to")
+        raise ValidationError("The period must end after it starts.", field="toDate")
     partnership = door.session.get(t.Partnership, partnership_id)
     scope = StatisticsScope(own_partnership=partnership is not None and partnership_id in door.actor.partnership_ids)
     decision = door.decide("read", scope, subject, audit=False)

@@ -83,7 +83,7 @@ def decide(door: Door, workflow: Workflow, request_id: str, draft: DecisionDraft
         summary=f"{door.actor.agency_name} answered your information request: {checked.decision} "
                 f"({', '.join(checked.reasons)}).",
         dedupe_key=f"{NotificationKind.REQUEST_ANSWERED}:{target.id}", child_id=request.child_id,
-        request_id=request.id), decision)
+        request_id=request.id))
     door.session.flush()
     door.session.expire_all()  # the conditional UPDATE bypassed the identity map
     return view_of(door, request.id)

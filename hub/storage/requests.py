@@ -54,7 +54,7 @@ def load(session: Session, requests: list[t.InformationRequest]) -> list[LoadedR
     people = {r.requested_by for r in requests} | {c.changed_by for c in changes} | {
         x.decided_by for x in targets if x.decided_by}
     names = dict(session.execute(select(t.Practitioner.id, t.Practitioner.name)
-                                 .where(t.Practitioner.id.in_(sorted(people)))).tuples().all())
+                                 .where(t.Practitioner.id.in_(sorted(people)))).all())
     return [LoadedRequest(request, tuple(x for x in targets if x.request_id == request.id),
                           tuple(c for c in changes if c.request_id == request.id), names)
             for request in requests]

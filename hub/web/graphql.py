@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from strawberry.types.graphql import OperationType
 
 from hub.authentication import authenticate
 from hub.bootstrap import Hub
@@ -107,6 +108,8 @@ class GraphQLEndpoint:
                 variable_values=payload.get("variables"),
                 context_value=RequestContext(door, rid, self.hub.workflow),
                 operation_name=payload.get("operationName"),
+                # Subscriptions are served over the websocket (hub.web.subscriptions), never over POST.
+                allowed_operation_types=(OperationType.QUERY, OperationType.MUTATION),
             )
             if result.errors and not door.pending_entries:
                 # Refused before any resource was touched (syntax, validation, limits): still on record.
