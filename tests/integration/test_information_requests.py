@@ -220,3 +220,128 @@ def test_the_mash_scenario_of_the_issue(w) -> None:
 
 def mia_free(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [edge["node"] for edge in body["data"]["child"]["records"]["edges"]]
+
+
+def errors_of(response, name: str) -> list[tuple[str, str | None]]:
+    return [(e["code"], e["field"]) for e in payload(response, name)["errors"]]
+
+
+def test_requests_outside_the_partnership_or_malformed_are_refused_clearly_and_audited(w) -> None:
+    noah = w.child("Noah", "Price")
+    police, southvale = w.agency("Northbridge Police"), w.agency("Southvale Council")
+    council = w.agency("Northbridge Council")
+    mia = w.caller(MIA, "MASH_TRIAGE")
+    response = ask(w, mia, noah, [police, southvale], ["MISSING_EPISODE"])
+    [error] = payload(response, "createInformationRequest")["errors"]
+    assert (error["code"], error["field"]) == ("INVALID_INPUT", "targetAgencyIds")
+    assert "Southvale Council Children's Services is not part of the safeguarding partnership" in error["message"]
+    [refusal] = w.audit(response.headers["x-request-id"])
+    assert (refusal["action"], refusal["decision"]) == ("request", "DENY") and "not part of" in refusal["reason"]
+    for targets, extra, field in [
+            ([], {}, "targetAgencyIds"), ([council], {}, "targetAgencyIds"), (["no-such-agency"], {}, "targetAgencyIds"),
+            ([police], {"categories": []}, "categories"), ([police], {"justification": "  "}, "justification"),
+            ([police], {"consent": {"status": "REFUSED"}}, "consent.reason"),
+            ([police], {"consent": {"status": "GIVEN", "overrideApprovedBy": "Team manager"}},
+             "consent.overrideApprovedBy"),
+            ([police], {"referrerAgencyId": "nope"}, "referrerAgencyId")]:
+        response = ask(w, mia, noah, targets, extra.pop("categories", ["MISSING_EPISODE"]), **extra)
+        assert errors_of(response, "createInformationRequest") == [("INVALID_INPUT", field)], (targets, extra)
+    # Nothing half-written: no request about Noah exists.
+    assert w.rows(select(t.InformationRequest).where(t.InformationRequest.child_id == noah)) == []
+    # A child the requester may not know is not found, the same answer as no child at all.
+    sophie = w.child("Sophie", "Reed")
+    unknown = errors_of(ask(w, mia, sophie, [police], ["MISSING_EPISODE"]), "createInformationRequest")
+    absent = errors_of(ask(w, mia, "no-such-child", [police], ["MISSING_EPISODE"]), "createInformationRequest")
+    assert unknown == absent == [("NOT_FOUND", None)]
+
+
+def test_a_refused_consent_overridden_names_who_approved_it(w) -> None:
+    w.clock.set(london(2026, 5, 22, 22, 0))
+    noah = w.child("Noah", "Price")
+    created = payload(ask(w, w.caller(SAM, "S47_ENQUIRY"), noah, [w.agency("Northbridge Police")],
+                          ["MISSING_EPISODE"], rating="GREEN",
+                          consent={"status": "REFUSED", "reason": "Carers refused: they fear a placement move.",
+                                   "overrideApprovedBy": "Rita Reeve, team manager"}),
+                      "createInformationRequest")
+    assert created["errors"] == []
+    assert created["informationRequest"]["consent"] == {
+        "status": "REFUSED", "reason": "Carers refused: they fear a placement move.",
+        "overrideApprovedBy": "Rita Reeve, team manager"}
+    # Green: 72 working hours (nine working days) from Friday night; the bank holiday Monday does not count.
+    assert moment(created["informationRequest"]["dueAt"]) == london(2026, 6, 5, 17, 0)
+
+
+def test_only_the_agencies_asked_answer_in_a_decision_role_and_only_once(w) -> None:
+    w.clock.set(london(2026, 6, 1, 9, 0))
+    noah = w.child("Noah", "Price")
+    police = w.agency("Northbridge Police")
+    request_id = payload(ask(w, w.caller(MIA, "MASH_TRIAGE"), noah, [police], ["MISSING_EPISODE"]),
+                         "createInformationRequest")["informationRequest"]["id"]
+    decision = {"requestId": request_id, "decision": "SHARE_ALL", "reasonCodes": ["SHARED"],
+                "rationale": "Missing episode relevant to the strategy discussion."}
+    # The requesting agency may read its request but not answer it: told so.
+    assert errors_of(w.caller(MIA, "MASH_TRIAGE").post(DECIDE, {"input": decision}), "decideInformationRequest") == [
+        ("FORBIDDEN", None)]
+    # Another agency, a role that does not decide, or an unknown id: nothing to find.
+    for email, purpose in ((HANA, "MASH_TRIAGE"), ("ula.urgent@nhs.northbridge.example", "UNSCHEDULED_CARE"),
+                           ("sue.social@council.southvale.example", "S47_ENQUIRY")):
+        answer = errors_of(w.caller(email, purpose).post(DECIDE, {"input": decision}), "decideInformationRequest")
+        missing = errors_of(w.caller(email, purpose).post(DECIDE, {"input": {**decision, "requestId": "nope"}}),
+                            "decideInformationRequest")
+        assert answer == missing == [("NOT_FOUND", None)], email
+        assert w.caller(email, purpose).gql(REQUEST, {"id": request_id})["data"]["informationRequest"] is None
+    pat = w.caller(PAT, "MASH_TRIAGE")
+    # Decisions must be consistent: each mistake names its field, and nothing is written.
+    for change, field in [({"decision": "SHARE_PART", "sharedCategories": ["MISSING_EPISODE"]}, "sharedCategories"),
+                          ({"decision": "SHARE_PART", "sharedCategories": ["EXCLUSION"],
+                            "reasonCodes": ["SHARED", "NOT_HELD"]}, "sharedCategories"),
+                          ({"decision": "DECLINE", "reasonCodes": ["SHARED"]}, "reasonCodes"),
+                          ({"decision": "DECLINE", "reasonCodes": ["CONSENT_REFUSED_NO_OVERRIDE"]}, "reasonCodes"),
+                          ({"reasonCodes": ["SHARED", "NOT_HELD"]}, "reasonCodes"),
+                          ({"rationale": "ok"}, "rationale"), ({"grantHours": 0}, "grantHours")]:
+        assert errors_of(pat.post(DECIDE, {"input": {**decision, **change}}), "decideInformationRequest") == [
+            ("INVALID_INPUT", field)], change
+    assert payload(pat.post(DECIDE, {"input": decision}), "decideInformationRequest")["errors"] == []
+    again = pat.post(DECIDE, {"input": {**decision, "decision": "DECLINE", "reasonCodes": ["NOT_HELD"]}})
+    assert errors_of(again, "decideInformationRequest") == [("CONFLICT", None)]
+    assert [e["decision"] for e in w.audit(again.headers["x-request-id"])] == ["DENY"]
+
+
+RERATE = """mutation($input: ChangeInformationRequestRatingInput!) { changeInformationRequestRating(input: $input) {
+  informationRequest { rating dueAt ratingHistory { rating reason dueAt changedBy } } errors { code field } } }"""
+
+
+def test_changing_the_rating_needs_a_reason_recomputes_the_due_time_and_keeps_the_history(w) -> None:
+    w.clock.set(london(2026, 5, 22, 16, 30))  # 16:30 on the Friday before the Spring bank holiday
+    noah = w.child("Noah", "Price")
+    nhs = w.agency("Northbridge NHS")
+    mia = w.caller(MIA, "MASH_TRIAGE")
+    created = payload(ask(w, mia, noah, [nhs], ["UNSCHEDULED_CARE_ATTENDANCE"], rating="GREEN"),
+                      "createInformationRequest")["informationRequest"]
+    # Green: 72 working hours; Monday 25 May is a bank holiday.
+    assert moment(created["dueAt"]) == london(2026, 6, 5, 16, 30)
+    request_id = created["id"]
+    refused = mia.post(RERATE, {"input": {"requestId": request_id, "rating": "AMBER", "reason": " "}})
+    assert errors_of(refused, "changeInformationRequestRating") == [("INVALID_INPUT", "reason")]
+    assert errors_of(w.caller(NIA, "MASH_TRIAGE").post(RERATE, {"input": {
+        "requestId": request_id, "rating": "RED", "reason": "Not ours to change"}}),
+        "changeInformationRequestRating") == [("FORBIDDEN", None)]
+    w.clock.set(london(2026, 5, 22, 16, 45))
+    changed = payload(mia.post(RERATE, {"input": {"requestId": request_id, "rating": "AMBER",
+                                                  "reason": "New disclosure by the child at school."}}),
+                      "changeInformationRequestRating")["informationRequest"]
+    # Amber: 24 working hours from 16:45 on Friday: 15 minutes on Friday, then Tuesday to Thursday 16:45.
+    assert moment(changed["dueAt"]) == london(2026, 5, 28, 16, 45)
+    assert [(h["rating"], h["reason"]) for h in changed["ratingHistory"]] == [
+        ("GREEN", "Rated when the request was made."), ("AMBER", "New disclosure by the child at school.")]
+    told = [n for n in inbox(w.caller(NIA, "MASH_TRIAGE")) if n["kind"] == "REQUEST_RATING_CHANGED"
+            and n["requestId"] == request_id]
+    assert len(told) == 1 and moment(told[0]["dueAt"]) == london(2026, 5, 28, 16, 45)
+    with_timers = w.rows(select(t.Job).where(t.Job.kind == "REQUEST_OVERDUE", t.Job.status == "PENDING"))
+    assert london(2026, 5, 28, 16, 45) in {_aware(job.run_at) for job in with_timers}
+
+
+def _aware(moment_: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment_ if moment_.tzinfo else moment_.replace(tzinfo=UTC)
