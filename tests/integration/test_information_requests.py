@@ -238,7 +238,8 @@ def test_requests_outside_the_partnership_or_malformed_are_refused_clearly_and_a
     [refusal] = w.audit(response.headers["x-request-id"])
     assert (refusal["action"], refusal["decision"]) == ("request", "DENY") and "not part of" in refusal["reason"]
     for targets, extra, field in [
-            ([], {}, "targetAgencyIds"), ([council], {}, "targetAgencyIds"), (["no-such-agency"], {}, "targetAgencyIds"),
+            ([], {}, "targetAgencyIds"), ([council], {}, "targetAgencyIds"),
+            (["no-such-agency"], {}, "targetAgencyIds"),
             ([police], {"categories": []}, "categories"), ([police], {"justification": "  "}, "justification"),
             ([police], {"consent": {"status": "REFUSED"}}, "consent.reason"),
             ([police], {"consent": {"status": "GIVEN", "overrideApprovedBy": "Team manager"}},
