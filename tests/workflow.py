@@ -134,7 +134,10 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     key_dir = tmp_path_factory.mktemp("keys")
     clock = FakeClock(start)
     with own_database(backend, tmp_path_factory.mktemp("db"), key_dir, server_url) as url:
-        hub = replace(bootstrap(make_settings(url, key_dir)), clock=clock)
+        settings = make_settings(url, key_dir)
+        # Subscriptions poll the database; a fifth of a second keeps the tests quick.
+        settings = replace(settings, workflow=replace(settings.workflow, subscription_poll_seconds=0.2))
+        hub = replace(bootstrap(settings), clock=clock)
         try:
             with LiveServer(hub) as live, httpx.Client(base_url=live.url, timeout=30) as http:
                 yield World(hub, clock, http)

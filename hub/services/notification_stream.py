@@ -35,24 +35,30 @@ class InboxStream:
     grace: timedelta = timedelta(minutes=2)
 
     async def watch(self) -> AsyncIterator[NotificationView]:
-        since = await run_in_threadpool(self._start)
-        delivered: dict[str, datetime] = {}
+        since, delivered = await run_in_threadpool(self._start)
         while True:
             views = await run_in_threadpool(self._poll, since, frozenset(delivered))
             for view in views:
                 delivered[view.id] = view.created_at
                 yield view
-            if delivered:
-                since = max(since, *delivered.values())
+            if views:
+                since = max(since, *(view.created_at for view in views))
                 delivered = {key: at for key, at in delivered.items() if at >= since - self.grace}
             if len(views) < BATCH:
                 await asyncio.sleep(self.poll_seconds)
 
-    def _start(self) -> datetime:
-        """Check the subscriber may watch at all (purpose, case reference); deliver from now on."""
+    def _start(self) -> tuple[datetime, dict[str, datetime]]:
+        """Check the subscriber may watch at all (purpose, case reference), and deliver from now on: what is in
+        the inbox already, including anything stamped ahead of this replica's clock, counts as delivered."""
         with self.open_door() as door:
-            door.access(Subject("notifications"), "subscribe")
-            return door.now()
+            subject = Subject("notifications")
+            door.access(subject, "subscribe")
+            now = door.now()
+            existing = door.session.execute(
+                select(t.Notification.id, t.Notification.created_at)
+                .where(inbox.addressed_condition(door, subject), t.Notification.created_at >= now - self.grace)
+            ).all()
+            return now, {row.id: as_utc(row.created_at) for row in existing}
 
     def _poll(self, since: datetime, delivered: frozenset[str]) -> list[NotificationView]:
         with self.open_door() as door:
