@@ -97,9 +97,11 @@ class World:
     def caller(self, email: str, purpose: str, case_reference: str = "MASH-2026-0521") -> Caller:
         return as_practitioner(self.hub, self.http, email, purpose, case_reference)
 
-    def worker(self, owner: str = "test-worker", **changes: Any) -> Worker:
+    def worker(self, owner: str = "test-worker", batch: int = 50, **changes: Any) -> Worker:
+        """A worker on this hub's database and clock; ``changes`` override its workflow settings."""
         settings = replace(self.hub.settings.workflow, **changes)
-        return Worker(self.hub.session_factory, self.hub.keys, self.hub.workflow, settings, owner, clock=self.clock)
+        return Worker(self.hub.session_factory, self.hub.keys, self.hub.workflow, settings, owner, clock=self.clock,
+                      batch=batch)
 
     def child(self, given: str, family: str) -> str:
         with UnitOfWork(self.hub.session_factory) as uow:

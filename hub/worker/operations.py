@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict
@@ -15,6 +15,7 @@ from hub.domain.working_time import as_utc
 from hub.storage import jobs
 from hub.storage import tables as t
 from hub.storage.jobs import JobKind
+from hub.storage.unit_of_work import UnitOfWork
 
 OPERATOR = "hub-cli"
 
@@ -39,6 +40,11 @@ def dead_letters(session: Session) -> list[DeadLetter]:
                                   endpoint.url if endpoint else None, job.attempts, job.last_error,
                                   as_utc(job.finished_at) if job.finished_at else None))
     return letters
+
+
+def dead_letters_of(session_factory: sessionmaker[Session]) -> list[DeadLetter]:
+    with UnitOfWork(session_factory) as uow:
+        return dead_letters(uow.session)
 
 
 def replay(session: Session, job_ids: list[str], now: datetime) -> list[str]:
