@@ -36,6 +36,7 @@ def timeliness(session: Session, partnership_id: str, period: Period, now: datet
         select(r.rating, _count(and_(answered, x.decided_at <= r.due_at)),
                _count(and_(answered, x.decided_at > r.due_at)), _count(and_(pending, r.due_at < now)),
                _count(and_(pending, r.due_at >= now)))
+        .select_from(r)
         .join(x, x.request_id == r.id)
         .where(r.partnership_id == partnership_id, period.of(r.created_at))
         .group_by(r.rating)
@@ -50,6 +51,7 @@ def decisions_by_reason(session: Session, partnership_id: str, period: Period) -
     text = cast(x.reasons, String)
     row = session.execute(
         select(*(_count(text.like(f'%"{reason}"%')) for reason in SharingReason))
+        .select_from(x)
         .join(r, x.request_id == r.id)
         .where(r.partnership_id == partnership_id, period.of(r.created_at), x.status == str(TargetStatus.ANSWERED))
     ).one()
@@ -66,6 +68,7 @@ def encompass_acknowledgements(session: Session, partnership_id: str, period: Pe
         select(_count(and_(acknowledged, n.acknowledged_at <= n.due_at)),
                _count(and_(acknowledged, n.acknowledged_at > n.due_at)),
                _count(and_(~acknowledged, n.due_at < now)), _count(and_(~acknowledged, n.due_at >= now)))
+        .select_from(n)
         .join(t.Child, t.Child.id == n.child_id)
         .where(t.Child.partnership_id == partnership_id, n.kind == "DOMESTIC_ABUSE_INCIDENT",
                n.due_at.is_not(None), period.of(n.created_at))
@@ -77,6 +80,7 @@ def break_glass_by_agency_kind(session: Session, partnership_id: str, period: Pe
     b = t.BreakGlassSession
     rows = session.execute(
         select(t.Agency.kind, func.count())
+        .select_from(b)
         .join(t.Agency, t.Agency.id == b.agency_id).join(t.Child, t.Child.id == b.child_id)
         .where(t.Child.partnership_id == partnership_id, period.of(b.started_at))
         .group_by(t.Agency.kind)

@@ -37,7 +37,7 @@ class AgencySystem:
         system = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 if system.behaviour == "hang":
                     system.release.wait(10)
