@@ -14,10 +14,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo's reference data (partnerships, agencies, practitioners, clients) from `hub demo`; Northbridge's
+# children and records from the four agency simulators, synced through the adapters before serving.
 run: $(STAMP)
 	$(BIN)/hub migrate
-	$(BIN)/hub demo --if-empty
-	$(BIN)/hub serve
+	$(BIN)/hub demo --if-empty --reference-only
+	$(BIN)/hub serve --with-simulators
 
 test: $(STAMP)
 	$(BIN)/hub schema check
@@ -31,6 +33,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/graphql_read.py
 	$(BIN)/python bench/policy_list.py
+	$(BIN)/python bench/matching.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -10,12 +10,14 @@ import strawberry
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from hub.adapters.registry import AdapterRegistry
 from hub.domain.workflow import Workflow
 from hub.domain.working_time import WorkingCalendar
 from hub.door import Clock, utc_now
 from hub.keys import KeyStore
 from hub.policy import Policy
 from hub.reference import ReferenceData
+from hub.services.fetch_on_demand import DetailFetcher
 from hub.settings import Settings, WorkflowSettings
 from hub.storage.database import make_engine, make_session_factory
 from hub.tokens import TokenIssuer
@@ -32,11 +34,15 @@ class Hub:
     reference: ReferenceData
     tokens: TokenIssuer
     schema: strawberry.Schema
+    adapters: AdapterRegistry | None = None
+    detail_fetcher: DetailFetcher | None = None
     workflow: Workflow = field(default_factory=Workflow)
     # What "now" is for every request's door; tests replace it to walk through deadlines without waiting.
     clock: Clock = utc_now
 
     def dispose(self) -> None:
+        if self.adapters is not None:
+            self.adapters.close()
         self.engine.dispose()
 
 
@@ -45,6 +51,7 @@ def bootstrap(settings: Settings | None = None) -> Hub:
     engine = make_engine(settings.database_url)
     keys = KeyStore(settings.key_dir)
     keys.ensure()
+    adapters = AdapterRegistry(settings)
     return Hub(
         settings=settings,
         engine=engine,
@@ -63,6 +70,8 @@ def bootstrap(settings: Settings | None = None) -> Hub:
                 max_cost=settings.max_cost,
             )
         ),
+        adapters=adapters,
+        detail_fetcher=DetailFetcher(adapters),
         workflow=workflow(settings.workflow),
     )
 

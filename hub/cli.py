@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 def serve(
     host: str = typer.Option(None, help="Defaults to HUB_HOST (127.0.0.1)."),
     port: int = typer.Option(None, help="Defaults to HUB_PORT (8000)."),
+    with_simulators: bool = typer.Option(False, "--with-simulators",
+                                         help="Start the agency simulators and sync them first (the demo)."),
 ) -> None:
     """Serve the hub (GraphQL at /graphql)."""
     import uvicorn
@@ -32,6 +34,14 @@ def serve(
     from hub.app import create_app
 
     settings = Settings.from_env()
+    if with_simulators:
+        from hub.adapters.cli import start_simulators, sync_all
+        from hub.bootstrap import bootstrap
+
+        start_simulators()
+        syncing = bootstrap(settings)
+        sync_all(syncing, _adapter_names())
+        syncing.dispose()
     uvicorn.run(create_app(settings=settings), host=host or settings.host, port=port or settings.port,
                 log_level="info", server_header=False)
 
@@ -50,6 +60,9 @@ def migrate() -> None:
 def demo(
     if_empty: bool = typer.Option(False, "--if-empty", help="Seed only when no demo data is there yet."),
     children: int = typer.Option(200, help="How many synthetic Northbridge children besides the named ones."),
+    reference_only: bool = typer.Option(False, "--reference-only",
+                                        help="Partnerships, agencies, practitioners and clients only: "
+                                        "Northbridge's children then come from the agency simulators."),
 ) -> None:
     """Seed the demo partnerships, Northbridge and Southvale (idempotent: a second run changes nothing)."""
     from hub.demo import seed
@@ -59,7 +72,7 @@ def demo(
     settings = Settings.from_env()
     engine = make_engine(settings.database_url)
     with UnitOfWork(make_session_factory(engine)) as uow:
-        seeded = seed(uow.session, children=children)
+        seeded = seed(uow.session, children=children, records=not reference_only)
         uow.commit()
     engine.dispose()
     if seeded:
@@ -124,6 +137,17 @@ def schema_check() -> None:
         )
         raise typer.Exit(code=1)
     typer.echo("schema/schema.graphql matches the served schema")
+
+
+def _adapter_names() -> list[str]:
+    from hub.adapters.registry import NAMES
+
+    return list(NAMES)
+
+
+from hub.adapters.cli import adapters_app  # noqa: E402 - the adapters' commands, kept in their own module
+
+app.add_typer(adapters_app, name="adapters")
 
 
 # -- issue 5: the worker, and notification delivery --------------------------------------------------------------

@@ -60,6 +60,12 @@ PRACTITIONERS = [
     ("dee.dsl@primary.northbridge.example", "Dee Dsl", "primary", ["DSL"]),
     ("dan.dsl@academy.northbridge.example", "Dan Dsl", "academy", ["DSL"]),
     ("sue.social@council.southvale.example", "Sue Social", "southvale", ["SOCIAL_WORKER"]),
+    # The agencies' adapters: service accounts that write each agency's records as its systems send them.
+    ("adapter@council.northbridge.example", "Case system adapter", "council", ["ADAPTER"]),
+    ("adapter@police.northbridge.example", "Records system adapter", "police", ["ADAPTER"]),
+    ("adapter@nhs.northbridge.example", "FHIR adapter", "nhs", ["ADAPTER"]),
+    ("adapter@primary.northbridge.example", "MIS adapter", "primary", ["ADAPTER"]),
+    ("adapter@academy.northbridge.example", "MIS adapter", "academy", ["ADAPTER"]),
     # Issue 5: who overdue requests and unacknowledged notices escalate to (MASH leads; a school's deputy DSL).
     ("lou.lead@council.northbridge.example", "Lou Lead", "council", ["MASH_PRACTITIONER", "MASH_LEAD"]),
     ("max.lead@police.northbridge.example", "Max Lead", "police", ["POLICE_OFFICER", "MASH_LEAD"]),
@@ -97,8 +103,13 @@ def is_seeded(session: Session) -> bool:
     return session.scalar(select(t.Partnership).where(t.Partnership.code == "NB")) is not None
 
 
-def seed(session: Session, children: int = 200) -> bool:
-    """Seed the demo once; returns False when it was already there."""
+def seed(session: Session, children: int = 200, *, records: bool = True) -> bool:
+    """Seed the demo once; returns False when it was already there.
+
+    ``records=False`` seeds the reference data only (partnerships, agencies, practitioners, clients) and
+    Southvale, which has no simulator: Northbridge's children and records then arrive from the agency
+    simulators through the adapters (``make run``), the way real data would.
+    """
     if is_seeded(session):
         return False
     rng = random.Random(20161)  # fixed: the same demo every time
@@ -130,12 +141,16 @@ def seed(session: Session, children: int = 200) -> bool:
                                 name=f"{agencies[agency].name} case system", secret_hash=hash_secret(secret)))
     session.flush()
     builder = _Builder(session, rng, agencies, people, partnerships, created, by_name)
-    builder.named_children()
+    if records:
+        builder.named_children()
+    builder.southvale_named()
     numbers = nhs_numbers()
     for _ in range(20):  # skip the numbers the named children use
         next(numbers)
     for i in range(children):
-        builder.random_child(next(numbers), i)
+        nhs = next(numbers)
+        if records:
+            builder.random_child(nhs, i)
     for i in range(20):
         builder.southvale_child(next(numbers), i)
     session.flush()
@@ -260,6 +275,10 @@ class _Builder:
                     "Pre-birth assessment concluded risk of neglect; plan agreed at conference.",
                     date(2026, 9, 20))
 
+    def southvale_named(self) -> None:
+        numbers = nhs_numbers()
+        for _ in range(4):  # the numbers of Amelia, Noah, Leo and Jade
+            next(numbers)
         sophie = self.child(next(numbers), "Sophie", "Reed", date(2014, 1, 30), "female", "SV1 3EF", area="SV")
         self.link(sophie, "southvale", "INVOLVEMENT", date(2026, 2, 1), worker="Sue Social")
         self.record(sophie, "southvale", "CHILD_PROTECTION_PLAN", "FLAG", "Child protection plan: neglect.",

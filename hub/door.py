@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,9 @@ from hub.policy import Decision, Policy, Resource
 from hub.reference import ReferenceData
 from hub.storage.relationships import Viewer
 from hub.storage.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from hub.services.fetch_on_demand import DetailFetcher
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -60,6 +63,7 @@ class Door:
         purpose_code: str | None,
         case_reference: str | None,
         clock: Clock = utc_now,
+        detail_fetcher: DetailFetcher | None = None,
     ) -> None:
         self._uow = uow
         self._policy = policy
@@ -73,6 +77,8 @@ class Door:
         self._clock = clock
         self._entries: list[AuditEntry] = []
         self._memo: dict[Hashable, Any] = {}
+        # FETCH on demand: detail the hub does not hold, from the owning agency (None: fetch nothing).
+        self.detail_fetcher = detail_fetcher
 
     # -- for services ----------------------------------------------------------------------------------
     @property

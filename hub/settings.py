@@ -48,6 +48,10 @@ class Settings:
     max_tokens: int
     max_operations: int
     max_cost: int
+    # Agency adapters: HUB_ADAPTER_<SYSTEM>_URL and HUB_ADAPTER_<SYSTEM>_CACHE_SECONDS, by lower-case system
+    # name (social_care, health_fhir, police, school_mis).
+    adapter_urls: dict[str, str] = field(default_factory=dict)
+    adapter_cache_seconds: dict[str, int] = field(default_factory=dict)
     workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
 
     @classmethod
@@ -107,6 +111,12 @@ class Settings:
             max_tokens=integer("MAX_TOKENS", 2000),
             max_operations=integer("MAX_OPERATIONS", 1),
             max_cost=integer("MAX_COST", 5000),
+            adapter_urls={key[len("HUB_ADAPTER_"):-len("_URL")].lower(): value for key, value in env.items()
+                          if key.startswith("HUB_ADAPTER_") and key.endswith("_URL")},
+            adapter_cache_seconds={
+                key[len("HUB_ADAPTER_"):-len("_CACHE_SECONDS")].lower(): integer(key[len("HUB_"):], 0)
+                for key in env if key.startswith("HUB_ADAPTER_") and key.endswith("_CACHE_SECONDS")
+            },
             workflow=WorkflowSettings(
                 timezone=env.get("HUB_TIMEZONE", "Europe/London"),
                 working_day_start=clock_time("WORKING_DAY_START", time(9, 0)),

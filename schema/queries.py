@@ -6,6 +6,7 @@ import strawberry
 
 from hub.context import RequestContext
 from hub.services import children, records, registry
+from schema.identity import IdentityResolution, identity_resolutions
 from schema.notifications.queries import NotificationQuery
 from schema.requests.queries import RequestQuery
 from schema.statistics.queries import StatisticsQuery
@@ -88,3 +89,8 @@ class Query(RequestQuery, NotificationQuery, StatisticsQuery):  # issue 5
     def find_child_by_nhs_number(self, info: Info, nhs_number: str) -> ChildMatchResult | None:
         match = children.find_child_by_nhs_number(info.context.door, nhs_number)
         return ChildMatchResult.from_match(match) if match else None
+
+    identity_resolutions: list[IdentityResolution] = strawberry.field(
+        resolver=identity_resolutions,
+        description="People your agency holds whom the hub could not match with confidence: resolve each one.",
+    )

@@ -29,6 +29,7 @@ class Role(StrEnum):
     REVIEWER = "REVIEWER"
     CDOP_MEMBER = "CDOP_MEMBER"
     ADMIN = "ADMIN"
+    ADAPTER = "ADAPTER"  # an agency's adapter run by the hub: writes that agency's records, reads nothing
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def find_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildMatch | No
     agency_ids = queries.involved_agency_ids(door.session, child.id, door.today())
     contacts = door.contacts(agency_ids)
     door.record(subject, "find", decision, fields=("involved_agencies",))
-    return ChildMatch(child.id, 1.0, tuple(contacts[i] for i in agency_ids))
+    return ChildMatch(child.id, 1.0, tuple(sorted(contacts.values(), key=lambda contact: contact.name)))
 
 
 def read_child(door: Door, child_id: str) -> ChildView | None:

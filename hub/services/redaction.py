@@ -34,6 +34,7 @@ class _Plan:
     decision: Decision | None
     withheld: tuple[str, ...]
     notice_only: bool = False
+    detail_decision: Decision | None = None  # the decision that released DETAIL, which also covers a FETCH
 
 
 def release(door: Door, row: t.RecordVersion, row_flags: str, owner: AgencyContact,
@@ -45,6 +46,9 @@ def release(door: Door, row: t.RecordVersion, row_flags: str, owner: AgencyConta
     if plan.decision is None:
         return None
     view = to_view(row, owner).without(plan.withheld)
+    if plan.detail_decision is not None and row.detail is None and door.detail_fetcher is not None:
+        # FETCH on demand: the hub does not hold this detail; its agency's system does.
+        view = replace(view, detail=door.detail_fetcher.detail(door, row, plan.detail_decision))
     if plan.notice_only:
         view = replace(view, confidential_notice=confidential_notice(owner))
     return Release(view, plan.decision)
@@ -58,7 +62,8 @@ def _plan(door: Door, record_tier: Tier, row_flags: str, child: ChildFacts, subj
     decisions = {field: decision_for(field) for field in PART_TIERS}
     flag = decisions[FLAG_FIELDS[0]]
     if flag.allowed:
-        return _Plan(flag, tuple(field for field, decision in decisions.items() if not decision.allowed))
+        return _Plan(flag, tuple(field for field, decision in decisions.items() if not decision.allowed),
+                     detail_decision=decisions["detail"] if decisions["detail"].allowed else None)
     notice = door.decide("notice", row_facts(record_tier, row_flags, child), subject, audit=False)
     if not notice.allowed:
         return _Plan(None, ())

@@ -103,7 +103,8 @@ class GraphQLEndpoint:
                                       headers={"WWW-Authenticate": 'Bearer realm="hub"'})
             door = Door(uow, self.hub.policy, self.hub.reference, actor, request_id=rid,
                         purpose_code=headers.get("hub-purpose"),
-                        case_reference=headers.get("hub-case-reference"), clock=self.hub.clock)
+                        case_reference=headers.get("hub-case-reference"), clock=self.hub.clock,
+                        detail_fetcher=self.hub.detail_fetcher)
             try:
                 result = self.hub.schema.execute_sync(
                     payload["query"],

@@ -23,6 +23,7 @@ from schema.mutations.record_information_request_outcome import (
     RecordInformationRequestOutcomePayload,
     record_information_request_outcome,
 )
+from schema.mutations.resolve_identity import ResolveIdentityPayload, resolve_identity
 from schema.mutations.share_record import ShareRecordPayload, share_record
 
 
@@ -45,6 +46,10 @@ class Mutation:
         resolver=declare_emergency,
         description="Break the glass: FLAG and SUMMARY of one child for 60 minutes (purpose EMERGENCY). "
         "Owners are alerted and an IG officer reviews every use.",
+    )
+    resolve_identity: ResolveIdentityPayload = strawberry.mutation(
+        resolver=resolve_identity,
+        description="Say who a queued person is: one of the candidates, or a new child. Audited.",
     )
     # Issue 5: information requests, sharing decisions, notifications and Operation Encompass.
     create_information_request: CreateInformationRequestPayload = strawberry.mutation(

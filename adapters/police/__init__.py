@@ -1,0 +1,1 @@
+"""Police: domestic abuse incidents (Operation Encompass), missing episodes, restricted intelligence."""

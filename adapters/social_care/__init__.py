@@ -1,0 +1,1 @@
+"""LA children's social care: CP plans, looked-after children, unborn plans, children in need, early help."""

@@ -1,0 +1,1 @@
+"""The adapter contract and what the hub does with adapters: the registry, ingest and fetch."""

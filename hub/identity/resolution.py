@@ -1,0 +1,178 @@
+"""The resolution queue: people an agency holds whom the hub could not match with confidence.
+
+Ingest enqueues one item per agency and local id (and holds that person's records); a practitioner of the
+same agency, working a case, links the person to one of the candidates or to a new child. Both steps are
+audited. The held records are applied by the adapter's next sync, in the agency's name, once the item
+is resolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from hub.domain.access import ChildFacts
+from hub.door import Door, Subject
+from hub.errors import ConflictError, NotFoundError, ValidationError
+from hub.identity.links import agency_partnership, create_child, link_person
+from hub.identity.matcher import Match
+from hub.identity.tables import ResolutionItem
+from hub.storage import tables as t
+
+OPEN, LINKED, CREATED = "OPEN", "LINKED", "CREATED"
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    child_id: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ResolutionView:
+    id: str
+    adapter: str
+    local_id: str
+    given_name: str
+    family_name: str
+    date_of_birth: date | None
+    sex: str | None
+    postcode: str | None
+    best_score: float
+    reason: str
+    status: str
+    candidates: tuple[CandidateView, ...]
+    created_at: datetime
+    resolved_child_id: str | None
+
+
+def enqueue(door: Door, adapter: str, agency_id: str, person: dict[str, Any], match: Match) -> ResolutionItem:
+    """One open item per agency and local id: a second record about the same person waits on the same item."""
+    item = door.session.scalar(
+        select(ResolutionItem).where(
+            ResolutionItem.agency_id == agency_id,
+            ResolutionItem.local_id == person["local_id"],
+            ResolutionItem.status == OPEN,
+        )
+    )
+    if item is not None:
+        return item
+    item = ResolutionItem(
+        id=t.new_id(),
+        agency_id=agency_id,
+        adapter=adapter,
+        local_id=person["local_id"],
+        person=person,
+        candidates=[asdict(c) | {"reasons": list(c.reasons)} for c in match.candidates],
+        best_score=match.score,
+        status=OPEN,
+        reason=match.reason,
+        created_at=door.now(),
+    )
+    door.session.add(item)
+    door.session.flush()
+    subject = Subject("identity_resolution", item.id, None, agency_id)
+    decision = door.decide("ingest", ChildFacts(), subject, audit=False)
+    door.record(subject, "enqueue", decision, reason=f"{match.reason}; best score {match.score:.2f}")
+    return item
+
+
+def list_open(door: Door) -> list[ResolutionView]:
+    """The open items of the actor's agency, oldest first; nothing for an actor who may not resolve."""
+    subject = Subject("identity_resolution", None, None, door.actor.agency_id)
+    decision = door.decide("resolve_identity", ChildFacts(), subject, audit=False)
+    if not decision.allowed:
+        door.record(subject, "list", decision)
+        return []
+    items = door.session.scalars(
+        select(ResolutionItem)
+        .where(
+            ResolutionItem.agency_id == door.actor.agency_id,
+            ResolutionItem.status == OPEN,
+        )
+        .order_by(ResolutionItem.created_at, ResolutionItem.id)
+    ).all()
+    door.record(
+        subject,
+        "list",
+        decision,
+        fields=("person", "candidates"),
+        reason=f"{len(items)} open identity resolutions",
+    )
+    return [_view(item) for item in items]
+
+
+def resolve(door: Door, item_id: str, *, link_to: str | None) -> ResolutionView:
+    """Link the person to ``link_to`` (one of the candidates), or to a new child when it is None."""
+    subject = Subject("identity_resolution", item_id, None, door.actor.agency_id)
+    door.access(subject, "resolve")
+    item = door.session.get(ResolutionItem, item_id)
+    if item is None or item.agency_id != door.actor.agency_id:
+        door.refuse(subject, "resolve", "no such resolution item for this agency")
+        raise NotFoundError("No identity resolution with this id.")
+    decision = door.decide("resolve_identity", ChildFacts(), subject, audit=False)
+    if not decision.allowed:
+        door.record(subject, "resolve", decision)
+        raise NotFoundError("No identity resolution with this id.")
+    if item.status != OPEN:
+        door.refuse(subject, "resolve", f"already {item.status}")
+        raise ConflictError(f"This item was already resolved ({item.status}).")
+    candidates = {c["child_id"] for c in item.candidates}
+    if link_to is not None and link_to not in candidates:
+        door.refuse(subject, "resolve", "not one of the candidates")
+        raise ValidationError("Link to one of the item's candidates, or create a new child.", field="childId")
+    if link_to is None:
+        child_id = create_child(
+            door, agency_partnership(door.session, item.agency_id), item.person, action="resolve_identity"
+        )
+        item.status, how = CREATED, "a new child"
+    else:
+        child_id, item.status, how = link_to, LINKED, f"candidate {link_to}"
+    link_person(
+        door,
+        item.agency_id,
+        item.local_id,
+        child_id,
+        f"resolved by a practitioner: {how}",
+        action="resolve_identity",
+    )
+    item.resolved_child_id, item.resolved_by, item.resolved_at = (
+        child_id,
+        door.actor.practitioner_id,
+        door.now(),
+    )
+    door.session.flush()
+    door.record(
+        Subject("identity_resolution", item.id, child_id, item.agency_id),
+        "resolve",
+        decision,
+        reason=f"{item.local_id} linked to {how}",
+    )
+    return _view(item)
+
+
+def _view(item: ResolutionItem) -> ResolutionView:
+    person = item.person
+    born = person.get("date_of_birth")
+    return ResolutionView(
+        id=item.id,
+        adapter=item.adapter,
+        local_id=item.local_id,
+        given_name=person["given_name"],
+        family_name=person["family_name"],
+        date_of_birth=date.fromisoformat(born) if born else None,
+        sex=person.get("sex"),
+        postcode=person.get("postcode"),
+        best_score=item.best_score,
+        reason=item.reason,
+        status=item.status,
+        created_at=item.created_at,
+        resolved_child_id=item.resolved_child_id,
+        candidates=tuple(
+            CandidateView(c["child_id"], c["score"], tuple(c["reasons"])) for c in item.candidates
+        ),
+    )

@@ -1,0 +1,163 @@
+"""Applying one mapped source record in the agency's name, through the door.
+
+Idempotent and ordered: the version the hub last applied for each source item is kept; the same version
+again changes nothing, and an older one after a newer is not applied but recorded (a denied audit entry
+saying so). A record changes court-safely: a new version with the reason "updated by <adapter> source
+version N", never an edit.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from hub.adapters.contract import BadRecordError, Involvement, SourceRecord
+from hub.domain.record import RecordStatus
+from hub.door import Door, Subject
+from hub.ingest.identify import identify
+from hub.ingest.tables import SourceItem
+from hub.ingest.target import SyncTarget
+from hub.services.children import child_facts
+from hub.services.visibility import flags_of, row_facts
+from hub.storage import queries
+from hub.storage import tables as t
+
+MAX_SUMMARY = 2_000
+MAX_DETAIL = 50_000
+
+
+class Applied(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    STALE = "stale"
+    QUEUED = "queued"  # held until a practitioner resolves who the person is
+    QUARANTINED = "quarantined"
+
+
+def apply(door: Door, target: SyncTarget, source: SourceRecord) -> Applied:
+    state = door.session.get(SourceItem, (target.adapter, source.source_id))
+    if state is not None and source.version == state.version:
+        return Applied.UNCHANGED
+    if state is not None and source.version < state.version:
+        door.refuse(
+            Subject("source_item", f"{target.adapter}:{source.source_id}", state.child_id, target.agency_id),
+            "ingest",
+            f"stale: version {source.version} arrived after version {state.version} was applied",
+        )
+        return Applied.STALE
+    child_id = identify(door, target, source.person)
+    if child_id is None:
+        return Applied.QUEUED
+    child = queries.child(door.session, child_id)
+    assert child is not None
+    if state is not None and state.child_id != child_id:
+        raise BadRecordError(
+            f"{source.source_id} now names another person ({source.person.local_id}); "
+            "an operator must decide which child it is about"
+        )
+    if source.person.address_withheld and child.address_withheld_by is None:
+        child.address_withheld_by = target.agency_id  # refuge or adoption: hidden from all but this agency
+    if source.involvement is not None:
+        _update_link(door, target, source.person.local_id, source.involvement)
+    record_key = _write_record(door, target, source, child, state.record_key if state else None)
+    if state is None:
+        door.session.add(
+            SourceItem(
+                adapter=target.adapter,
+                source_id=source.source_id,
+                version=source.version,
+                child_id=child_id,
+                record_key=record_key,
+                applied_at=door.now(),
+            )
+        )
+    else:
+        state.version, state.record_key, state.applied_at = source.version, record_key, door.now()
+    door.session.flush()
+    return Applied.NEW if state is None else Applied.UPDATED
+
+
+def _update_link(door: Door, target: SyncTarget, local_id: str, involvement: Involvement) -> None:
+    link = door.session.scalar(
+        select(t.AgencyRecordLink).where(
+            t.AgencyRecordLink.agency_id == target.agency_id, t.AgencyRecordLink.local_id == local_id
+        )
+    )
+    assert link is not None  # identify() made it
+    link.kind = str(involvement.kind)
+    link.opened_on = min(link.opened_on, involvement.opened_on)
+    link.closed_on = involvement.closed_on
+    link.allocated_worker = involvement.allocated_worker or link.allocated_worker
+
+
+def _write_record(
+    door: Door, target: SyncTarget, source: SourceRecord, child: t.Child, record_key: str | None
+) -> str | None:
+    content = source.record
+    if content is None:
+        return record_key
+    if not content.summary.strip() or len(content.summary) > MAX_SUMMARY:
+        raise BadRecordError(f"a summary must have 1 to {MAX_SUMMARY} characters")
+    if content.detail is not None and len(content.detail) > MAX_DETAIL:
+        raise BadRecordError(f"detail has at most {MAX_DETAIL} characters")
+    if content.start_date > door.today():
+        raise BadRecordError(f"the record starts in the future ({content.start_date})")
+    if content.end_date is not None and content.end_date < content.start_date:
+        raise BadRecordError("the record ends before it starts")
+    current = queries.current_version(door.session, record_key) if record_key else None
+    facts = child_facts(door, child)
+    if current is None:
+        subject = Subject("record", None, child.id, target.agency_id)
+        decision = door.decide("ingest", facts, subject, audit=False)
+        key, version, reason = t.new_id(), 1, None
+    else:
+        subject = Subject("record", current.record_key, child.id, current.owner_agency_id)
+        decision = door.decide(
+            "ingest",
+            row_facts(current.tier, flags_of(door, current), facts),
+            subject,
+            audit=False,
+        )
+        key, version = current.record_key, current.version + 1
+        reason = f"updated by {target.adapter} source version {source.version}"
+    if not decision.allowed:
+        door.record(subject, "ingest", decision)
+        raise BadRecordError("the policy does not let this adapter write the record")
+    purpose = door.access(subject, "ingest").purpose
+    door.session.add(
+        t.RecordVersion(
+            id=t.new_id(),
+            record_key=key,
+            version=version,
+            child_id=child.id,
+            owner_agency_id=target.agency_id,
+            category=str(content.category),
+            tier=str(content.tier),
+            status=str(RecordStatus.ENDED if content.end_date else RecordStatus.ACTIVE),
+            summary=content.summary.strip(),
+            detail=content.detail,
+            start_date=content.start_date,
+            end_date=content.end_date,
+            lawful_basis=current.lawful_basis if current else purpose.lawful_basis,
+            reason=reason,
+            source_adapter=target.adapter,
+            source_id=source.source_id,
+            source_version=str(source.version),
+            created_by=door.actor.practitioner_id,
+            created_at=door.now(),
+        )
+    )
+    door.session.flush()
+    written = ("category", "tier", "status", "summary", "start_date", "end_date") + (
+        ("detail",) if content.detail is not None else ()
+    )
+    door.record(
+        Subject("record", key, child.id, target.agency_id),
+        "ingest",
+        decision,
+        fields=written,
+        reason=reason or f"shared by {target.adapter} source version {source.version}",
+    )
+    return key
