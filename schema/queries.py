@@ -8,6 +8,9 @@ from hub.context import RequestContext
 from hub.services import children, records, registry
 from schema.audit.queries import AuditQuery
 from schema.identity import IdentityResolution, identity_resolutions
+from schema.notifications.queries import NotificationQuery
+from schema.requests.queries import RequestQuery
+from schema.statistics.queries import StatisticsQuery
 from schema.types import (
     Child,
     ChildMatchResult,
@@ -24,7 +27,7 @@ Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.type
-class Query(AuditQuery):  # issue 4: the audit queries for IG officers
+class Query(AuditQuery, RequestQuery, NotificationQuery, StatisticsQuery):  # issues 4 and 5
     @strawberry.field(description="The practitioner this call acts for, and their agency.")
     def me(self, info: Info) -> Me:
         actor = info.context.actor

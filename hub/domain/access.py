@@ -72,3 +72,27 @@ class AuditScope:
 
     view: str  # "events", "child_history", "partner_accesses" or "break_glass"
     own_agency: bool
+
+
+# -- issue 5: information requests, notifications and partnership statistics -----------------------------------
+@dataclass(frozen=True)
+class RequestFacts:
+    """An information request as it relates to the actor."""
+
+    from_actor_agency: bool  # the actor's agency asked
+    to_actor_agency: bool  # the actor's agency is one of those asked
+
+
+@dataclass(frozen=True)
+class NotificationFacts:
+    """A notification as it relates to the actor."""
+
+    to_actor: bool  # addressed to the actor by name
+    to_actor_role: bool  # addressed to a role the actor holds, at the actor's agency
+
+
+@dataclass(frozen=True)
+class StatisticsScope:
+    """De-identified statistics of one partnership."""
+
+    own_partnership: bool  # the actor's agency belongs to it

@@ -1,0 +1,141 @@
+"""A practitioner's inbox: the notifications addressed to them by name or to a role they hold at their
+agency, newest first, filtered in SQL; and acknowledging one, which only its recipient may do (anyone else
+gets the same NOT_FOUND as for an id that does not exist)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
+
+from hub.domain.access import NotificationFacts
+from hub.domain.notification import NotificationKind, NotificationView
+from hub.domain.working_time import as_utc
+from hub.door import Door, Subject
+from hub.errors import NotFoundError
+from hub.services.paging import encode_cursor, start_offset
+from hub.storage import notifications
+from hub.storage import tables as t
+
+RESOURCE = "notification"
+CURSOR = "notification"
+FIELDS = ("kind", "summary", "due_at")
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    unread_only: bool = False
+    kinds: tuple[NotificationKind, ...] = ()
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    views: tuple[NotificationView, ...]
+    offset: int
+    total: int
+    unread: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.views) < self.total
+
+
+def encode(offset: int) -> str:
+    return encode_cursor(CURSOR, offset)
+
+
+def list_notifications(door: Door, wanted: InboxFilter, *, first: int = 20, after: str | None = None) -> InboxPage:
+    offset = start_offset(CURSOR, first, after)
+    subject = Subject("notifications")
+    door.access(subject, "list")
+    visible = addressed_condition(door, subject)
+    statement = select(t.Notification).where(visible)
+    if wanted.kinds:
+        statement = statement.where(t.Notification.kind.in_([str(kind) for kind in wanted.kinds]))
+    unread = _count(door, statement.where(t.Notification.acknowledged_at.is_(None)))
+    if wanted.unread_only:
+        statement = statement.where(t.Notification.acknowledged_at.is_(None))
+    total = unread if wanted.unread_only else _count(door, statement)
+    rows = door.session.scalars(statement.order_by(t.Notification.created_at.desc(), t.Notification.id)
+                                .offset(offset).limit(first)).all()
+    return InboxPage(tuple(release(door, rows)), offset, total, unread)
+
+
+def release(door: Door, rows: Sequence[t.Notification]) -> list[NotificationView]:
+    """Decide, audit and view each notification (one audit event per notification released)."""
+    views = []
+    senders = door.contacts({row.actor_agency_id for row in rows if row.actor_agency_id})
+    for row in rows:
+        subject = Subject(RESOURCE, row.id, row.child_id)
+        decision = door.decide("read", facts(door, row), subject, audit=False)
+        if not decision.allowed:  # SQL and policy disagree: fail closed, and say so
+            door.refuse(subject, "read", "withheld: visible in SQL but not by policy")
+            continue
+        door.record(subject, "read", decision, fields=FIELDS)
+        sender = senders.get(row.actor_agency_id) if row.actor_agency_id else None
+        views.append(view(row, sender.name if sender else None))
+    return views
+
+
+def addressed_condition(door: Door, subject: Subject) -> ColumnElement[bool]:
+    """The SQL for "addressed to the actor", kept to what the policy allows of it (deny by default)."""
+    actor = door.actor
+    by_name = notifications.to_practitioner(actor.practitioner_id)
+    by_role = notifications.to_roles(actor.agency_id, (str(role) for role in actor.roles))
+    cases = [condition for condition, fact in ((by_name, NotificationFacts(True, False)),
+                                               (by_role, NotificationFacts(False, True)))
+             if door.decide("read", fact, subject, audit=False).allowed]
+    return or_(*cases) if cases else false()
+
+
+def facts(door: Door, row: t.Notification) -> NotificationFacts:
+    actor = door.actor
+    return NotificationFacts(
+        to_actor=row.recipient_practitioner_id == actor.practitioner_id,
+        to_actor_role=(row.recipient_agency_id == actor.agency_id and row.recipient_role is not None
+                       and row.recipient_role in {str(role) for role in actor.roles}))
+
+
+def acknowledge(door: Door, notification_id: str) -> NotificationView:
+    subject = Subject(RESOURCE, notification_id)
+    door.access(subject, "acknowledge")
+    row = door.session.get(t.Notification, notification_id)
+    if row is None:
+        door.refuse(subject, "acknowledge", "no such notification")
+        raise NotFoundError("No notification with this id.")
+    subject = Subject(RESOURCE, row.id, row.child_id)
+    decision = door.decide("acknowledge", facts(door, row), subject, audit=False)
+    if not decision.allowed:  # not the recipient: the same answer as no such notification
+        door.record(subject, "acknowledge", decision)
+        raise NotFoundError("No notification with this id.")
+    now = door.now()
+    done = notifications.acknowledge(door.session, row.id, door.actor.practitioner_id, now)
+    door.session.refresh(row)
+    door.record(subject, "acknowledge", decision, fields=("acknowledged_at",),
+                reason=None if done else f"already acknowledged at {_iso(row.acknowledged_at)}")
+    sender = door.contacts([row.actor_agency_id]).get(row.actor_agency_id) if row.actor_agency_id else None
+    return view(row, sender.name if sender else None)
+
+
+def view(row: t.Notification, sender_name: str | None) -> NotificationView:
+    return NotificationView(
+        id=row.id, kind=NotificationKind(row.kind), recipient_agency_id=row.recipient_agency_id,
+        recipient_practitioner_id=row.recipient_practitioner_id, recipient_role=row.recipient_role,
+        summary=row.summary, child_id=row.child_id, record_key=row.record_key, request_id=row.request_id,
+        sender_agency_id=row.actor_agency_id, sender_agency_name=sender_name, due_at=_utc(row.due_at),
+        do_not_approach_parents=row.do_not_approach_parents,
+        created_at=as_utc(row.created_at), acknowledged_at=_utc(row.acknowledged_at))
+
+
+def _count(door: Door, statement: Select[t.Notification]) -> int:
+    return door.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return as_utc(moment) if moment else None
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else "an unknown time"
