@@ -27,6 +27,7 @@ from hub.ingest.actor import adapter_actor
 from hub.ingest.apply import Applied, apply
 from hub.ingest.tables import AdapterCursor, QuarantineItem
 from hub.ingest.target import SyncTarget
+from hub.domain.workflow import Workflow
 from hub.policy import Policy
 from hub.reference import ReferenceData
 from hub.storage.unit_of_work import UnitOfWork
@@ -62,10 +63,12 @@ class Ingest:
         adapter: Adapter,
         name: str | None = None,
         reference: ReferenceData | None = None,
+        workflow: Workflow | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.policy = policy
         self.reference = reference or ReferenceData()
+        self.workflow = workflow or Workflow()  # the calendar Operation Encompass notices are due by
         self.adapter = adapter
         self.name = name or adapter.name  # the registry's name: one system may serve several agencies
         self.run_id = uuid.uuid4().hex[:12]
@@ -92,7 +95,7 @@ class Ingest:
         try:
             source = self.adapter.map(item)
             with door.atomic():
-                outcome = apply(door, self.target, source)
+                outcome = apply(door, self.target, source, self.workflow)
                 if outcome == Applied.QUEUED:
                     resolution = _open_resolution(
                         door.session,
