@@ -39,7 +39,7 @@ from hub.policy import Decision
 from hub.services import notices, request_timers, routing
 from hub.services.children import child_facts
 from hub.services.paging import encode_cursor, start_offset
-from hub.storage import queries
+from hub.storage import queries, sealing
 from hub.storage import requests as stored
 from hub.storage import tables as t
 
@@ -76,13 +76,19 @@ def create_request(door: Door, workflow: Workflow, draft: RequestDraft) -> Reque
         raise
     now = door.now()
     due = stored.timescale(door.session, child.partnership_id, draft.rating).due(workflow.calendar, now)
+    request_id = t.new_id()
+
+    def sealed(column: str, value: str | None) -> str | None:
+        return sealing.seal_text(door.session, child.id, "information_requests", column, request_id, value)
+
     request = t.InformationRequest(
-        id=t.new_id(), child_id=child.id, partnership_id=child.partnership_id,
+        id=request_id, child_id=child.id, partnership_id=child.partnership_id,
         requesting_agency_id=door.actor.agency_id, requested_by=door.actor.practitioner_id,
         referrer_agency_id=draft.referrer_agency_id, purpose_code=access.purpose.code,
         lawful_basis=access.purpose.lawful_basis, case_reference=access.case_reference,
-        categories=[str(c) for c in dict.fromkeys(draft.categories)], justification=justification,
-        consent_status=str(consent.status), consent_reason=consent.reason,
+        categories=[str(c) for c in dict.fromkeys(draft.categories)],
+        justification=sealed("justification", justification),
+        consent_status=str(consent.status), consent_reason=sealed("consent_reason", consent.reason),
         consent_override_by=consent.override_approved_by, rating=str(draft.rating), due_at=due,
         status=str(RequestStatus.AWAITING_RESPONSES), created_at=now)
     rows = [t.RequestTarget(id=t.new_id(), request_id=request.id, agency_id=agency_id,
@@ -301,7 +307,9 @@ def record_outcome(door: Door, request_id: str, outcome: RequestOutcome, note: s
     refuse_when(door, subject, "record_outcome", ValidationError(f"At most {MAX_TEXT} characters.", field="note")
                 if text and len(text) > MAX_TEXT else None)
     now = door.now()
-    request.status, request.outcome, request.outcome_note = str(RequestStatus.CLOSED), str(outcome), text
+    request.status, request.outcome = str(RequestStatus.CLOSED), str(outcome)
+    request.outcome_note = sealing.seal_text(door.session, request.child_id, "information_requests",
+                                             "outcome_note", request.id, text)
     request.outcome_at, request.outcome_by = now, door.actor.practitioner_id
     pending = [target.id for target in loaded.targets if target.status == TargetStatus.PENDING]
     if pending:
@@ -339,11 +347,16 @@ def _view(door: Door, loaded: stored.LoadedRequest) -> RequestView:
     own (another agency's reasons, e.g. a live investigation, are not for it)."""
     request, names = loaded.request, loaded.names
     everyone = request.requesting_agency_id == door.actor.agency_id
+
+    def opened(table: str, column: str, row_id: str, stored: str | None) -> str | None:
+        return sealing.open_text(door.session, request.child_id, table, column, row_id, stored)
+
     targets = tuple(
         TargetView(
             agency_id=x.agency_id, status=TargetStatus(x.status),
             decision=SharingDecision(x.decision) if x.decision else None,
-            reasons=tuple(SharingReason(r) for r in x.reasons), rationale=x.rationale,
+            reasons=tuple(SharingReason(r) for r in x.reasons),
+            rationale=opened("request_targets", "rationale", x.id, x.rationale),
             shared_categories=tuple(Category(c) for c in x.shared_categories),
             decided_by_name=names.get(x.decided_by) if x.decided_by else None, decided_at=_utc(x.decided_at),
             grants_expire_at=_utc(x.grants_expire_at))
@@ -352,12 +365,16 @@ def _view(door: Door, loaded: stored.LoadedRequest) -> RequestView:
         id=request.id, child_id=request.child_id, requesting_agency_id=request.requesting_agency_id,
         requested_by_name=names.get(request.requested_by, ""), referrer_agency_id=request.referrer_agency_id,
         purpose_code=request.purpose_code, lawful_basis=request.lawful_basis, case_reference=request.case_reference,
-        categories=tuple(Category(c) for c in request.categories), justification=request.justification,
-        consent=Consent(ConsentStatus(request.consent_status), request.consent_reason, request.consent_override_by),
+        categories=tuple(Category(c) for c in request.categories),
+        justification=opened("information_requests", "justification", request.id, request.justification) or "",
+        consent=Consent(ConsentStatus(request.consent_status),
+                        opened("information_requests", "consent_reason", request.id, request.consent_reason),
+                        request.consent_override_by),
         rating=RagRating(request.rating), due_at=as_utc(request.due_at), status=RequestStatus(request.status),
         created_at=as_utc(request.created_at),
         outcome=RequestOutcome(request.outcome) if request.outcome else None,
-        outcome_note=request.outcome_note, outcome_at=_utc(request.outcome_at), targets=targets,
+        outcome_note=opened("information_requests", "outcome_note", request.id, request.outcome_note),
+        outcome_at=_utc(request.outcome_at), targets=targets,
         rating_history=tuple(RatingChangeView(RagRating(c.rating), c.reason, as_utc(c.due_at),
                                               names.get(c.changed_by, ""), as_utc(c.changed_at))
                              for c in loaded.rating_changes))

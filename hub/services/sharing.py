@@ -26,7 +26,7 @@ from hub.door import Door
 from hub.errors import ConflictError, ValidationError
 from hub.services import grants, notices, request_timers, routing
 from hub.services.information_requests import authorise, refuse_when, view_of
-from hub.storage import queries
+from hub.storage import queries, sealing
 from hub.storage import tables as t
 
 
@@ -57,7 +57,9 @@ def decide(door: Door, workflow: Workflow, request_id: str, draft: DecisionDraft
         update(t.RequestTarget)
         .where(t.RequestTarget.id == target.id, t.RequestTarget.status == str(TargetStatus.PENDING))
         .values(status=str(TargetStatus.ANSWERED), decision=str(checked.decision),
-                reasons=[str(r) for r in checked.reasons], rationale=checked.rationale,
+                reasons=[str(r) for r in checked.reasons],
+                rationale=sealing.seal_text(door.session, request.child_id, "request_targets", "rationale", target.id,
+                                            checked.rationale),
                 shared_categories=[str(c) for c in checked.shared_categories], decided_by=door.actor.practitioner_id,
                 decided_at=now, grants_expire_at=expires)
         .execution_options(synchronize_session=False))
@@ -69,7 +71,7 @@ def decide(door: Door, workflow: Workflow, request_id: str, draft: DecisionDraft
     if expires is not None:
         grants.issue_grants(door, child_id=request.child_id, grantee_agency_id=request.requesting_agency_id,
                             categories=checked.shared_categories, expires_at=expires,
-                            reason=f"Shared in answer to information request {request.id}: {checked.rationale}",
+                            reason=f"Shared in answer to information request {request.id}",
                             decision=decision, request_id=request.id)
     request_timers.disarm(door.session, [target.id], now)
     others_pending = any(x.status == TargetStatus.PENDING for x in loaded.targets if x.id != target.id)

@@ -128,6 +128,13 @@ def test_the_mash_scenario_of_the_issue(w) -> None:
     assert seen_by_mia["status"] == "RESPONDED" and seen_by_mia["child"]["givenName"] == "Amelia"
     assert {t_["agency"]["name"]: t_["decision"] for t_ in seen_by_mia["targets"]} == {
         "Northbridge Police": "SHARE_PART", "Northbridge NHS Foundation Trust": "DECLINE"}
+    # The rationales and the justification read in full by Mia, and are sealed at rest with Amelia's data key.
+    assert {t_["rationale"] for t_ in seen_by_mia["targets"]} >= {
+        "Disclosing the clinic notes now would alert the father and put the child at greater risk."}
+    stored_request = w.rows(select(t.InformationRequest.justification).where(t.InformationRequest.id == request_id))
+    stored_answers = w.rows(select(t.RequestTarget.rationale).where(t.RequestTarget.request_id == request_id))
+    assert len(stored_request + stored_answers) == 3
+    assert all(value.startswith("sealed:") for value in stored_request + stored_answers)
     assert {n["kind"] for n in inbox(mia)} >= {"REQUEST_ANSWERED"}
     assert len([n for n in inbox(mia) if n["kind"] == "REQUEST_ANSWERED" and n["requestId"] == request_id]) == 2
 
