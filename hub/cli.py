@@ -199,11 +199,12 @@ def worker(
 
 
 def _session_scope() -> tuple[Engine, UnitOfWork]:
-    from hub.storage.database import make_engine, make_session_factory
+    """A unit of work on the hub's database, opened as the server opens it (keys, checkpoint signer)."""
+    from hub.bootstrap import open_storage
     from hub.storage.unit_of_work import UnitOfWork
 
-    engine = make_engine(Settings.from_env().database_url)
-    return engine, UnitOfWork(make_session_factory(engine))
+    engine, session_factory, _ = open_storage(Settings.from_env())
+    return engine, UnitOfWork(session_factory)
 
 
 @deadletters_app.command("list")

@@ -8,22 +8,23 @@ version N", never an edit.
 
 from __future__ import annotations
 
+import contextlib
 from enum import StrEnum
 
 from sqlalchemy import select
 
 from hub.adapters.contract import BadRecordError, Involvement, SourceRecord
 from hub.domain.record import RecordStatus
+from hub.domain.workflow import Workflow
 from hub.door import Door, Subject
+from hub.errors import ConflictError
 from hub.ingest.identify import identify
 from hub.ingest.tables import SourceItem
 from hub.ingest.target import SyncTarget
-from hub.services.children import child_facts
-from hub.services.visibility import flags_of, row_facts
-from hub.domain.workflow import Workflow
-from hub.errors import ConflictError
 from hub.services import encompass
+from hub.services.children import child_facts
 from hub.services.redaction import to_view
+from hub.services.visibility import flags_of, row_facts
 from hub.storage import queries, sealing
 from hub.storage import tables as t
 
@@ -106,10 +107,8 @@ def _notify_schools(door: Door, workflow: Workflow, record_key: str) -> None:
     row = queries.current_version(door.session, record_key)
     assert row is not None  # just written in this transaction
     owner = door.contacts([row.owner_agency_id])[row.owner_agency_id]
-    try:
+    with contextlib.suppress(ConflictError):  # already audited as a refusal by notify_schools
         encompass.notify_schools(door, workflow, to_view(row, owner))
-    except ConflictError:
-        pass
 
 
 def _write_record(

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.adapters.contract import Adapter, BadRecordError, CallContext, RawItem
+from hub.domain.workflow import Workflow
 from hub.door import Door
 from hub.identity import matcher
 from hub.identity.links import agency_partnership
@@ -27,7 +28,6 @@ from hub.ingest.actor import adapter_actor
 from hub.ingest.apply import Applied, apply
 from hub.ingest.tables import AdapterCursor, QuarantineItem
 from hub.ingest.target import SyncTarget
-from hub.domain.workflow import Workflow
 from hub.policy import Policy
 from hub.reference import ReferenceData
 from hub.storage.unit_of_work import UnitOfWork
