@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.authentication import hash_secret
-from hub.identity import matcher
 from hub.domain.nhs_number import check_digit
+from hub.identity import matcher
 from hub.storage import sealing
 from hub.storage import tables as t
 
