@@ -211,7 +211,7 @@ def test_find_by_details_scores_plausible_matches_and_tells_only_whom_to_contact
     assert best["childId"] == amelia and 0.6 <= best["confidence"] <= 1.0
     assert "Northbridge Council Children's Services" in {a["name"] for a in best["involvedAgencies"]}
     events = audit_rows(hub, response.headers["x-request-id"])
-    assert [(e["action"], e["decision"], e["child_id"]) for e in events][0] == ("find", "ALLOW", amelia)
+    assert (events[0]["action"], events[0]["decision"], events[0]["child_id"]) == ("find", "ALLOW", amelia)
     nobody = pat.gql(FIND, {"input": {"givenName": "Zebedee", "familyName": "Quartermaine",
                                        "dateOfBirth": "2001-01-01"}})
     assert nobody == {"data": {"findChildren": []}}
