@@ -1,5 +1,5 @@
-"""The Starlette application: /graphql, /oauth/token, the portal at /portal, /healthz, /readyz, and security
-headers."""
+"""The Starlette application: /graphql (POST, and subscriptions over a websocket), /oauth/token, the portal
+at /portal, /healthz, /readyz, and security headers."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from hub.bootstrap import Hub, bootstrap
 from hub.door import Clock, utc_now
@@ -21,6 +21,7 @@ from hub.portal.routes import portal_mount
 from hub.settings import Settings
 from hub.web.graphql import GraphQLEndpoint
 from hub.web.oauth import TokenEndpoint
+from hub.web.subscriptions import SubscriptionEndpoint
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -79,6 +80,7 @@ def create_app(hub: Hub | None = None, settings: Settings | None = None, *, cloc
     app = Starlette(
         routes=[
             Route("/graphql", GraphQLEndpoint(hub), methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+            WebSocketRoute("/graphql", SubscriptionEndpoint(hub)),
             Route("/oauth/token", TokenEndpoint(hub), methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

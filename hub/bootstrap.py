@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import strawberry
 from sqlalchemy import Engine
@@ -10,11 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.adapters.registry import AdapterRegistry
 from hub.audit import checkpoint
+from hub.domain.workflow import Workflow
+from hub.domain.working_time import WorkingCalendar
+from hub.door import Clock, utc_now
 from hub.keys import KeyStore
 from hub.policy import Policy
 from hub.reference import ReferenceData
 from hub.services.fetch_on_demand import DetailFetcher
-from hub.settings import Settings
+from hub.settings import Settings, WorkflowSettings
 from hub.storage import sealing
 from hub.storage.database import make_engine, make_session_factory
 from hub.tokens import TokenIssuer
@@ -33,6 +38,9 @@ class Hub:
     schema: strawberry.Schema
     adapters: AdapterRegistry | None = None
     detail_fetcher: DetailFetcher | None = None
+    workflow: Workflow = field(default_factory=Workflow)
+    # What "now" is for every request's door; tests replace it to walk through deadlines without waiting.
+    clock: Clock = utc_now
 
     def dispose(self) -> None:
         if self.adapters is not None:
@@ -77,4 +85,12 @@ def bootstrap(settings: Settings | None = None) -> Hub:
         ),
         adapters=adapters,
         detail_fetcher=DetailFetcher(adapters),
+        workflow=workflow(settings.workflow),
     )
+
+
+def workflow(settings: WorkflowSettings) -> Workflow:
+    calendar = WorkingCalendar(timezone=ZoneInfo(settings.timezone), day_start=settings.working_day_start,
+                               day_end=settings.working_day_end, school_day_start=settings.school_day_start)
+    return Workflow(calendar=calendar, due_soon=timedelta(minutes=settings.due_soon_minutes),
+                    share_grant_hours=settings.share_grant_hours)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,6 +14,11 @@ app = typer.Typer(help="The safeguarding information-sharing hub.", no_args_is_h
 schema_app = typer.Typer(help="The published GraphQL contract (schema/schema.graphql).", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
 SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from hub.storage.unit_of_work import UnitOfWork
 
 
 @app.command()
@@ -148,6 +154,117 @@ from hub.commands.keys import keys_app  # noqa: E402
 
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
+
+# -- issue 5: the worker, and notification delivery --------------------------------------------------------------
+notifications_app = typer.Typer(help="Notification delivery to agency systems (signed webhooks).",
+                                no_args_is_help=True)
+deadletters_app = typer.Typer(help="Deliveries that kept failing, kept for an operator to replay.",
+                              no_args_is_help=True)
+endpoints_app = typer.Typer(help="Agency systems that take notifications as signed webhooks.", no_args_is_help=True)
+app.add_typer(notifications_app, name="notifications")
+notifications_app.add_typer(deadletters_app, name="deadletters")
+notifications_app.add_typer(endpoints_app, name="endpoints")
+
+
+@app.command()
+def worker(
+    once: bool = typer.Option(False, "--once", help="Do the due jobs once and stop (e.g. from cron)."),
+    owner: str = typer.Option(None, help="This worker's lease name; defaults to host and process id."),
+) -> None:
+    """Fire due timers (due soon, overdue, unacknowledged Encompass notices) and deliver webhooks. Run as many
+    as you like, on as many replicas: leases keep any job from being done twice."""
+    import os
+    import signal
+    import socket
+    import threading
+
+    from hub.bootstrap import bootstrap
+    from hub.worker.runner import Worker
+
+    hub = bootstrap(Settings.from_env())
+    runner = Worker(hub.session_factory, hub.keys, hub.workflow, hub.settings.workflow,
+                    owner or f"{socket.gethostname()}-{os.getpid()}")
+    try:
+        if once:
+            typer.echo(f"{runner.run_until_idle()} jobs done")
+            return
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        typer.echo(f"worker {runner.owner} started")
+        runner.run_forever(stop)
+    finally:
+        runner.close()
+        hub.dispose()
+
+
+def _session_scope() -> tuple[Engine, UnitOfWork]:
+    """A unit of work on the hub's database, opened as the server opens it (keys, checkpoint signer)."""
+    from hub.bootstrap import open_storage
+    from hub.storage.unit_of_work import UnitOfWork
+
+    engine, session_factory, _ = open_storage(Settings.from_env())
+    return engine, UnitOfWork(session_factory)
+
+
+@deadletters_app.command("list")
+def deadletters_list() -> None:
+    """Every delivery on the dead-letter list, oldest failure first."""
+    from hub.worker.operations import dead_letters
+
+    engine, unit = _session_scope()
+    with unit as uow:
+        letters = dead_letters(uow.session)
+    engine.dispose()
+    if not letters:
+        typer.echo("the dead-letter list is empty")
+    for letter in letters:
+        failed = letter.failed_at.isoformat() if letter.failed_at else "-"
+        typer.echo(f"{letter.job_id}  {letter.kind or '-'}  notification {letter.notification_id}  to {letter.url}  "
+                   f"after {letter.attempts} attempts  ({letter.last_error})  {failed}")
+
+
+@deadletters_app.command("replay")
+def deadletters_replay(
+    job_ids: list[str] = typer.Argument(None, help="Dead letters to replay (ids from `list`)."),
+    all_: bool = typer.Option(False, "--all", help="Replay every dead letter."),
+) -> None:
+    """Queue dead letters for delivery again, now; a running worker sends them."""
+    from hub.door import utc_now
+    from hub.worker.operations import dead_letters, replay
+
+    engine, unit = _session_scope()
+    with unit as uow:
+        wanted = [letter.job_id for letter in dead_letters(uow.session)] if all_ else list(job_ids or [])
+        replayed = replay(uow.session, wanted, utc_now())
+        uow.commit()
+    engine.dispose()
+    for job_id in wanted:
+        typer.echo(f"{job_id}: {'queued again' if job_id in replayed else 'not on the dead-letter list'}")
+    if len(replayed) < len(wanted):
+        raise typer.Exit(code=1)
+
+
+@endpoints_app.command("add")
+def endpoints_add(
+    agency_code: str = typer.Option(..., help="The agency's official code (LA code, force code, ODS, URN)."),
+    url: str = typer.Option(..., help="Where to POST its notifications (https)."),
+) -> None:
+    """Deliver an agency's notifications to its system as signed webhooks."""
+    from hub.door import utc_now
+    from hub.worker.operations import add_endpoint
+
+    engine, unit = _session_scope()
+    with unit as uow:
+        try:
+            endpoint_id = add_endpoint(uow.session, agency_code, url, utc_now())
+        except (LookupError, ValueError) as error:
+            typer.echo(str(error), err=True)
+            raise typer.Exit(code=2) from None
+        uow.commit()
+    engine.dispose()
+    typer.echo(f"endpoint {endpoint_id} added")
+
 
 portal_app = typer.Typer(help="The web portal for school DSLs and IG officers (/portal).", no_args_is_help=True)
 app.add_typer(portal_app, name="portal")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from hub.authentication import hash_secret
 from hub.domain.nhs_number import check_digit
+from hub.identity import matcher
 from hub.services.portal_sign_in import hash_password
 from hub.storage import sealing
 from hub.storage import tables as t
@@ -71,6 +72,11 @@ PRACTITIONERS = [
     ("adapter@nhs.northbridge.example", "FHIR adapter", "nhs", ["ADAPTER"]),
     ("adapter@primary.northbridge.example", "MIS adapter", "primary", ["ADAPTER"]),
     ("adapter@academy.northbridge.example", "MIS adapter", "academy", ["ADAPTER"]),
+    # Issue 5: who overdue requests and unacknowledged notices escalate to (MASH leads; a school's deputy DSL).
+    ("lou.lead@council.northbridge.example", "Lou Lead", "council", ["MASH_PRACTITIONER", "MASH_LEAD"]),
+    ("max.lead@police.northbridge.example", "Max Lead", "police", ["POLICE_OFFICER", "MASH_LEAD"]),
+    ("nia.lead@nhs.northbridge.example", "Nia Lead", "nhs", ["HEALTH_SAFEGUARDING_PRACTITIONER", "MASH_LEAD"]),
+    ("deb.deputy@primary.northbridge.example", "Deb Deputy", "primary", ["DEPUTY_DSL"]),
 ]
 
 # Demo API clients: (client id, agency, secret). Demo secrets are published in the README; real ones never are.
@@ -167,16 +173,18 @@ def seed(session: Session, children: int = 200, *, records: bool = True) -> bool
     for a in AGENCIES:
         session.add(t.AgencyPartnership(agency_id=agencies[a.key].id, partnership_id=partnerships[a.partnership].id))
     people: dict[str, t.Practitioner] = {}  # the first practitioner of each agency shares its demo records
+    by_name: dict[str, t.Practitioner] = {}
     for email, name, agency, roles in PRACTITIONERS:
         practitioner = t.Practitioner(id=t.new_id(), agency_id=agencies[agency].id, email=email, name=name,
                                       roles=roles)
         session.add(practitioner)
         people.setdefault(agency, practitioner)
+        by_name[name] = practitioner
     for client_id, agency, secret in API_CLIENTS:
         session.add(t.ApiClient(client_id=client_id, agency_id=agencies[agency].id,
                                 name=f"{agencies[agency].name} case system", secret_hash=hash_secret(secret)))
     session.flush()
-    builder = _Builder(session, rng, agencies, people, partnerships, created)
+    builder = _Builder(session, rng, agencies, people, partnerships, created, by_name)
     if records:
         builder.named_children()
     builder.southvale_named()
@@ -190,6 +198,7 @@ def seed(session: Session, children: int = 200, *, records: bool = True) -> bool
     for i in range(20):
         builder.southvale_child(next(numbers), i)
     session.flush()
+    matcher.index_missing(session)  # so FIND by details and adapters' matching meet the demo's children
     seed_portal_accounts(session)
     return True
 
@@ -197,9 +206,9 @@ def seed(session: Session, children: int = 200, *, records: bool = True) -> bool
 class _Builder:
     def __init__(self, session: Session, rng: random.Random, agencies: dict[str, t.Agency],
                  people: dict[str, t.Practitioner], partnerships: dict[str, t.Partnership],
-                 created: datetime) -> None:
+                 created: datetime, by_name: dict[str, t.Practitioner]) -> None:
         self.session, self.rng, self.agencies, self.people = session, rng, agencies, people
-        self.partnerships, self.created = partnerships, created
+        self.partnerships, self.created, self.by_name = partnerships, created, by_name
         self.local_ids: dict[str, int] = {}
 
     def child(self, nhs: str | None, given: str, family: str, born: date | None, sex: str | None,
@@ -216,9 +225,11 @@ class _Builder:
         self.local_ids[agency] = self.local_ids.get(agency, 1000) + 1
         prefix = {"council": "LCS", "police": "NBP", "nhs": "MRN", "primary": "UPN", "academy": "UPN",
                   "southvale": "SVC"}[agency]
+        allocated = self.by_name.get(worker) if worker else None
         self.session.add(t.AgencyRecordLink(agency_id=self.agencies[agency].id, child_id=child.id,
                                             local_id=f"{prefix}-{self.local_ids[agency]}", kind=kind,
-                                            opened_on=opened, closed_on=closed, allocated_worker=worker))
+                                            opened_on=opened, closed_on=closed, allocated_worker=worker,
+                                            allocated_practitioner_id=allocated.id if allocated else None))
 
     def record(self, child: t.Child, agency: str, category: str, tier: str, summary: str, detail: str | None,
                start: date, end: date | None = None) -> str:
@@ -239,7 +250,11 @@ class _Builder:
             recipient_role="DSL", child_id=child.id, record_key=record_key,
             actor_agency_id=self.agencies["police"].id,
             summary=f"Domestic abuse incident: {child.given_name} {child.family_name} may be affected.",
-            dedupe_key=f"ENCOMPASS:{record_key}:{school}", created_at=self.created))
+            dedupe_key=f"ENCOMPASS:{record_key}:{school}", created_at=self.created,
+            # Historical notices: the school's DSL acknowledged each within the hour.
+            acknowledged_at=self.created + timedelta(minutes=40),
+            acknowledged_by=next(p.id for p in self.by_name.values()
+                                 if p.agency_id == self.agencies[school].id and "DSL" in p.roles)))
 
     def named_children(self) -> None:
         """The children the README and the tests talk about by name."""

@@ -17,11 +17,19 @@ from typing import TypeVar
 
 from oso import Oso, Variable
 
-from hub.domain.access import AuditScope, ChildFacts, NotificationFacts, PolicyActor, RecordFacts
+from hub.domain.access import (
+    AuditScope,
+    ChildFacts,
+    NotificationFacts,
+    PolicyActor,
+    RecordFacts,
+    RequestFacts,
+    StatisticsScope,
+)
 
 DEFAULT_DENY = "default_deny"
 
-Resource = ChildFacts | RecordFacts | AuditScope | NotificationFacts
+Resource = ChildFacts | RecordFacts | AuditScope | RequestFacts | NotificationFacts | StatisticsScope
 T = TypeVar("T")
 
 
@@ -57,7 +65,8 @@ class Policy:
         self.version = policy_version(files)
         self._oso = Oso()
         for facts, name in ((PolicyActor, "Practitioner"), (ChildFacts, "Child"), (RecordFacts, "Record"),
-                            (NotificationFacts, "Notification"), (AuditScope, "AuditScope")):
+                            (AuditScope, "AuditScope"), (RequestFacts, "InformationRequest"),
+                            (NotificationFacts, "Notification"), (StatisticsScope, "Statistics")):
             self._oso.register_class(facts, name=name)  # type: ignore[no-untyped-call]
         self._oso.load_files([str(path) for path in files])
         self.decide = lru_cache(maxsize=65_536)(self._decide)

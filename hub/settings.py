@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -12,6 +13,24 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 class SettingsError(ValueError):
     """A HUB_ setting is present but cannot be used."""
+
+
+@dataclass(frozen=True)
+class WorkflowSettings:
+    """Information requests, notifications and their delivery (issue 5)."""
+
+    timezone: str = "Europe/London"
+    working_day_start: time = time(9, 0)
+    working_day_end: time = time(17, 0)
+    school_day_start: time = time(8, 30)
+    due_soon_minutes: int = 60  # "due soon" goes this long before a request's due time
+    share_grant_hours: int = 24 * 30  # how long a decision to share lets the requester read, unless it says
+    webhook_timeout_seconds: float = 5.0
+    webhook_max_attempts: int = 8
+    webhook_backoff_seconds: int = 30  # doubled after each failure, up to an hour
+    worker_lease_seconds: int = 120  # longer than the slowest job (a webhook times out well before)
+    worker_poll_seconds: float = 5.0
+    subscription_poll_seconds: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +56,7 @@ class Settings:
     # name (social_care, health_fhir, police, school_mis).
     adapter_urls: dict[str, str] = field(default_factory=dict)
     adapter_cache_seconds: dict[str, int] = field(default_factory=dict)
+    workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
     # The portal signs a person out after this many minutes without a request (a school laptop left open).
     portal_idle_minutes: int = 15
 
@@ -53,6 +73,24 @@ class Settings:
                 return int(raw)
             except ValueError:
                 raise SettingsError(f"HUB_{name} must be a whole number, not {raw!r}") from None
+
+        def number(name: str, default: float) -> float:
+            raw = env.get(f"HUB_{name}")
+            if raw is None:
+                return default
+            try:
+                return float(raw)
+            except ValueError:
+                raise SettingsError(f"HUB_{name} must be a number, not {raw!r}") from None
+
+        def clock_time(name: str, default: time) -> time:
+            raw = env.get(f"HUB_{name}")
+            if raw is None:
+                return default
+            try:
+                return time.fromisoformat(raw)
+            except ValueError:
+                raise SettingsError(f"HUB_{name} must be a time of day such as 09:00, not {raw!r}") from None
 
         def flag(name: str, default: bool) -> bool:
             raw = env.get(f"HUB_{name}")
@@ -97,5 +135,19 @@ class Settings:
             checkpoint_every_seconds=integer("CHECKPOINT_EVERY_SECONDS", 60),
             # `hub audit verify` warns when the newest checkpoint covers nothing newer than this.
             checkpoint_stale_seconds=integer("CHECKPOINT_STALE_SECONDS", 3600),
+            workflow=WorkflowSettings(
+                timezone=env.get("HUB_TIMEZONE", "Europe/London"),
+                working_day_start=clock_time("WORKING_DAY_START", time(9, 0)),
+                working_day_end=clock_time("WORKING_DAY_END", time(17, 0)),
+                school_day_start=clock_time("SCHOOL_DAY_START", time(8, 30)),
+                due_soon_minutes=integer("DUE_SOON_MINUTES", 60),
+                share_grant_hours=integer("SHARE_GRANT_HOURS", 24 * 30),
+                webhook_timeout_seconds=number("WEBHOOK_TIMEOUT_SECONDS", 5.0),
+                webhook_max_attempts=integer("WEBHOOK_MAX_ATTEMPTS", 8),
+                webhook_backoff_seconds=integer("WEBHOOK_BACKOFF_SECONDS", 30),
+                worker_lease_seconds=integer("WORKER_LEASE_SECONDS", 120),
+                worker_poll_seconds=number("WORKER_POLL_SECONDS", 5.0),
+                subscription_poll_seconds=number("SUBSCRIPTION_POLL_SECONDS", 2.0),
+            ),
             portal_idle_minutes=positive(integer("PORTAL_IDLE_MINUTES", 15), "PORTAL_IDLE_MINUTES"),
         )

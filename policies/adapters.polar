@@ -21,3 +21,10 @@ permit(actor: Practitioner, "link", _child: Child, "adapter_links_on_a_clear_mat
 # A practitioner working a case resolves who a person their own agency holds is (link, or a new child).
 permit(actor: Practitioner, "resolve_identity", _child: Child, "case_practitioner_resolves_identity") if
     working_a_case(actor);
+
+# Operation Encompass: the police force's own system notifies the child's school of a domestic abuse
+# incident as it arrives, exactly as an officer sharing it through the API would.
+permit(actor: Practitioner, "notify_incident", child: Child, "police_system_notifies_school_of_domestic_abuse") if
+    actor.agency_kind = "POLICE" and
+    adapter_syncing(actor) and
+    (child.known or child.in_area);

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -14,12 +15,14 @@ from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as query_depth_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from schema.extensions.cost_limit import cost_rule
 from schema.extensions.mask_errors import MaskUnexpectedErrors
 from schema.extensions.operation_limit import operation_count_rule
 from schema.extensions.operation_name import RecordOperationName
 from schema.mutations import Mutation
+from schema.notifications.subscriptions import Subscription
 from schema.queries import Query
 
 log = logging.getLogger("hub.graphql")
@@ -43,7 +46,16 @@ class HubSchema(strawberry.Schema):
             log.info("graphql error %s at %s", code, error.path)
 
 
-def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
+class SubscriptionsOnlySchema(HubSchema):
+    """The schema as the websocket serves it: subscriptions only. Queries and mutations go to POST /graphql,
+    where each has a transaction and an audit of its own."""
+
+    async def stream(self, query: str | None, *args: Any, **kwargs: Any) -> Any:
+        kwargs["allowed_operation_types"] = (OperationType.SUBSCRIPTION,)
+        return await super().stream(query, *args, **kwargs)
+
+
+def build_schema(limits: SchemaLimits | None = None, *, subscriptions_only: bool = False) -> strawberry.Schema:
     limits = limits or SchemaLimits()
     # The limits' validation rules are built once: the validation cache is keyed by the rule classes, and
     # limiter extensions that built fresh classes per request would never hit it.
@@ -64,9 +76,10 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
         MaskUnexpectedErrors,
         RecordOperationName,
     ]
-    return HubSchema(
+    return (SubscriptionsOnlySchema if subscriptions_only else HubSchema)(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=limits.production),
     )

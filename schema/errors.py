@@ -9,6 +9,7 @@ import strawberry
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 
 EXPECTED = (NotFoundError, ForbiddenError, ValidationError, ConflictError)
+Expected = NotFoundError | ForbiddenError | ValidationError | ConflictError
 
 
 @strawberry.enum
@@ -35,3 +36,25 @@ class RecordError:
             field=error.field if isinstance(error, ValidationError) else None,
             suggestion=error.suggestion,
         )
+
+
+@strawberry.enum
+class WorkflowErrorCode(Enum):
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    INVALID_INPUT = "INVALID_INPUT"
+    CONFLICT = "CONFLICT"
+
+
+@strawberry.type(description="An expected failure of an information request, sharing decision or notification.")
+class WorkflowError:
+    code: WorkflowErrorCode
+    message: str
+    field: str | None = strawberry.field(description="The input field at fault, if one is.")
+    suggestion: str | None = None
+
+    @classmethod
+    def from_error(cls, error: Expected) -> WorkflowError:
+        record = RecordError.from_error(error)
+        return cls(code=WorkflowErrorCode(record.code.value), message=record.message, field=record.field,
+                   suggestion=record.suggestion)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import strawberry
 
 from hub.context import RequestContext
+from hub.identity.demographics import Demographics
 from hub.services import children, records, registry
 from schema.audit.queries import AuditQuery
 from schema.identity import IdentityResolution, identity_resolutions
+from schema.notifications.queries import NotificationQuery
+from schema.requests.queries import RequestQuery
+from schema.statistics.queries import StatisticsQuery
 from schema.types import (
     Child,
     ChildMatchResult,
+    FindChildrenInput,
     Me,
     PageInfo,
     PurposeEntry,
@@ -24,7 +29,7 @@ Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.type
-class Query(AuditQuery):  # issue 4: the audit queries for IG officers
+class Query(AuditQuery, RequestQuery, NotificationQuery, StatisticsQuery):  # issues 4 and 5
     @strawberry.field(description="The practitioner this call acts for, and their agency.")
     def me(self, info: Info) -> Me:
         actor = info.context.actor
@@ -79,6 +84,15 @@ class Query(AuditQuery):  # issue 4: the audit queries for IG officers
     def child_by_nhs_number(self, info: Info, nhs_number: str) -> Child | None:
         view = children.read_child_by_nhs_number(info.context.door, nhs_number)
         return Child(view=view) if view else None
+
+    @strawberry.field(
+        description="FIND by a child's details (names, date of birth, optionally sex and postcode): the children "
+        "who may be this person, best first, each with a match confidence and whom to contact; never content. "
+        "Only plausible matches are returned; none is linked or changed by asking."
+    )
+    def find_children(self, info: Info, input: FindChildrenInput) -> list[ChildMatchResult]:
+        person = Demographics(input.given_name, input.family_name, input.date_of_birth, input.sex, input.postcode)
+        return [ChildMatchResult.from_match(m) for m in children.find_children(info.context.door, person)]
 
     @strawberry.field(
         description="FIND: whether a child with this NHS number is known and which agencies to contact. "

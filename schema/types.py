@@ -227,6 +227,15 @@ class ChildMatchResult:
         )
 
 
+@strawberry.input(description="A child's details as an agency holds them, to FIND them without an NHS number.")
+class FindChildrenInput:
+    given_name: str
+    family_name: str
+    date_of_birth: datetime.date
+    sex: str | None = None
+    postcode: str | None = None
+
+
 @strawberry.type(description="A registered purpose for processing child data, with its lawful basis.")
 class PurposeEntry:
     code: str

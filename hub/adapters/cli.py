@@ -47,7 +47,8 @@ def sync_all(hub: Hub, names: list[str], *, quiet: bool = False) -> bool:
     ok = True
     for name in names:
         try:
-            ingest = Ingest(hub.session_factory, hub.policy, hub.adapters.get(name), name)
+            ingest = Ingest(hub.session_factory, hub.policy, hub.adapters.get(name), name, hub.reference,
+                            hub.workflow)
             with Progress(
                 SpinnerColumn(),
                 TextColumn(f"[bold]{name}[/]"),
@@ -189,7 +190,8 @@ def quarantine_replay(
                 uow.commit()
             name = entry.adapter
         assert hub.adapters is not None
-        outcome, reason = Ingest(hub.session_factory, hub.policy, hub.adapters.get(name), name).replay(
+        outcome, reason = Ingest(hub.session_factory, hub.policy, hub.adapters.get(name), name, hub.reference,
+                                 hub.workflow).replay(
             item_id
         )
     finally:

@@ -48,16 +48,6 @@ class RecordFacts:
     child: ChildFacts
 
 
-@dataclass(frozen=True)
-class NotificationFacts:
-    """Whether a notification is addressed to the actor: to their agency, and, where it names a practitioner
-    or a role, to them or to a role they hold."""
-
-    to_agency: bool
-    to_practitioner: bool  # it names no practitioner, or the actor
-    to_role: bool  # it names no role, or one the actor holds
-
-
 # The record-level facts that vary from row to row in a list, in the order SQL keys spell them.
 ROW_FLAGS = ("owned", "granted", "notified")
 # The child-level facts that the record rules read, and so vary from child to child in a list across
@@ -82,3 +72,27 @@ class AuditScope:
 
     view: str  # "events", "child_history", "partner_accesses" or "break_glass"
     own_agency: bool
+
+
+# -- issue 5: information requests, notifications and partnership statistics -----------------------------------
+@dataclass(frozen=True)
+class RequestFacts:
+    """An information request as it relates to the actor."""
+
+    from_actor_agency: bool  # the actor's agency asked
+    to_actor_agency: bool  # the actor's agency is one of those asked
+
+
+@dataclass(frozen=True)
+class NotificationFacts:
+    """A notification as it relates to the actor."""
+
+    to_actor: bool  # addressed to the actor by name
+    to_actor_role: bool  # addressed to a role the actor holds, at the actor's agency
+
+
+@dataclass(frozen=True)
+class StatisticsScope:
+    """De-identified statistics of one partnership."""
+
+    own_partnership: bool  # the actor's agency belongs to it

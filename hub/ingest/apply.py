@@ -8,17 +8,22 @@ version N", never an edit.
 
 from __future__ import annotations
 
+import contextlib
 from enum import StrEnum
 
 from sqlalchemy import select
 
 from hub.adapters.contract import BadRecordError, Involvement, SourceRecord
 from hub.domain.record import RecordStatus
+from hub.domain.workflow import Workflow
 from hub.door import Door, Subject
+from hub.errors import ConflictError
 from hub.ingest.identify import identify
 from hub.ingest.tables import SourceItem
 from hub.ingest.target import SyncTarget
+from hub.services import encompass
 from hub.services.children import child_facts
+from hub.services.redaction import to_view
 from hub.services.visibility import flags_of, row_facts
 from hub.storage import queries, sealing
 from hub.storage import tables as t
@@ -36,7 +41,7 @@ class Applied(StrEnum):
     QUARANTINED = "quarantined"
 
 
-def apply(door: Door, target: SyncTarget, source: SourceRecord) -> Applied:
+def apply(door: Door, target: SyncTarget, source: SourceRecord, workflow: Workflow | None = None) -> Applied:
     state = door.session.get(SourceItem, (target.adapter, source.source_id))
     if state is not None and source.version == state.version:
         return Applied.UNCHANGED
@@ -63,6 +68,8 @@ def apply(door: Door, target: SyncTarget, source: SourceRecord) -> Applied:
     if source.involvement is not None:
         _update_link(door, target, source.person.local_id, source.involvement)
     record_key = _write_record(door, target, source, child, state.record_key if state else None)
+    if record_key is not None and state is None:
+        _notify_schools(door, workflow or Workflow(), record_key)
     if state is None:
         door.session.add(
             SourceItem(
@@ -91,6 +98,17 @@ def _update_link(door: Door, target: SyncTarget, local_id: str, involvement: Inv
     link.opened_on = min(link.opened_on, involvement.opened_on)
     link.closed_on = involvement.closed_on
     link.allocated_worker = involvement.allocated_worker or link.allocated_worker
+
+
+def _notify_schools(door: Door, workflow: Workflow, record_key: str) -> None:
+    """Operation Encompass for an incident that arrived from the police's own system, exactly as for one
+    shared through the API. If nobody can be notified the record still lands (the refusal is audited):
+    dropping an incident would hide it from everyone."""
+    row = queries.current_version(door.session, record_key)
+    assert row is not None  # just written in this transaction
+    owner = door.contacts([row.owner_agency_id])[row.owner_agency_id]
+    with contextlib.suppress(ConflictError):  # already audited as a refusal by notify_schools
+        encompass.notify_schools(door, workflow, to_view(row, owner))
 
 
 def _write_record(

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.adapters.contract import Adapter, BadRecordError, CallContext, RawItem
+from hub.domain.workflow import Workflow
 from hub.door import Door
 from hub.identity import matcher
 from hub.identity.links import agency_partnership
@@ -62,10 +63,12 @@ class Ingest:
         adapter: Adapter,
         name: str | None = None,
         reference: ReferenceData | None = None,
+        workflow: Workflow | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.policy = policy
         self.reference = reference or ReferenceData()
+        self.workflow = workflow or Workflow()  # the calendar Operation Encompass notices are due by
         self.adapter = adapter
         self.name = name or adapter.name  # the registry's name: one system may serve several agencies
         self.run_id = uuid.uuid4().hex[:12]
@@ -92,7 +95,7 @@ class Ingest:
         try:
             source = self.adapter.map(item)
             with door.atomic():
-                outcome = apply(door, self.target, source)
+                outcome = apply(door, self.target, source, self.workflow)
                 if outcome == Applied.QUEUED:
                     resolution = _open_resolution(
                         door.session,

@@ -1,5 +1,6 @@
 """Pages for a school's designated safeguarding lead: the inbox, the pupils on roll, a pupil's chronology,
-and sharing a concern or school record about a pupil.
+and sharing a concern or school record about a pupil. Information requests (answering the MASH, asking it)
+are in ``hub.portal.requests``.
 
 Every page declares the purpose EDUCATION_SAFEGUARDING and a case reference: the one the DSL entered, one
 carried from where they came (an Operation Encompass notification), or a default naming the page and the day.
@@ -14,12 +15,14 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hub.domain.notification import NEEDS_ACKNOWLEDGEMENT
 from hub.domain.record import Category, Tier
-from hub.errors import ConflictError, ValidationError
+from hub.errors import ValidationError
 from hub.portal import forms
 from hub.portal.web import Outcome, Page, Portal, Redirect, Visit
 from hub.services import inbox, roll
 from hub.services.children import read_child
+from hub.services.information_requests import Direction, RequestFilter, list_requests
 from hub.services.records import RecordDraft, encode_cursor, list_records, share_record
 
 PURPOSE = "EDUCATION_SAFEGUARDING"
@@ -47,17 +50,32 @@ class DslPages:
 
     # -- inbox -----------------------------------------------------------------------------------------
     async def inbox(self, request: Request) -> Response:
-        number = forms.page_number(request.query_params)
-        case = forms.case_reference(forms.text(request.query_params, "case"), "DSL-INBOX", self._today())
+        query = request.query_params
+        case = forms.case_reference(forms.text(query, "case"), "DSL-INBOX", self._today())
+        after = forms.text(query, "after") or None
 
         def work(visit: Visit) -> Outcome:
-            page = inbox.list_inbox(visit.door, first=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+            try:
+                page = inbox.list_notifications(visit.door, inbox.InboxFilter(), first=PAGE_SIZE, after=after)
+            except ValidationError:  # a cursor the hub did not issue
+                return Page("errors/404.html", status=404)
+            # Whom each notice is about: a read of the pupil like any other (decided, audited).
+            pupils = {child_id: read_child(visit.door, child_id)
+                      for child_id in dict.fromkeys(view.child_id for view in page.views if view.child_id)}
+            received = list_requests(visit.door, RequestFilter(Direction.RECEIVED, open_only=True), first=50)
+            sent = list_requests(visit.door, RequestFilter(Direction.SENT), first=20)
+            following = None
+            if page.has_next:
+                following = _href("/portal/inbox", case=case,
+                                  after=inbox.encode(page.offset + len(page.views) - 1))
             return Page("dsl/inbox.html", {
-                "page": page, "case": case, "encompass_case": encompass_case,
-                "acknowledged": bool(request.query_params.get("acknowledged")),
-                "already": bool(request.query_params.get("already")),
-                "previous_href": _href("/portal/inbox", page=number - 1, case=case) if number > 1 else None,
-                "next_href": _href("/portal/inbox", page=number + 1, case=case) if page.has_next else None,
+                "page": page, "case": case, "encompass_case": encompass_case, "received": received, "sent": sent,
+                "pupils": pupils,
+                "needs_acknowledgement": NEEDS_ACKNOWLEDGEMENT,
+                "acknowledged": bool(query.get("acknowledged")), "answered": bool(query.get("answered")),
+                "asked": bool(query.get("asked")),
+                "previous_href": _href("/portal/inbox", case=case) if page.offset > 0 else None,
+                "next_href": following,
             })
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
@@ -68,10 +86,7 @@ class DslPages:
         case = forms.case_reference(forms.text(form, "case"), "DSL-INBOX", self._today())
 
         def work(visit: Visit) -> Outcome:
-            try:
-                inbox.acknowledge(visit.door, notification_id)
-            except ConflictError:
-                return Redirect(_href("/portal/inbox", already=1, case=case))
+            inbox.acknowledge(visit.door, notification_id)  # once: a second time is recorded, not repeated
             return Redirect(_href("/portal/inbox", acknowledged=1, case=case))
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case, form=form)
@@ -170,7 +185,7 @@ class DslPages:
             draft = RecordDraft(child_id=child_id, category=Category(category), tier=Tier.SUMMARY,
                                 summary=summary, detail=detail or None, start_date=start)
             try:
-                share_record(visit.door, draft)
+                share_record(visit.door, self.portal.hub.workflow, draft)
             except ValidationError as error:
                 errors[SERVICE_FIELDS.get(error.field or "", "summary")] = error.message
                 return again

@@ -10,14 +10,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from hub.domain.access import ChildFacts
+from hub.domain.notification import Notice, NotificationKind
 from hub.door import Door, Subject
 from hub.errors import ForbiddenError, NotFoundError, ValidationError
+from hub.services import notices, routing
 from hub.services.children import child_facts
-from hub.storage import notifications, queries
+from hub.storage import queries
 from hub.storage import tables as t
 
 BREAK_GLASS_DURATION = timedelta(minutes=60)
-BREAK_GLASS_USED = "BREAK_GLASS_USED"
+BREAK_GLASS_USED = str(NotificationKind.BREAK_GLASS_USED)
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,10 @@ def declare_emergency(door: Door, child_id: str, reason: str) -> EmergencyAccess
     ).all()
     for owner in owners:
         if owner != door.actor.agency_id:
-            notifications.add_once(
-                door.session, kind=BREAK_GLASS_USED, recipient_agency_id=owner, child_id=child.id,
-                actor_practitioner_id=door.actor.practitioner_id, actor_agency_id=door.actor.agency_id,
+            notices.notify(door, Notice(
+                kind=NotificationKind.BREAK_GLASS_USED,
+                recipient=routing.owner_recipient(door.session, child.id, owner, door.today()), child_id=child.id,
                 summary=f"{door.actor.name} ({door.actor.agency_name}) declared an emergency to see this "
                         f"child's information: {reason.strip()}",
-                dedupe_key=f"{BREAK_GLASS_USED}:{session.id}:{owner}", created_at=now)
+                dedupe_key=f"{BREAK_GLASS_USED}:{session.id}:{owner}"))
     return EmergencyAccess(session.id, child.id, session.expires_at)

@@ -8,10 +8,14 @@ from hub.domain.access import ChildFacts
 from hub.domain.child import ChildMatch, ChildView
 from hub.domain.nhs_number import InvalidNhsNumberError, normalise_nhs_number
 from hub.door import Door, Subject
+from hub.errors import ValidationError
+from hub.identity import matcher
+from hub.identity.demographics import Demographics
 from hub.storage import queries, sealing
 from hub.storage import tables as t
 
 IDENTITY_FIELDS = ("nhs_number", "given_name", "family_name", "date_of_birth", "sex")
+MAX_FOUND = 5
 
 
 def find_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildMatch | None:
@@ -34,6 +38,47 @@ def find_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildMatch | No
     contacts = door.contacts(agency_ids)
     door.record(subject, "find", decision, fields=("involved_agencies",))
     return ChildMatch(child.id, 1.0, tuple(sorted(contacts.values(), key=lambda contact: contact.name)))
+
+
+def find_children(door: Door, person: Demographics) -> list[ChildMatch]:
+    """FIND by names, date of birth and (optionally) sex and postcode: the children who may be this person,
+    each with a match confidence and whom to contact; never content. Only plausible matches (at least the
+    identity matcher's review threshold) are returned, best first."""
+    subject = Subject("child")
+    door.access(subject, "find")
+    problem = _demographics_problem(person)
+    if problem is not None:
+        door.refuse(subject, "find", problem.message)
+        raise problem
+    decision = door.decide("find", ChildFacts(), subject, audit=False)  # the rule reads the role and purpose
+    if not decision.allowed:
+        door.record(subject, "find", decision)
+        return []
+    found = [c for c in matcher.match(door.session, replace(person, nhs_number=None)).candidates
+             if c.score >= matcher.REVIEW][:MAX_FOUND]
+    if not found:
+        door.record(subject, "find", decision, reason="no plausible match")
+    matches = []
+    for candidate in found:
+        agency_ids = queries.involved_agency_ids(door.session, candidate.child_id, door.today())
+        contacts = sorted(door.contacts(agency_ids).values(), key=lambda contact: contact.name)
+        door.record(Subject("child", candidate.child_id, candidate.child_id), "find", decision,
+                    fields=("involved_agencies",), reason=f"demographic match {candidate.score:.2f}")
+        matches.append(ChildMatch(candidate.child_id, candidate.score, tuple(contacts)))
+    return matches
+
+
+def _demographics_problem(person: Demographics) -> ValidationError | None:
+    for field, value in (("givenName", person.given_name), ("familyName", person.family_name)):
+        if not value.strip():
+            return ValidationError("Give the child's names as the agency holds them.", field=field)
+        if len(value) > 100:
+            return ValidationError("A name has at most 100 characters.", field=field)
+    if person.date_of_birth is None:
+        return ValidationError("A date of birth is needed to find a child by their details.", field="dateOfBirth")
+    if person.postcode is not None and len(person.postcode) > 10:
+        return ValidationError("A postcode has at most 10 characters.", field="postcode")
+    return None
 
 
 def read_child(door: Door, child_id: str) -> ChildView | None:

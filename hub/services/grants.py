@@ -1,7 +1,8 @@
 """Grants: an owning agency lets another agency read categories of its records about a child, for a time.
 
-Grants will be created by approved information requests; until then the owning agency grants directly. A
-grant never covers RESTRICTED content (the policy says so), and stops working the moment it expires.
+Grants are made by a decision to share in answer to an information request (``hub.services.sharing``), or
+directly by the owning agency; both write them through ``issue_grants``. A grant never covers RESTRICTED
+content (the policy says so), and stops working the moment it expires.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from hub.domain.record import Category
 from hub.door import Door, Subject
 from hub.errors import NotFoundError, ValidationError
+from hub.policy import Decision
 from hub.services.children import child_facts
 from hub.storage import queries
 from hub.storage import tables as t
@@ -53,20 +55,29 @@ def grant_access(door: Door, request: GrantRequest) -> list[GrantView]:
     if problem is not None:
         door.refuse(subject, "grant", problem.message)
         raise problem
-    now = door.now()
-    expires = now + timedelta(hours=request.hours)
+    return issue_grants(door, child_id=child.id, grantee_agency_id=request.grantee_agency_id,
+                        categories=request.categories, expires_at=door.now() + timedelta(hours=request.hours),
+                        reason=request.reason.strip(), decision=decision)
+
+
+def issue_grants(door: Door, *, child_id: str, grantee_agency_id: str, categories: tuple[Category, ...],
+                 expires_at: datetime, reason: str, decision: Decision,
+                 request_id: str | None = None) -> list[GrantView]:
+    """Write one grant per category of the actor's agency's records, each audited under ``decision`` (the
+    decision that allowed the grant: a direct grant, or a sharing decision on a request)."""
     rows = [
-        t.Grant(id=t.new_id(), child_id=child.id, owner_agency_id=door.actor.agency_id,
-                grantee_agency_id=request.grantee_agency_id, category=str(category), reason=request.reason.strip(),
-                granted_by=door.actor.practitioner_id, granted_at=now, expires_at=expires)
-        for category in sorted(set(request.categories))
+        t.Grant(id=t.new_id(), child_id=child_id, owner_agency_id=door.actor.agency_id,
+                grantee_agency_id=grantee_agency_id, category=str(category), reason=reason, request_id=request_id,
+                granted_by=door.actor.practitioner_id, granted_at=door.now(), expires_at=expires_at)
+        for category in sorted(set(categories))
     ]
     door.session.add_all(rows)
     door.session.flush()
     for row in rows:
-        door.record(Subject("grant", row.id, child.id, door.actor.agency_id), "grant", decision,
+        door.record(Subject("grant", row.id, child_id, door.actor.agency_id), "grant", decision,
                     fields=("category", "grantee_agency_id", "expires_at"),
-                    reason=f"{row.category} to agency {row.grantee_agency_id} until {expires.isoformat()}")
+                    reason=f"{row.category} to agency {row.grantee_agency_id} until {expires_at.isoformat()}"
+                           + (f" (information request {request_id})" if request_id else ""))
     return [GrantView(r.id, r.child_id, r.owner_agency_id, r.grantee_agency_id, Category(r.category), r.expires_at)
             for r in rows]
 

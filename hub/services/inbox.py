@@ -1,138 +1,141 @@
-"""A school's inbox: Operation Encompass notifications to its DSLs, to read and acknowledge.
-
-The police tell a child's school of a domestic abuse incident before the next school day; the DSL
-acknowledges each one, so the police and IG can see it was received and by whom. Reading a notification is an
-access like any other (decided, audited); the list is filtered to the actor's agency in SQL and each row is
-then decided by the policy (``policies/notifications.polar``).
-
-Requests for information addressed to the school, and answers to its own requests, join this inbox when the
-information-requests service (issue 5) lands; until then the inbox holds incident notifications only.
-"""
+"""A practitioner's inbox: the notifications addressed to them by name or to a role they hold at their
+agency, newest first, filtered in SQL; and acknowledging one, which only its recipient may do (anyone else
+gets the same NOT_FOUND as for an id that does not exist)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 
 from hub.domain.access import NotificationFacts
-from hub.domain.record import AgencyContact
+from hub.domain.notification import NotificationKind, NotificationView
+from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
-from hub.errors import ConflictError, NotFoundError, ValidationError
+from hub.errors import NotFoundError
+from hub.services.paging import encode_cursor, start_offset
+from hub.storage import notifications
 from hub.storage import tables as t
 
-INCIDENT = "DOMESTIC_ABUSE_INCIDENT"
-INBOX_KINDS = (INCIDENT,)
-MAX_PAGE = 100
+RESOURCE = "notification"
+CURSOR = "notification"
+FIELDS = ("kind", "summary", "due_at")
 
 
 @dataclass(frozen=True)
-class InboxItem:
-    id: str
-    kind: str
-    summary: str
-    child_id: str | None
-    received_at: datetime
-    sender: AgencyContact | None
-    acknowledged_at: datetime | None
-    acknowledged_by: str | None  # the acknowledging practitioner's name
+class InboxFilter:
+    unread_only: bool = False
+    kinds: tuple[NotificationKind, ...] = ()
 
 
 @dataclass(frozen=True)
 class InboxPage:
-    items: tuple[InboxItem, ...]
+    views: tuple[NotificationView, ...]
     offset: int
     total: int
-    unacknowledged: int
+    unread: int
 
     @property
     def has_next(self) -> bool:
-        return self.offset + len(self.items) < self.total
+        return self.offset + len(self.views) < self.total
 
 
-def list_inbox(door: Door, *, first: int = 20, offset: int = 0) -> InboxPage:
-    """Newest first; acknowledged ones stay where they were, marked, so the list does not jump."""
-    if not 0 < first <= MAX_PAGE or offset < 0:
-        raise ValidationError(f"Pages hold between 1 and {MAX_PAGE} notifications.", field="page")
-    subject = Subject("notifications", None, None, door.actor.agency_id)
+def encode(offset: int) -> str:
+    return encode_cursor(CURSOR, offset)
+
+
+def list_notifications(door: Door, wanted: InboxFilter, *, first: int = 20, after: str | None = None) -> InboxPage:
+    offset = start_offset(CURSOR, first, after)
+    subject = Subject("notifications")
     door.access(subject, "list")
-    mine = _addressed_to_actor(door)
-    total, unacknowledged = door.session.execute(
-        select(func.count(), func.count().filter(t.Notification.acknowledged_at.is_(None))).where(mine)
-    ).one()
-    rows = door.session.scalars(
-        select(t.Notification).where(mine)
-        .order_by(t.Notification.created_at.desc(), t.Notification.id)
-        .offset(offset).limit(first)
-    ).all()
-    items = []
+    visible = addressed_condition(door, subject)
+    statement = select(t.Notification).where(visible)
+    if wanted.kinds:
+        statement = statement.where(t.Notification.kind.in_([str(kind) for kind in wanted.kinds]))
+    unread = _count(door, statement.where(t.Notification.acknowledged_at.is_(None)))
+    if wanted.unread_only:
+        statement = statement.where(t.Notification.acknowledged_at.is_(None))
+    total = unread if wanted.unread_only else _count(door, statement)
+    rows = door.session.scalars(statement.order_by(t.Notification.created_at.desc(), t.Notification.id)
+                                .offset(offset).limit(first)).all()
+    return InboxPage(tuple(release(door, rows)), offset, total, unread)
+
+
+def release(door: Door, rows: Sequence[t.Notification]) -> list[NotificationView]:
+    """Decide, audit and view each notification (one audit event per notification released)."""
+    views = []
+    senders = door.contacts({row.actor_agency_id for row in rows if row.actor_agency_id})
     for row in rows:
-        row_subject = _subject(row)
-        decision = door.decide("read", _facts(door, row), row_subject, audit=False)
-        door.record(row_subject, "read", decision, fields=("summary", "received_at") if decision.allowed else ())
-        if decision.allowed:
-            items.append(row)
-    return InboxPage(tuple(_items(door, items)), offset, int(total), int(unacknowledged))
+        subject = Subject(RESOURCE, row.id, row.child_id)
+        decision = door.decide("read", facts(door, row), subject, audit=False)
+        if not decision.allowed:  # SQL and policy disagree: fail closed, and say so
+            door.refuse(subject, "read", "withheld: visible in SQL but not by policy")
+            continue
+        door.record(subject, "read", decision, fields=FIELDS)
+        sender = senders.get(row.actor_agency_id) if row.actor_agency_id else None
+        views.append(view(row, sender.name if sender else None))
+    return views
 
 
-def acknowledge(door: Door, notification_id: str) -> InboxItem:
-    """The recipient confirms they have received the notification; recorded once, with who and when."""
-    subject = Subject("notification", notification_id)
+def addressed_condition(door: Door, subject: Subject) -> ColumnElement[bool]:
+    """The SQL for "addressed to the actor", kept to what the policy allows of it (deny by default)."""
+    actor = door.actor
+    by_name = notifications.to_practitioner(actor.practitioner_id)
+    by_role = notifications.to_roles(actor.agency_id, (str(role) for role in actor.roles))
+    cases = [condition for condition, fact in ((by_name, NotificationFacts(True, False)),
+                                               (by_role, NotificationFacts(False, True)))
+             if door.decide("read", fact, subject, audit=False).allowed]
+    return or_(*cases) if cases else false()
+
+
+def facts(door: Door, row: t.Notification) -> NotificationFacts:
+    actor = door.actor
+    return NotificationFacts(
+        to_actor=row.recipient_practitioner_id == actor.practitioner_id,
+        to_actor_role=(row.recipient_agency_id == actor.agency_id and row.recipient_role is not None
+                       and row.recipient_role in {str(role) for role in actor.roles}))
+
+
+def acknowledge(door: Door, notification_id: str) -> NotificationView:
+    subject = Subject(RESOURCE, notification_id)
     door.access(subject, "acknowledge")
     row = door.session.get(t.Notification, notification_id)
     if row is None:
         door.refuse(subject, "acknowledge", "no such notification")
         raise NotFoundError("No notification with this id.")
-    subject = _subject(row)
-    decision = door.decide("acknowledge", _facts(door, row), subject, audit=False)
-    if not decision.allowed:
+    subject = Subject(RESOURCE, row.id, row.child_id)
+    decision = door.decide("acknowledge", facts(door, row), subject, audit=False)
+    if not decision.allowed:  # not the recipient: the same answer as no such notification
         door.record(subject, "acknowledge", decision)
         raise NotFoundError("No notification with this id.")
-    if row.acknowledged_at is not None:
-        door.refuse(subject, "acknowledge", "already acknowledged")
-        raise ConflictError("This notification has already been acknowledged.")
-    row.acknowledged_at = door.now()
-    row.acknowledged_by = door.actor.practitioner_id
-    door.session.flush()
-    door.record(subject, "acknowledge", decision, fields=("acknowledged_at", "acknowledged_by"))
-    return _items(door, [row])[0]
+    now = door.now()
+    done = notifications.acknowledge(door.session, row.id, door.actor.practitioner_id, now)
+    door.session.refresh(row)
+    door.record(subject, "acknowledge", decision, fields=("acknowledged_at",),
+                reason=None if done else f"already acknowledged at {_iso(row.acknowledged_at)}")
+    sender = door.contacts([row.actor_agency_id]).get(row.actor_agency_id) if row.actor_agency_id else None
+    return view(row, sender.name if sender else None)
 
 
-def _addressed_to_actor(door: Door) -> ColumnElement[bool]:
-    """The SQL half of the policy's ``addressed_to``: the policy still decides each row."""
-    n = t.Notification
-    return and_(
-        n.recipient_agency_id == door.actor.agency_id,
-        n.kind.in_(INBOX_KINDS),
-        or_(n.recipient_practitioner_id.is_(None), n.recipient_practitioner_id == door.actor.practitioner_id),
-        or_(n.recipient_role.is_(None), n.recipient_role.in_(sorted(str(role) for role in door.actor.roles))),
-    )
+def view(row: t.Notification, sender_name: str | None) -> NotificationView:
+    return NotificationView(
+        id=row.id, kind=NotificationKind(row.kind), recipient_agency_id=row.recipient_agency_id,
+        recipient_practitioner_id=row.recipient_practitioner_id, recipient_role=row.recipient_role,
+        summary=row.summary, child_id=row.child_id, record_key=row.record_key, request_id=row.request_id,
+        sender_agency_id=row.actor_agency_id, sender_agency_name=sender_name, due_at=_utc(row.due_at),
+        do_not_approach_parents=row.do_not_approach_parents,
+        created_at=as_utc(row.created_at), acknowledged_at=_utc(row.acknowledged_at))
 
 
-def _facts(door: Door, row: t.Notification) -> NotificationFacts:
-    return NotificationFacts(
-        to_agency=row.recipient_agency_id == door.actor.agency_id,
-        to_practitioner=row.recipient_practitioner_id in (None, door.actor.practitioner_id),
-        to_role=row.recipient_role is None or row.recipient_role in {str(role) for role in door.actor.roles},
-    )
+def _count(door: Door, statement: Select[t.Notification]) -> int:
+    return door.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
 
 
-def _subject(row: t.Notification) -> Subject:
-    # The notification's content comes from the sender's record: the sender is its owner for the audit.
-    return Subject("notification", row.id, row.child_id, row.actor_agency_id)
+def _utc(moment: datetime | None) -> datetime | None:
+    return as_utc(moment) if moment else None
 
 
-def _items(door: Door, rows: list[t.Notification]) -> list[InboxItem]:
-    senders = door.contacts({row.actor_agency_id for row in rows if row.actor_agency_id})
-    acknowledgers = {row.acknowledged_by for row in rows if row.acknowledged_by}
-    names: dict[str, str] = {
-        pid: name for pid, name in door.session.execute(
-            select(t.Practitioner.id, t.Practitioner.name).where(t.Practitioner.id.in_(sorted(acknowledgers))))
-    } if acknowledgers else {}
-    return [
-        InboxItem(id=row.id, kind=row.kind, summary=row.summary, child_id=row.child_id, received_at=row.created_at,
-                  sender=senders.get(row.actor_agency_id or ""), acknowledged_at=row.acknowledged_at,
-                  acknowledged_by=names.get(row.acknowledged_by or ""))
-        for row in rows
-    ]
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else "an unknown time"

@@ -12,8 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from hub.domain.access import ChildFacts
 from hub.domain.record import Category, RecordStatus, RecordView, Tier
+from hub.domain.workflow import Workflow
 from hub.door import Door, Subject
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from hub.services import encompass
 from hub.services.children import child_facts
 from hub.services.owner_alerts import alert_owner_if_due
 from hub.services.redaction import release
@@ -115,8 +117,16 @@ class RecordDraft:
     lawful_basis: str | None = None
 
 
-def share_record(door: Door, draft: RecordDraft) -> RecordView:
-    """Share a record about a child, owned by the actor's own agency (never by an argument)."""
+def share_record(door: Door, workflow: Workflow, draft: RecordDraft) -> RecordView:
+    """Share a record about a child, owned by the actor's own agency (never by an argument). A domestic abuse
+    incident shared by the police notifies the child's school (Operation Encompass) in the same transaction."""
+    view = create_record(door, draft)
+    encompass.notify_schools(door, workflow, view)
+    return view
+
+
+def create_record(door: Door, draft: RecordDraft) -> RecordView:
+    """Write a new record owned by the actor's own agency, and nothing else."""
     subject = Subject("record", None, draft.child_id, door.actor.agency_id)
     access = door.access(subject, "share")
     child = queries.child(door.session, draft.child_id)

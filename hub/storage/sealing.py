@@ -93,6 +93,24 @@ def open_stored_postcode(session: Session, child_id: str, stored: str | None) ->
     return None if opened == SHREDDED else opened
 
 
+# Free text about a child in other tables: sealed with the child's data key like record detail.
+SEALED_TEXT = {"information_requests": ("justification", "consent_reason", "outcome_note"),
+               "request_targets": ("rationale",)}
+
+
+def seal_text(session: Session, child_id: str, table: str, column: str, row_id: str,
+              value: str | None) -> str | None:
+    """Seal one free-text value about a child (see ``SEALED_TEXT``), bound to its table, column and row."""
+    assert column in SEALED_TEXT[table]
+    return None if value is None else _seal(session, child_id, table, column, row_id, value)
+
+
+def open_text(session: Session, child_id: str, table: str, column: str, row_id: str,
+              stored: str | None) -> str | None:
+    opened = _open(session, child_id, table, column, row_id, stored)
+    return None if opened is None else opened
+
+
 def shred_child(session: Session, child_id: str, now: datetime) -> int:
     """Delete the child's data keys (keeping tombstones); returns how many were shredded."""
     result = session.execute(
@@ -131,6 +149,8 @@ def refuse_plaintext(session: Session, _context: Any, _instances: Any) -> None:
             columns = [c for c in sealed_columns(row) if getattr(row, c) is not None]
         elif isinstance(row, t.Child) and row.address_withheld_by and row.postcode is not None:
             columns = ["postcode"]
+        elif isinstance(row, t.InformationRequest):
+            columns = [c for c in SEALED_TEXT["information_requests"] if getattr(row, c) is not None]
         else:
             continue
         for column in columns:

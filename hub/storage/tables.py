@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -121,6 +122,8 @@ class AgencyRecordLink(Base):
     opened_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     allocated_worker: Mapped[str | None] = mapped_column(String(200))
+    # The allocated worker as a practitioner of the agency, when the hub knows them: alerts reach them by name.
+    allocated_practitioner_id: Mapped[str | None] = mapped_column(ForeignKey("practitioners.id"))
 
 
 Index("ix_links_child_agency", AgencyRecordLink.child_id, AgencyRecordLink.agency_id)
@@ -242,9 +245,15 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     acknowledged_by: Mapped[str | None] = mapped_column(String(36))
+    # Issue 5: the information request it concerns, when it must be acted on by, and the police's instruction
+    # not to approach the parents (Operation Encompass), which travels with every copy and escalation.
+    request_id: Mapped[str | None] = mapped_column(String(36))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    do_not_approach_parents: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 Index("ix_notifications_recipient", Notification.recipient_agency_id, Notification.created_at)
+Index("ix_notifications_practitioner", Notification.recipient_practitioner_id, Notification.created_at)
 Index("ix_notifications_record", Notification.record_key, Notification.recipient_agency_id, Notification.kind)
 # -- issue 4: signed checkpoints and children's data keys ---------------------------------------------------
 # The break-glass review queue finds events by action, and reviews by the event they review (migration 0002).
@@ -275,3 +284,116 @@ class ChildDataKey(Base):
     wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     shredded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# -- issue 5: information requests, sharing decisions, timers and webhook delivery ----------------------------
+class RequestTimescale(Base):
+    """A partnership's own time to answer a request of each RAG rating (defaults: hub.domain.information_request)."""
+
+    __tablename__ = "request_timescales"
+    partnership_id: Mapped[str] = mapped_column(ForeignKey("partnerships.id"), primary_key=True)
+    rating: Mapped[str] = mapped_column(String(10), primary_key=True)
+    hours: Mapped[float] = mapped_column(Float)
+    working_hours: Mapped[bool] = mapped_column(Boolean)
+
+
+class InformationRequest(Base):
+    """A practitioner's request to other agencies for information about a child, with why, how urgently, and
+    on what consent. Purpose, lawful basis and case reference are those the request declared."""
+
+    __tablename__ = "information_requests"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id"), index=True)
+    partnership_id: Mapped[str] = mapped_column(ForeignKey("partnerships.id"))  # the child's, when asked
+    requesting_agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
+    requested_by: Mapped[str] = mapped_column(ForeignKey("practitioners.id"))
+    referrer_agency_id: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"))
+    purpose_code: Mapped[str] = mapped_column(ForeignKey("purposes.code"))
+    lawful_basis: Mapped[str] = mapped_column(String(300))
+    case_reference: Mapped[str] = mapped_column(String(100))
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    justification: Mapped[str] = mapped_column(Text)
+    consent_status: Mapped[str] = mapped_column(String(20))
+    consent_reason: Mapped[str | None] = mapped_column(Text)
+    consent_override_by: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[str] = mapped_column(String(10))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome_by: Mapped[str | None] = mapped_column(ForeignKey("practitioners.id"))
+
+
+Index("ix_information_requests_requester", InformationRequest.requesting_agency_id, InformationRequest.created_at)
+Index("ix_information_requests_partnership", InformationRequest.partnership_id, InformationRequest.created_at)
+
+
+class RequestTarget(Base):
+    """One agency asked, and its sharing decision: share all, share part or decline, with reasons."""
+
+    __tablename__ = "request_targets"
+    __table_args__ = (UniqueConstraint("request_id", "agency_id"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    request_id: Mapped[str] = mapped_column(ForeignKey("information_requests.id"))
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[str | None] = mapped_column(String(20))
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    rationale: Mapped[str | None] = mapped_column(Text)
+    shared_categories: Mapped[list[str]] = mapped_column(JSON)
+    decided_by: Mapped[str | None] = mapped_column(ForeignKey("practitioners.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    grants_expire_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_request_targets_agency", RequestTarget.agency_id, RequestTarget.status)
+
+
+class RequestRatingChange(Base):
+    """The RAG rating's history: the first rating and every change, each with its reason and the due time it
+    gave."""
+
+    __tablename__ = "request_rating_changes"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    request_id: Mapped[str] = mapped_column(ForeignKey("information_requests.id"), index=True)
+    rating: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changed_by: Mapped[str] = mapped_column(ForeignKey("practitioners.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Job(Base):
+    """A timer or a delivery the worker must carry out at ``run_at``: written in the same transaction as what
+    caused it, so a crash loses none; taken under a lease, so two workers never both carry it out."""
+
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(36))
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20))  # PENDING, DONE, CANCELLED or DEAD (dead-lettered)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_jobs_due", Job.status, Job.run_at)
+
+
+class WebhookEndpoint(Base):
+    """An agency system that takes the agency's notifications as signed webhooks."""
+
+    __tablename__ = "webhook_endpoints"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -16,6 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from hub.authentication import authenticate
 from hub.bootstrap import Hub
@@ -101,14 +103,22 @@ class GraphQLEndpoint:
                                       headers={"WWW-Authenticate": 'Bearer realm="hub"'})
             door = Door(uow, self.hub.policy, self.hub.reference, actor, request_id=rid,
                         purpose_code=headers.get("hub-purpose"),
-                        case_reference=headers.get("hub-case-reference"),
+                        case_reference=headers.get("hub-case-reference"), clock=self.hub.clock,
                         detail_fetcher=self.hub.detail_fetcher)
-            result = self.hub.schema.execute_sync(
-                payload["query"],
-                variable_values=payload.get("variables"),
-                context_value=RequestContext(door, rid),
-                operation_name=payload.get("operationName"),
-            )
+            try:
+                result = self.hub.schema.execute_sync(
+                    payload["query"],
+                    variable_values=payload.get("variables"),
+                    context_value=RequestContext(door, rid, self.hub.workflow),
+                    operation_name=payload.get("operationName"),
+                    # Subscriptions are served over the websocket (hub.web.subscriptions), never over POST.
+                    allowed_operation_types=(OperationType.QUERY, OperationType.MUTATION),
+                )
+            except InvalidOperationTypeError:
+                message = "Subscriptions are served over the websocket at /graphql (graphql-transport-ws)."
+                door.refuse(Subject("graphql_operation"), "execute", message)
+                door.commit()
+                return error_response(400, "OPERATION_NOT_ALLOWED", message, rid)
             if result.errors and not door.pending_entries:
                 # Refused before any resource was touched (syntax, validation, limits): still on record.
                 door.refuse(Subject("graphql_operation"), "execute",

@@ -6,6 +6,7 @@ import logging
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from hub.errors import HubError
 
@@ -13,9 +14,10 @@ log = logging.getLogger("hub.graphql")
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """Let the hub's coded errors and GraphQL's own (syntax, validation) through; mask everything else."""
+    """Let the hub's coded errors and GraphQL's own (syntax, validation, an operation type the transport does
+    not serve) through; mask everything else."""
     original = error.original_error
-    return original is not None and not isinstance(original, HubError)
+    return original is not None and not isinstance(original, HubError | InvalidOperationTypeError)
 
 
 class MaskUnexpectedErrors(MaskErrors):

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.mutations.acknowledge_notification import AcknowledgeNotificationPayload, acknowledge_notification
 from schema.mutations.amend_record import AmendRecordPayload, amend_record
+from schema.mutations.change_information_request_rating import (
+    ChangeInformationRequestRatingPayload,
+    change_information_request_rating,
+)
+from schema.mutations.create_information_request import CreateInformationRequestPayload, create_information_request
+from schema.mutations.decide_information_request import DecideInformationRequestPayload, decide_information_request
 from schema.mutations.declare_emergency import DeclareEmergencyPayload, declare_emergency
 from schema.mutations.end_record import EndRecordPayload, end_record
 from schema.mutations.grant_access import GrantAccessPayload, grant_access
+from schema.mutations.notify_domestic_abuse_incident import (
+    NotifyDomesticAbuseIncidentPayload,
+    notify_domestic_abuse_incident,
+)
 from schema.mutations.record_break_glass_review import RecordBreakGlassReviewPayload, record_break_glass_review
+from schema.mutations.record_information_request_outcome import (
+    RecordInformationRequestOutcomePayload,
+    record_information_request_outcome,
+)
 from schema.mutations.resolve_identity import ResolveIdentityPayload, resolve_identity
 from schema.mutations.share_record import ShareRecordPayload, share_record
 
@@ -40,4 +55,33 @@ class Mutation:
     record_break_glass_review: RecordBreakGlassReviewPayload = strawberry.mutation(  # issue 4
         resolver=record_break_glass_review,
         description="Record what your review of a break-glass use found (IG officers; itself audited).",
+    )
+    # Issue 5: information requests, sharing decisions, notifications and Operation Encompass.
+    create_information_request: CreateInformationRequestPayload = strawberry.mutation(
+        resolver=create_information_request,
+        description="Ask agencies of the child's partnership for information, with a purpose (Hub-Purpose), a RAG "
+        "rating and consent status. Each agency asked is notified, and told again when it is due.",
+    )
+    change_information_request_rating: ChangeInformationRequestRatingPayload = strawberry.mutation(
+        resolver=change_information_request_rating,
+        description="Re-rate your agency's request, with a reason: the due time is recomputed from now.",
+    )
+    decide_information_request: DecideInformationRequestPayload = strawberry.mutation(
+        resolver=decide_information_request,
+        description="Answer a request to your agency: share all, share part, or decline, with reasons. A share "
+        "lets the requesting agency read the categories shared, for a time.",
+    )
+    record_information_request_outcome: RecordInformationRequestOutcomePayload = strawberry.mutation(
+        resolver=record_information_request_outcome,
+        description="Record what your agency decided on its request; the agencies asked and the referrer are told.",
+    )
+    acknowledge_notification: AcknowledgeNotificationPayload = strawberry.mutation(
+        resolver=acknowledge_notification,
+        description="Acknowledge a notification addressed to you or to a role you hold.",
+    )
+    notify_domestic_abuse_incident: NotifyDomesticAbuseIncidentPayload = strawberry.mutation(
+        resolver=notify_domestic_abuse_incident,
+        description="Operation Encompass (police): share a domestic abuse incident with its statutory fields; the "
+        "child's school is notified before the next school day starts, or the local authority for a child on no "
+        "roll.",
     )

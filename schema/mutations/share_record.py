@@ -46,7 +46,7 @@ def share_record(info: strawberry.Info[RequestContext, None], input: ShareRecord
     )
     try:
         with door.atomic():
-            view = records.share_record(door, draft)
+            view = records.share_record(door, info.context.workflow, draft)
     except EXPECTED as error:
         return ShareRecordPayload(record=None, errors=[RecordError.from_error(error)])
     return ShareRecordPayload(record=Record(view=view), errors=[])

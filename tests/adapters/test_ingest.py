@@ -333,3 +333,22 @@ def test_an_unscheduled_care_clinician_reads_the_flags_that_came_through_the_ada
     for key in council_flags:  # CP-IS: the flag and whom to call, never the content
         assert seen[key]["summary"] is None and seen[key]["detail"] is None
         assert seen[key]["owner"]["outOfHoursPhone"]
+
+
+def test_an_incident_from_the_police_system_notifies_the_childs_school_operation_encompass(fed: Hub) -> None:
+    amelia = child_named(fed, "Amelia", "Hart")
+    incidents = [r for r in records_of(fed, amelia.id) if r.category == "DOMESTIC_ABUSE_INCIDENT"]
+    assert incidents and all(r.source_adapter == "police" for r in incidents)
+    with UnitOfWork(fed.session_factory) as uow:
+        primary = uow.session.scalar(select(t.Agency.id).where(t.Agency.name == "Northbridge Primary School"))
+        notices = uow.session.scalars(select(t.Notification).where(
+            t.Notification.kind == "DOMESTIC_ABUSE_INCIDENT", t.Notification.child_id == amelia.id)).all()
+        assert {(n.record_key, n.recipient_agency_id) for n in notices} == {
+            (r.record_key, primary) for r in incidents}
+    with LiveServer(fed) as live, httpx.Client(base_url=live.url, timeout=30) as http:
+        dee = as_practitioner(fed, http, "dee.dsl@primary.northbridge.example", "EDUCATION_SAFEGUARDING")
+        body = dee.gql("query($id: ID!) { child(id: $id) { records(first: 50) { edges { node { id category "
+                       "summary detail } } } } }", {"id": amelia.id})
+    seen = {e["node"]["id"]: e["node"] for e in body["data"]["child"]["records"]["edges"]}
+    for incident in incidents:  # the school reads the summary of what it was notified of, not the detail
+        assert seen[incident.record_key]["summary"] and seen[incident.record_key]["detail"] is None

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from hub.bootstrap import Hub, bootstrap
@@ -24,6 +25,7 @@ from hub.demo import seed
 from hub.migrate import upgrade
 from hub.settings import PROJECT_ROOT
 from hub.storage.unit_of_work import UnitOfWork
+from tests.api import as_practitioner
 from tests.conftest import LiveServer, make_settings
 from tests.databases import sqlite_url
 from tests.portal import code_for, password_for
@@ -178,6 +180,32 @@ def person(browser: Any, portal_server: LiveServer, clock: MovableClock) -> Iter
     yield open_browser
     for browsing in opened:
         browsing.close()
+
+
+ENCOMPASS = """mutation($input: NotifyDomesticAbuseIncidentInput!) { notifyDomesticAbuseIncident(input: $input) {
+  notificationIds errors { code message } } }"""
+
+
+@pytest.fixture
+def police_report(portal_hub: Hub, portal_server: LiveServer) -> Any:
+    """Pat, a police officer, reports a domestic abuse incident through the API (Operation Encompass): the
+    child's school is notified, as the police's own system would make it happen."""
+
+    def report(child_id: str, reference: str, *, do_not_approach_parents: bool = False) -> str:
+        with httpx.Client(base_url=portal_server.url, timeout=30) as http:
+            pat = as_practitioner(portal_hub, http, "pat.police@police.northbridge.example",
+                                  "POLICE_INVESTIGATION", reference)
+            body = pat.gql(ENCOMPASS, {"input": {
+                "childId": child_id, "policeReference": reference,
+                "occurredAt": (datetime.now(UTC) - timedelta(hours=3)).isoformat(), "location": "The family home",
+                "childPresent": True, "childLocation": "upstairs", "childSpokenTo": False,
+                "circumstances": f"Incident {reference}: argument between the adults; police attended.",
+                "doNotApproachParents": do_not_approach_parents}})
+        reported = body["data"]["notifyDomesticAbuseIncident"]
+        assert reported["errors"] == [] and reported["notificationIds"], body
+        return str(reported["notificationIds"][0])
+
+    return report
 
 
 @pytest.fixture(scope="session", autouse=True)

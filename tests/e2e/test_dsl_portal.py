@@ -31,7 +31,9 @@ def audit_actions(hub: Hub, email: str, child: str) -> list[tuple[str, str, str 
 
 
 def test_dsl_signs_in_acknowledges_an_encompass_notification_and_raises_a_concern(
-        person: Any, portal_hub: Hub) -> None:
+        person: Any, portal_hub: Hub, police_report: Any) -> None:
+    amelia = child_id(portal_hub, "Amelia", "Hart")
+    notification = police_report(amelia, "NB-26-1127-041", do_not_approach_parents=True)
     dee = person()
     dee.page.goto("/portal/sign-in")
     dee.check("01-sign-in")
@@ -41,14 +43,17 @@ def test_dsl_signs_in_acknowledges_an_encompass_notification_and_raises_a_concer
     assert page.get_by_role("heading", name="Inbox").is_visible()
     dee.check("03-dsl-inbox")
 
-    # Acknowledge the first new notification: it says so, and shows who acknowledged it.
-    first_new = page.locator("tbody tr", has=page.get_by_role("button", name="Acknowledge")).first
-    summary = first_new.locator("td").nth(1).locator("p").inner_text()
-    first_new.get_by_role("button", name="Acknowledge").click()
+    # The police's notice is new, asks the school not to approach the parents, and is acknowledged once.
+    def notice() -> Any:
+        return page.locator("tbody tr", has=page.locator(f"a[href*='ENCOMPASS-{notification[:8].upper()}']"))
+
+    assert "Domestic abuse incident: Amelia Hart" in notice().inner_text()
+    assert "Do not approach parents" in notice().inner_text() and "New" in notice().inner_text()
+    notice().get_by_role("button", name="Acknowledge").click()
     page.wait_for_load_state()
     assert page.get_by_text("Notification acknowledged").is_visible()
-    acknowledged = page.locator("tbody tr", has_text=summary).first
-    assert "Acknowledged" in acknowledged.inner_text() and "Dee Dsl" in acknowledged.inner_text()
+    assert "Acknowledged" in notice().inner_text()
+    assert notice().get_by_role("button", name="Acknowledge").count() == 0
     dee.check("04-dsl-inbox-acknowledged")
 
     page.get_by_role("link", name="Pupils").click()
@@ -57,7 +62,6 @@ def test_dsl_signs_in_acknowledges_an_encompass_notification_and_raises_a_concer
     dee.check("05-dsl-pupils")
 
     # Amelia's chronology: the council's plan and whom to call, but not its content.
-    amelia = child_id(portal_hub, "Amelia", "Hart")
     page.goto(f"/portal/children/{amelia}")
     assert page.get_by_role("heading", name="Amelia Hart").is_visible()
     plan = page.locator(".govuk-summary-card", has_text="Child protection plan")

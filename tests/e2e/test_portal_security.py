@@ -15,6 +15,7 @@ from hub.services.portal_sign_in import MAX_FAILURES
 from hub.storage import tables as t
 from hub.storage.unit_of_work import UnitOfWork
 from tests.e2e.conftest import MovableClock
+from tests.e2e.test_dsl_portal import child_id
 from tests.portal import DAN, DEE, code_for
 
 SAM = "sam.social@council.northbridge.example"
@@ -34,10 +35,11 @@ def audit_reasons(hub: Hub, action: str, email: str) -> list[tuple[str, str | No
 
 
 def test_a_form_post_without_this_sessions_csrf_token_is_refused_and_changes_nothing(
-        person: Any, portal_hub: Hub) -> None:
+        person: Any, portal_hub: Hub, police_report: Any) -> None:
+    notification = police_report(child_id(portal_hub, "Amelia", "Hart"), "NB-26-1127-052")
     dee = person()
     dee.sign_in(DEE)
-    form = dee.page.locator("form[action$='/acknowledge']").first
+    form = dee.page.locator(f"form[action='/portal/inbox/{notification}/acknowledge']")
     action = form.get_attribute("action")
     before = new_notification_ids(portal_hub)
     for token in (None, "not-the-token", "x" * 43):

@@ -74,6 +74,9 @@ def selection(kind, depth: int = 0) -> str:
 
 
 def document(operation: str, name: str, field: GraphQLField, target: dict[str, str]) -> str:
+    # A field's own id argument points at the kind of thing the field is about (e.g. informationRequest's
+    # ``id`` at a real request), when the targets name one.
+    target = {**target, "id": target.get(f"{name}.id", target["id"])}
     args = ", ".join(f"{arg}: {literal(arg, spec.type, target)}" for arg, spec in field.args.items()
                      if isinstance(spec.type, GraphQLNonNull))
     return f"{operation} {{ {name}{f'({args})' if args else ''} {selection(field.type)} }}"
@@ -93,14 +96,37 @@ def empty(value: Any) -> bool:
     return False
 
 
-def targets(hub, demo) -> tuple[dict[str, str], dict[str, str]]:
+def targets(hub, http, demo) -> tuple[dict[str, str], dict[str, str]]:
     amelia = demo.child("Amelia", "Hart")
+    police = demo.agency("Northbridge Police")
     with UnitOfWork(hub.session_factory) as uow:
         record = uow.session.scalar(select(t.RecordVersion.record_key).where(t.RecordVersion.child_id == amelia))
+        # Amelia's Operation Encompass notice to her school's DSL (seeded with the demo).
+        notification = uow.session.scalar(select(t.Notification.id).where(
+            t.Notification.child_id == amelia, t.Notification.kind == "DOMESTIC_ABUSE_INCIDENT"))
+        northbridge, southvale = (uow.session.scalar(select(t.Partnership.id).where(t.Partnership.code == code))
+                                  for code in ("NB", "SV"))
+    request = real_request(hub, http, amelia, police)
     real = {"id": amelia, "childId": amelia, "recordId": record, "nhs": demo.nhs_number(amelia),
-            "granteeAgencyId": demo.agency("Southvale Council Children's Services")}
-    absent = {**real, "id": ABSENT, "childId": ABSENT, "recordId": ABSENT, "nhs": UNKNOWN_NHS}
+            "granteeAgencyId": demo.agency("Southvale Council Children's Services"), "requestId": request,
+            "informationRequest.id": request, "notificationId": notification, "targetAgencyIds": police,
+            "referrerAgencyId": police,
+            # Paula manages Northbridge: the walk asks as her for Southvale's report, and as the others for
+            # Northbridge's; each must be refused.
+            "partnershipId": southvale, "northbridge": northbridge}
+    absent = {**real, "id": ABSENT, "childId": ABSENT, "recordId": ABSENT, "nhs": UNKNOWN_NHS, "requestId": ABSENT,
+              "informationRequest.id": ABSENT, "notificationId": ABSENT, "partnershipId": ABSENT}
     return real, absent
+
+
+def real_request(hub, http, child: str, police: str) -> str:
+    """An information request Mia made to the police: what the walk's callers must not see or answer."""
+    mia = as_practitioner(hub, http, "mia.mash@council.northbridge.example", "MASH_TRIAGE")
+    body = mia.gql("""mutation($input: CreateInformationRequestInput!) { createInformationRequest(input: $input) {
+        informationRequest { id } errors { message } } }""", {"input": {
+        "childId": child, "targetAgencyIds": [police], "categories": ["DOMESTIC_ABUSE_INCIDENT"], "rating": "GREEN",
+        "justification": "Strategy discussion about the incident.", "consent": {"status": "GIVEN"}}})
+    return body["data"]["createInformationRequest"]["informationRequest"]["id"]
 
 
 def walk(hub):
@@ -112,27 +138,31 @@ def walk(hub):
 
 
 def test_every_field_denies_an_actor_with_no_relationship(hub, http, demo) -> None:
-    real, absent = targets(hub, demo)
+    real, absent = targets(hub, http, demo)
     walked = 0
     for email, purpose in [("paula.partnership@council.northbridge.example", "PARTNERSHIP_ASSURANCE"),
                            ("sue.social@council.southvale.example", "S47_ENQUIRY"),
                            ("ian.ig@council.northbridge.example", "AUDIT_REVIEW")]:
         caller = as_practitioner(hub, http, email, purpose)
         for operation, name, field in walk(hub):
-            if email.startswith("sue") and name in {"records", "findChildByNhsNumber"}:
-                # Her own area's children are hers to see; and FIND is meant for any practitioner working a
-                # case, anywhere, to learn whom to contact (never content). Paula and Ian prove both denied.
+            if email.startswith("sue") and name in {"records", "findChildByNhsNumber", "notifications"}:
+                # Her own area's children are hers to see, and so is her own inbox (alerts about them); and FIND
+                # is meant for any practitioner working a case, anywhere, to learn whom to contact (never
+                # content). Paula and Ian prove all three denied.
                 continue
             if email.startswith("ian") and name in IG_AUDIT_FIELDS:
                 continue  # his own agency's audit trail is his to review; Paula and Sue prove it denied
-            seen = caller.post(document(operation, name, field, real)).json()
+            chosen = real
+            if name == "partnershipReport" and not email.startswith("paula"):
+                chosen = {**real, "partnershipId": real["northbridge"]}  # Paula's own: still not theirs
+            seen = caller.post(document(operation, name, field, chosen)).json()
             unseen = caller.post(document(operation, name, field, absent)).json()
             assert empty(seen.get("data", {}).get(name)), (email, name, seen)
             codes = lambda body: [e["extensions"]["code"] for e in body.get("errors", [])]  # noqa: E731
             assert codes(seen) == codes(unseen), (email, name, seen, unseen)
-            assert _without_echo(seen, real) == _without_echo(unseen, absent), (email, name, seen, unseen)
+            assert _without_echo(seen, chosen) == _without_echo(unseen, absent), (email, name, seen, unseen)
             walked += 1
-    assert walked >= 3 * 7
+    assert walked >= 3 * 17
 
 
 def _without_echo(body: Any, target: dict[str, str]) -> Any:
@@ -145,7 +175,7 @@ def _without_echo(body: Any, target: dict[str, str]) -> Any:
 
 def test_the_walk_would_catch_a_field_that_leaks(hub, http, demo) -> None:
     """The walk's own check: a caller who may see the child gets something non-empty from it."""
-    real, _ = targets(hub, demo)
+    real, _ = targets(hub, http, demo)
     sam = as_practitioner(hub, http, "sam.social@council.northbridge.example", "S47_ENQUIRY")
     fields = dict((name, field) for _, name, field in walk(hub))
     body = sam.post(document("query", "child", fields["child"], real)).json()

@@ -195,3 +195,28 @@ def test_me_and_the_purpose_registry_need_no_purpose(hub, http) -> None:
                                   "agencyKind": "LOCAL_AUTHORITY"}
     registry = {p["code"]: p["legislation"] for p in body["data"]["purposes"]}
     assert registry["S47_ENQUIRY"] == "Children Act 1989 s.47"
+
+
+FIND = """query($input: FindChildrenInput!) { findChildren(input: $input) { childId confidence
+  involvedAgencies { name } } }"""
+
+
+def test_find_by_details_scores_plausible_matches_and_tells_only_whom_to_contact(hub, http, demo) -> None:
+    amelia = demo.child("Amelia", "Hart")
+    pat = as_practitioner(hub, http, "pat.police@police.northbridge.example", "POLICE_INVESTIGATION")
+    # As a police system might hold her: a typo in the family name, no NHS number.
+    response = pat.post(FIND, {"input": {"givenName": "Amelia", "familyName": "Harte", "dateOfBirth": "2017-03-14",
+                                         "sex": "female", "postcode": "NB1 2BD"}})
+    [best, *_] = response.json()["data"]["findChildren"]
+    assert best["childId"] == amelia and 0.6 <= best["confidence"] <= 1.0
+    assert "Northbridge Council Children's Services" in {a["name"] for a in best["involvedAgencies"]}
+    events = audit_rows(hub, response.headers["x-request-id"])
+    assert (events[0]["action"], events[0]["decision"], events[0]["child_id"]) == ("find", "ALLOW", amelia)
+    nobody = pat.gql(FIND, {"input": {"givenName": "Zebedee", "familyName": "Quartermaine",
+                                       "dateOfBirth": "2001-01-01"}})
+    assert nobody == {"data": {"findChildren": []}}
+    bad = pat.post(FIND, {"input": {"givenName": " ", "familyName": "Hart", "dateOfBirth": "2017-03-14"}}).json()
+    assert error_codes(bad) == ["INVALID_INPUT"]
+    ian = as_practitioner(hub, http, "ian.ig@council.northbridge.example", "AUDIT_REVIEW")
+    assert ian.gql(FIND, {"input": {"givenName": "Amelia", "familyName": "Hart", "dateOfBirth": "2017-03-14"}}) == {
+        "data": {"findChildren": []}}

@@ -1,0 +1,139 @@
+"""The worker loop: take due jobs under a lease, carry each out, and finish it in the same transaction as
+its effects (hub.storage.jobs says why that gives exactly-once escalations). Its clock is injected, so tests
+walk through deadlines without waiting."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.audit import ledger
+from hub.audit.entry import AuditEntry
+from hub.domain.workflow import Workflow
+from hub.door import Clock, utc_now
+from hub.keys import KeyStore
+from hub.settings import WorkflowSettings
+from hub.storage import jobs
+from hub.storage import tables as t
+from hub.storage.jobs import ClaimedJob, JobKind
+from hub.storage.unit_of_work import UnitOfWork
+from hub.worker import webhooks
+from hub.worker.audit import WorkerIdentity, entry
+from hub.worker.timers import HANDLERS
+
+log = logging.getLogger("hub.worker")
+
+
+@dataclass
+class Worker:
+    session_factory: sessionmaker[Session]
+    keys: KeyStore
+    workflow: Workflow
+    settings: WorkflowSettings
+    owner: str
+    clock: Clock = utc_now
+    batch: int = 50
+    http: httpx.Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        timeout = self.settings.webhook_timeout_seconds
+        self.http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)), follow_redirects=False)
+        self.identity = WorkerIdentity(self.owner)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def run_once(self) -> int:
+        """Take the due jobs (up to a batch) and carry them out; how many were taken."""
+        claimed = self.claim()
+        for job in claimed:
+            if job.kind == JobKind.WEBHOOK:
+                self._deliver(job)
+            else:
+                self._fire(job)
+        return len(claimed)
+
+    def run_until_idle(self, rounds: int = 100) -> int:
+        done = 0
+        for _ in range(rounds):
+            taken = self.run_once()
+            done += taken
+            if taken == 0:
+                break
+        return done
+
+    def run_forever(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                taken = self.run_once()
+            except Exception as error:  # a database restart must not end the worker: log, wait, go on
+                log.error("worker round failed: %s", type(error).__name__)
+                taken = 0
+            if taken == 0:
+                stop.wait(self.settings.worker_poll_seconds)
+
+    def claim(self) -> list[ClaimedJob]:
+        with UnitOfWork(self.session_factory) as uow:
+            claimed = jobs.claim(uow.session, self.owner, self.clock(),
+                                 timedelta(seconds=self.settings.worker_lease_seconds), self.batch)
+            uow.commit()
+        return claimed
+
+    def _fire(self, job: ClaimedJob) -> None:
+        now = self.clock()
+        try:
+            with UnitOfWork(self.session_factory) as uow:
+                if not jobs.finish(uow.session, job, now):
+                    return  # our lease ran out and another worker has the job: it does it, we do nothing
+                entries = HANDLERS[job.kind](uow.session, job, now, self.workflow, self.identity)
+                ledger.append(uow.session, entries)
+                uow.commit()
+        except Exception as error:  # keep the job, and try again later rather than never
+            log.error("job %s (%s) failed: %s", job.id, job.kind, type(error).__name__)
+            self._record_failure(job, type(error).__name__)
+
+    def _deliver(self, job: ClaimedJob) -> None:
+        with UnitOfWork(self.session_factory) as uow:
+            endpoint = uow.session.get(t.WebhookEndpoint, job.payload.get("endpoint_id", ""))
+            notification = uow.session.get(t.Notification, job.subject_id)
+            url = endpoint.url if endpoint and endpoint.active else None
+            payload = webhooks.body(notification) if notification else b""
+            child_id = notification.child_id if notification else None
+        error = "the endpoint was removed or deactivated" if url is None else None
+        if url is not None:  # the POST happens outside any transaction: a slow endpoint holds no lock
+            try:
+                webhooks.post(self.http, url, payload, webhooks.signed_headers(self.keys, payload, job.id))
+            except webhooks.DeliveryError as failure:
+                error = str(failure)
+        now = self.clock()
+        attempt = job.attempts + 1
+        with UnitOfWork(self.session_factory) as uow:
+            if error is None:
+                kept, action, reason = jobs.finish(uow.session, job, now), "deliver", f"delivered to {url}"
+            elif url is None or attempt >= self.settings.webhook_max_attempts:
+                kept, action = jobs.dead_letter(uow.session, job, now, error), "dead_letter"
+                reason = f"attempt {attempt} failed ({error}): on the dead-letter list"
+            else:
+                at = now + webhooks.backoff(attempt, self.settings.webhook_backoff_seconds)
+                kept, action = jobs.retry(uow.session, job, now, at, error), "deliver_failed"
+                reason = f"attempt {attempt} failed ({error}); next at {at.isoformat()}"
+            if kept:
+                ledger.append(uow.session, [self._webhook_entry(job, now, action, reason, child_id)])
+                uow.commit()
+
+    def _webhook_entry(self, job: ClaimedJob, now: datetime, action: str, reason: str,
+                       child_id: str | None) -> AuditEntry:
+        return entry(self.identity, job.id, now, action=action, resource_type="notification",
+                     resource_id=job.subject_id, child_id=child_id, rule="notifications_reach_agency_systems",
+                     reason=reason)
+
+    def _record_failure(self, job: ClaimedJob, error: str) -> None:
+        now = self.clock()
+        with UnitOfWork(self.session_factory) as uow:
+            if jobs.retry(uow.session, job, now, now + webhooks.backoff(job.attempts + 1, 30), error):
+                uow.commit()

@@ -1,0 +1,1 @@
+"""De-identified partnership statistics (issue 5)."""
