@@ -133,6 +133,7 @@ class DslPages:
                 "child": child, "records": records, "case": case, "shared": bool(query.get("shared")),
                 "previous_href": previous, "next_href": following,
                 "share_href": _href(f"{base}/share", case=case),
+                "ask_href": _href(f"{base}/ask", case=case),
                 "concern_href": _href(f"{base}/share", case=case, category=str(Category.SCHOOL_CONCERN)),
             })
 

@@ -16,6 +16,7 @@ from hub.door import utc_now
 from hub.portal.dsl import DslPages
 from hub.portal.headers import PortalSecurityHeaders
 from hub.portal.ig import IgPages
+from hub.portal.requests import RequestPages
 from hub.portal.sign_in import SignInPages
 from hub.portal.web import Clock, Outcome, Page, Portal, Redirect, Visit, home, is_dsl, is_ig_officer
 
@@ -25,7 +26,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 
 def portal_mount(hub: Hub, clock: Clock = utc_now) -> Mount:
     portal = Portal(hub, clock)
-    sign_in, dsl, ig = SignInPages(portal), DslPages(portal), IgPages(portal)
+    sign_in, dsl, ig, requests = SignInPages(portal), DslPages(portal), IgPages(portal), RequestPages(portal)
 
     async def start(request: Request) -> Response:
         return await portal.signed_in(request, lambda visit: Redirect(home(visit.actor)))
@@ -59,6 +60,10 @@ def portal_mount(hub: Hub, clock: Clock = utc_now) -> Mount:
         Route("/children/{child_id}", dsl.child),
         Route("/children/{child_id}/share", dsl.share_form, methods=["GET"]),
         Route("/children/{child_id}/share", dsl.share_submit, methods=["POST"]),
+        Route("/children/{child_id}/ask", requests.ask_form, methods=["GET"]),
+        Route("/children/{child_id}/ask", requests.ask, methods=["POST"]),
+        Route("/requests/{request_id}", requests.show, methods=["GET"]),
+        Route("/requests/{request_id}/answer", requests.answer, methods=["POST"]),
         *ig.routes(),
         Mount("/assets", app=StaticFiles(directory=ASSETS, check_dir=False)),
     ]

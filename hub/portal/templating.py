@@ -34,6 +34,12 @@ LABELS = {
     "ATTENDANCE_CONCERN": "Attendance concern",
     "EXCLUSION": "Exclusion",
     "SCHOOL_CONCERN": "School concern",
+    "MASH_TRIAGE": "MASH triage",
+    "S47_ENQUIRY": "Section 47 enquiry",
+    "S17_ASSESSMENT": "Section 17 assessment",
+    "SHARE_ALL": "Shared all",
+    "SHARE_PART": "Shared part",
+    "DECLINE": "Declined",
 }
 
 

@@ -1,12 +1,17 @@
-"""Looking up a practitioner by e-mail address, to filter the audit by who acted. Practitioners' names and
-agencies are not child data: the lookup declares no purpose, and the audit query it feeds records the filter."""
+"""Who is who, for forms: a practitioner by e-mail address (to filter the audit by who acted) and the partner
+agencies one may ask for information. Practitioners and agencies are not child data: these declare no
+purpose; what they feed (an audit query, a request) is decided and recorded where it happens."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
+from hub.domain.record import AgencyContact
 from hub.door import Door
 from hub.storage import queries
+from hub.storage import tables as t
 
 
 @dataclass(frozen=True)
@@ -19,3 +24,12 @@ class PractitionerRef:
 def practitioner_by_email(door: Door, email: str) -> PractitionerRef | None:
     row = queries.practitioner_by_email(door.session, email.strip())
     return PractitionerRef(row.id, row.name, row.email) if row is not None else None
+
+
+def partner_agencies(door: Door) -> list[AgencyContact]:
+    """The other agencies of the actor's safeguarding partnerships, by name."""
+    ids = door.session.scalars(
+        select(t.AgencyPartnership.agency_id).where(
+            t.AgencyPartnership.partnership_id.in_(sorted(door.actor.partnership_ids)),
+            t.AgencyPartnership.agency_id != door.actor.agency_id).distinct()).all()
+    return sorted(door.contacts(ids).values(), key=lambda contact: contact.name)
