@@ -17,19 +17,17 @@ from hub.adapters.contract import BadRecordError, Involvement, SourceRecord
 from hub.domain.record import RecordStatus
 from hub.domain.workflow import Workflow
 from hub.door import Door, Subject
-from hub.errors import ConflictError
+from hub.errors import ConflictError, ValidationError
 from hub.ingest.identify import identify
 from hub.ingest.tables import SourceItem
 from hub.ingest.target import SyncTarget
 from hub.services import encompass
 from hub.services.children import child_facts
+from hub.services.records import validate_content
 from hub.services.redaction import to_view
 from hub.services.visibility import flags_of, row_facts
 from hub.storage import queries, sealing
 from hub.storage import tables as t
-
-MAX_SUMMARY = 2_000
-MAX_DETAIL = 50_000
 
 
 class Applied(StrEnum):
@@ -117,14 +115,10 @@ def _write_record(
     content = source.record
     if content is None:
         return record_key
-    if not content.summary.strip() or len(content.summary) > MAX_SUMMARY:
-        raise BadRecordError(f"a summary must have 1 to {MAX_SUMMARY} characters")
-    if content.detail is not None and len(content.detail) > MAX_DETAIL:
-        raise BadRecordError(f"detail has at most {MAX_DETAIL} characters")
-    if content.start_date > door.today():
-        raise BadRecordError(f"the record starts in the future ({content.start_date})")
-    if content.end_date is not None and content.end_date < content.start_date:
-        raise BadRecordError("the record ends before it starts")
+    try:
+        validate_content(content.summary, content.detail, content.start_date, content.end_date, door.today())
+    except ValidationError as error:  # the same rules as a record shared through the API, quarantined here
+        raise BadRecordError(f"{error.field}: {error.message}") from None
     current = queries.current_version(door.session, record_key) if record_key else None
     facts = child_facts(door, child)
     if current is None:

@@ -137,7 +137,7 @@ def create_record(door: Door, draft: RecordDraft) -> RecordView:
     if not decision.allowed:
         door.record(subject, "share", decision)
         raise NotFoundError("No child with this id.")
-    _validate(draft.summary, draft.detail, draft.start_date, draft.end_date, door.today())
+    validate_content(draft.summary, draft.detail, draft.start_date, draft.end_date, door.today())
     row = t.RecordVersion(
         id=t.new_id(),
         record_key=t.new_id(),
@@ -210,7 +210,7 @@ def amend_record(door: Door, amendment: Amendment) -> RecordView:
     opened = sealing.open_record(current)  # issue 4: the current version's sealed columns, opened
     summary = amendment.summary if amendment.summary is not None else opened.summary
     detail = amendment.detail if amendment.detail is not None else opened.detail
-    _validate(summary, detail, current.start_date, end_date, door.today())
+    validate_content(summary, detail, current.start_date, end_date, door.today())
     row = t.RecordVersion(
         id=t.new_id(),
         record_key=current.record_key,
@@ -254,7 +254,8 @@ def _owner_view(door: Door, row: t.RecordVersion) -> RecordView:
     return released.view
 
 
-def _validate(summary: str, detail: str | None, start: date, end: date | None, today: date) -> None:
+def validate_content(summary: str, detail: str | None, start: date, end: date | None, today: date) -> None:
+    """What every record must satisfy, however it arrives (the API, a portal form, an adapter)."""
     if not summary.strip():
         raise ValidationError("A record needs a summary.", field="summary")
     if len(summary) > MAX_SUMMARY:
