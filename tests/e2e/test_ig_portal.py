@@ -29,6 +29,8 @@ def test_an_ig_officer_finds_a_dsls_access_and_reviews_a_break_glass_use(
     amelia = child_id(portal_hub, "Amelia", "Hart")
     dee = person()
     dee.sign_in(DEE)
+    for number in (1, 2):  # reads the flags of the council's plans for two pages of pupils
+        dee.page.goto(f"/portal/pupils?page={number}")
     dee.page.goto(f"/portal/children/{amelia}?case=NBP-DSL-2026-077")  # reads the flag of the council's plan
     with httpx.Client(base_url=portal_server.url, timeout=30) as http:
         sam = as_practitioner(portal_hub, http, SAM, "EMERGENCY", "OOH-2026-311")
@@ -46,10 +48,17 @@ def test_an_ig_officer_finds_a_dsls_access_and_reviews_a_break_glass_use(
     page.wait_for_load_state()
     rows = page.locator("table.hub-events tbody tr")
     assert rows.count() > 0
-    texts = [rows.nth(i).inner_text() for i in range(rows.count())]
+    texts = rows.all_inner_texts()
     assert all(DEE in text for text in texts)
     assert any("Case NBP-DSL-2026-077" in text and "Northbridge Council" in text for text in texts)
     ian.check("21-ig-audit-search-results")
+    assert page.locator("table.hub-events tbody tr").count() == 25  # a page of them, and the next one follows
+    page.get_by_role("link", name="Next page").click()
+    page.wait_for_load_state()
+    assert "after=" in page.url and page.locator("table.hub-events tbody tr").count() > 0
+    assert all(DEE in text for text in page.locator("table.hub-events tbody tr").all_inner_texts())
+    page.go_back()
+    page.wait_for_load_state()
 
     page.locator("table.hub-events a", has_text="Child's access history").first.click()
     page.wait_for_load_state()
