@@ -43,7 +43,8 @@ def serve(
         sync_all(syncing, _adapter_names())
         syncing.dispose()
     uvicorn.run(create_app(settings=settings), host=host or settings.host, port=port or settings.port,
-                log_level="info", server_header=False)
+                log_level="info", server_header=False, proxy_headers=True,
+                forwarded_allow_ips=settings.forwarded_allow_ips)
 
 
 @app.command()

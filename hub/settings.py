@@ -59,6 +59,9 @@ class Settings:
     workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
     # The portal signs a person out after this many minutes without a request (a school laptop left open).
     portal_idle_minutes: int = 15
+    # The TLS-terminating proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated IPs):
+    # behind them the portal knows it is on https (Secure cookies, HSTS).
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -150,4 +153,5 @@ class Settings:
                 subscription_poll_seconds=number("SUBSCRIPTION_POLL_SECONDS", 2.0),
             ),
             portal_idle_minutes=positive(integer("PORTAL_IDLE_MINUTES", 15), "PORTAL_IDLE_MINUTES"),
+            forwarded_allow_ips=env.get("HUB_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         )

@@ -66,7 +66,19 @@ def omitted_line(first_seq: int, digests: Sequence[str]) -> bytes:
 
 def csv_row(seq: int, prev_hash: str, stored_hash: str, values: Sequence[Any]) -> list[Any]:
     *scalars, fields = values
-    return [seq, prev_hash, stored_hash, *scalars, ",".join(str(name) for name in fields or [])]
+    cells = [seq, prev_hash, stored_hash, *scalars, ",".join(str(name) for name in fields or [])]
+    return [spreadsheet_safe(cell) for cell in cells]
+
+
+# A cell a spreadsheet would run as a formula: reasons, case references and operation names are free text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """Text that would start a formula gets a leading apostrophe (the CSV is for reading, never verified)."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
 
 
 def _line(item: dict[str, Any]) -> bytes:
