@@ -279,7 +279,7 @@ def portal_code(practitioner: str = typer.Option(..., help="The practitioner's e
     from hub.audit.entry import AuditEntry, Verdict
     from hub.bootstrap import open_storage
     from hub.door import utc_now
-    from hub.services.portal_sign_in import current_code
+    from hub.services.portal_sign_in import current_code, totp_secret
     from hub.storage import queries
     from hub.storage.portal_tables import PortalAccount
     from hub.storage.unit_of_work import UnitOfWork
@@ -301,6 +301,8 @@ def portal_code(practitioner: str = typer.Option(..., help="The practitioner's e
             reason="operator printed a portal sign-in code with `hub portal code`",
         )])
         uow.commit()
-        code = current_code(account.totp_secret, now)
+        secret = totp_secret(uow.session, account)
+        assert secret is not None
+        code = current_code(secret, now)
     engine.dispose()
     typer.echo(code)

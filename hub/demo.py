@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from hub.authentication import hash_secret
 from hub.domain.nhs_number import check_digit
 from hub.identity import matcher
-from hub.services.portal_sign_in import hash_password
+from hub.services.portal_sign_in import hash_password, seal_totp_secret
 from hub.storage import sealing
 from hub.storage import tables as t
 from hub.storage.portal_tables import PortalAccount
@@ -117,7 +117,7 @@ def seed_portal_accounts(session: Session) -> int:
         enrolled = email not in NOT_ENROLLED
         session.add(PortalAccount(
             practitioner_id=practitioner.id, password_hash=hash_password(demo_password(email)),
-            totp_secret=demo_totp_secret(email) if enrolled else None,
+            totp_secret=seal_totp_secret(session, practitioner.id, demo_totp_secret(email)) if enrolled else None,
             totp_confirmed_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC) if enrolled else None,
             created_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC)))
         added += 1

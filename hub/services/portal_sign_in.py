@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict
-from hub.storage import queries
+from hub.storage import queries, sealing
 from hub.storage import tables as t
 from hub.storage.portal_tables import PortalAccount, PortalSignInFailure
+from hub.storage.secrets_at_rest import open_secret, seal_secret
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -104,7 +105,7 @@ def check_code(session: Session, practitioner_id: str, code: str, ctx: AttemptCo
         _audit(session, ctx, "sign_in_second_factor", Verdict.DENY, practitioner, key,
                "locked out: too many failed attempts")
         return Outcome.LOCKED
-    if account.totp_secret is None or account.totp_confirmed_at is None or not _accept(account, code, ctx.now):
+    if account.totp_confirmed_at is None or not _accept(session, account, code, ctx.now):
         return _fail(session, key, ctx, practitioner, "wrong or reused second-factor code", "sign_in_second_factor")
     session.execute(delete(PortalSignInFailure).where(PortalSignInFailure.email_key == key))
     _audit(session, ctx, "sign_in_second_factor", Verdict.ALLOW, practitioner, key, "signed in")
@@ -117,9 +118,23 @@ def start_enrolment(session: Session, practitioner_id: str) -> Enrolment:
     if account.totp_confirmed_at is not None:
         raise ValueError("This account already has a second factor.")
     if account.totp_secret is None:
-        account.totp_secret = pyotp.random_base32()
-    uri = pyotp.TOTP(account.totp_secret).provisioning_uri(name=practitioner.email, issuer_name=TOTP_ISSUER)
-    return Enrolment(account.totp_secret, uri)
+        account.totp_secret = seal_totp_secret(session, practitioner_id, pyotp.random_base32())
+    secret = totp_secret(session, account)
+    assert secret is not None
+    uri = pyotp.TOTP(secret).provisioning_uri(name=practitioner.email, issuer_name=TOTP_ISSUER)
+    return Enrolment(secret, uri)
+
+
+def seal_totp_secret(session: Session, practitioner_id: str, secret: str) -> str:
+    """TOTP secrets are sealed at rest: a stolen database must not carry everyone's second factor."""
+    return seal_secret(sealing.key_store(session), "portal_accounts", "totp_secret", practitioner_id, secret)
+
+
+def totp_secret(session: Session, account: PortalAccount) -> str | None:
+    if account.totp_secret is None:
+        return None
+    return open_secret(sealing.key_store(session), "portal_accounts", "totp_secret", account.practitioner_id,
+                       account.totp_secret)
 
 
 def confirm_enrolment(session: Session, practitioner_id: str, code: str, ctx: AttemptContext) -> Outcome:
@@ -130,7 +145,7 @@ def confirm_enrolment(session: Session, practitioner_id: str, code: str, ctx: At
         _audit(session, ctx, "enrol_second_factor", Verdict.DENY, practitioner, key,
                "locked out: too many failed attempts")
         return Outcome.LOCKED
-    if account.totp_secret is None or account.totp_confirmed_at is not None or not _accept(account, code, ctx.now):
+    if account.totp_confirmed_at is not None or not _accept(session, account, code, ctx.now):
         return _fail(session, key, ctx, practitioner, "wrong enrolment code", "enrol_second_factor")
     account.totp_confirmed_at = ctx.now
     session.execute(delete(PortalSignInFailure).where(PortalSignInFailure.email_key == key))
@@ -151,12 +166,13 @@ def audit_session_event(session: Session, ctx: AttemptContext, action: str, prac
            practitioner.email if practitioner else None, reason)
 
 
-def _accept(account: PortalAccount, code: str, now: datetime) -> bool:
+def _accept(session: Session, account: PortalAccount, code: str, now: datetime) -> bool:
     """RFC 6238 with one step of drift either way; a step at or before the last accepted one is refused."""
     code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6) or account.totp_secret is None:
+    secret = totp_secret(session, account)
+    if not (code.isdigit() and len(code) == 6) or secret is None:
         return False
-    totp = pyotp.TOTP(account.totp_secret)
+    totp = pyotp.TOTP(secret)
     step_now = int(now.timestamp()) // TOTP_STEP_SECONDS
     for step in range(step_now - TOTP_DRIFT_STEPS, step_now + TOTP_DRIFT_STEPS + 1):
         if hmac.compare_digest(totp.generate_otp(step), code):

@@ -18,7 +18,8 @@ class PortalAccount(Base):
     __tablename__ = "portal_accounts"
     practitioner_id: Mapped[str] = mapped_column(ForeignKey("practitioners.id"), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
-    totp_secret: Mapped[str | None] = mapped_column(String(64))  # base32 (RFC 4648); set when enrolment starts
+    # Base32 (RFC 4648), sealed with the key-encryption key (hub.storage.secrets_at_rest); set at enrolment.
+    totp_secret: Mapped[str | None] = mapped_column(String(200))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)  # a code is accepted once
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

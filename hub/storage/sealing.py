@@ -172,6 +172,11 @@ def _session_of(row: Any) -> Session:
     return session
 
 
+def key_store(session: Session) -> KeyStore:
+    """The key store the wiring put in this session (``hub.bootstrap.open_storage``)."""
+    return _keys(session)
+
+
 def _keys(session: Session) -> KeyStore:
     keys = session.info.get(SESSION_KEY)
     if not isinstance(keys, KeyStore):

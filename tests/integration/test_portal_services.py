@@ -25,10 +25,12 @@ from hub.services.portal_sign_in import (
     check_password,
     confirm_enrolment,
     start_enrolment,
+    totp_secret,
 )
 from hub.storage import queries
 from hub.storage import tables as t
 from hub.storage.portal_tables import PortalAccount
+from hub.storage.secrets_at_rest import SecretError
 from hub.storage.unit_of_work import UnitOfWork
 from tests.portal import DAN, DEE
 
@@ -127,6 +129,18 @@ def test_a_totp_code_allows_one_step_of_drift_and_works_once(hub: Hub) -> None:
         assert check_code(uow.session, pid, totp.at(moment + timedelta(seconds=30)), ctx(moment)) == Outcome.ACCEPTED
         assert check_code(uow.session, pid, "12345", ctx(moment)) == Outcome.REJECTED
         # Not committed: the account's last accepted step stays as it was for the other tests.
+
+
+def test_second_factor_secrets_are_sealed_at_rest_and_bound_to_their_account(hub: Hub) -> None:
+    dee, dan = practitioner_id(hub, DEE), practitioner_id(hub, DAN)
+    with UnitOfWork(hub.session_factory) as uow:
+        account = uow.session.get(PortalAccount, dee)
+        assert account is not None and account.totp_secret is not None
+        assert account.totp_secret.startswith("kek:") and demo_totp_secret(DEE) not in account.totp_secret
+        assert totp_secret(uow.session, account) == demo_totp_secret(DEE)
+        moved = PortalAccount(practitioner_id=dan, password_hash="x", totp_secret=account.totp_secret)
+        with pytest.raises(SecretError):  # copied onto another account, it does not open
+            totp_secret(uow.session, moved)
 
 
 def test_enrolment_keeps_one_secret_until_a_code_confirms_it(hub: Hub) -> None:

@@ -24,7 +24,7 @@ def upgrade() -> None:
         "portal_accounts",
         sa.Column("practitioner_id", sa.String(36), sa.ForeignKey("practitioners.id"), primary_key=True),
         sa.Column("password_hash", sa.String(200), nullable=False),
-        sa.Column("totp_secret", sa.String(64), nullable=True),
+        sa.Column("totp_secret", sa.String(200), nullable=True),  # sealed: hub.storage.secrets_at_rest
         sa.Column("totp_confirmed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("totp_last_step", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
