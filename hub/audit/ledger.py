@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import String, Table, insert
 from sqlalchemy.orm import Session
 
 from hub.audit.checkpoint import SESSION_KEY, Checkpointer, LastCheckpoint
 from hub.audit.entry import GENESIS_HASH, AuditEntry, entry_row, event_digest, event_values, link_hash
 from hub.storage.tables import AuditEvent
+
+_LENGTHS = {column.name: column.type.length for column in AuditEvent.__table__.columns
+            if isinstance(column.type, String) and column.type.length}
 
 # An arbitrary, fixed key for pg_advisory_xact_lock: "the audit chain".
 AUDIT_LOCK_KEY = 7_301_946_220
@@ -57,6 +60,16 @@ def lock_chain(session: Session) -> tuple[int, str, LastCheckpoint | None]:
     return (seq or 0), (digest or GENESIS_HASH), last
 
 
+def _fitted(row: dict[str, Any]) -> dict[str, Any]:
+    """Cut text to its column's length, marked with an ellipsis: a caller's overlong header or operation name
+    must not make the audit write fail (PostgreSQL refuses it), which would turn a refusal into a 503."""
+    for name, length in _LENGTHS.items():
+        value = row.get(name)
+        if isinstance(value, str) and len(value) > length:
+            row[name] = value[: length - 1] + "…"
+    return row
+
+
 def append(session: Session, entries: Sequence[AuditEntry]) -> list[int]:
     """Append ``entries`` to the chain inside the caller's transaction; returns their sequence numbers.
 
@@ -69,7 +82,7 @@ def append(session: Session, entries: Sequence[AuditEntry]) -> list[int]:
     rows = []
     for entry in entries:
         seq += 1
-        row = entry_row(entry)
+        row = _fitted(entry_row(entry))
         digest = link_hash(seq, prev_hash, event_digest(event_values(row)))
         row["seq"], row["prev_hash"], row["hash"] = seq, prev_hash, digest
         rows.append(row)

@@ -1,0 +1,29 @@
+"""Oversized or hostile values in headers and operation names get a clear refusal, never an unaudited 503."""
+
+from __future__ import annotations
+
+from tests.api import Caller, as_practitioner, audit_rows, error_codes
+
+CHILD = 'query { child(id: "x") { givenName } }'
+
+
+def test_an_overlong_purpose_or_case_reference_is_refused_and_audited(hub, http) -> None:
+    token = as_practitioner(hub, http, "sam.social@council.northbridge.example", None).token
+    for caller, code in [(Caller(http, token, purpose="S47_ENQUIRY" * 20), "UNKNOWN_PURPOSE"),
+                         (Caller(http, token, purpose="S47_ENQUIRY", case_reference="C" * 500),
+                          "CASE_REFERENCE_REQUIRED")]:
+        response = caller.post(CHILD)
+        assert response.status_code == 200, response.text
+        assert error_codes(response.json()) == [code]
+        [event] = audit_rows(hub, response.headers["x-request-id"])
+        assert event["decision"] == "DENY"
+
+
+def test_an_overlong_operation_name_is_recorded_cut_short(hub, http) -> None:
+    sam = as_practitioner(hub, http, "sam.social@council.northbridge.example", "S47_ENQUIRY")
+    name = "Q" * 5000
+    response = sam.post(f"query {name} {{ child(id: \"x\") {{ givenName }} }}")
+    assert response.status_code == 200, response.text
+    assert response.json()["data"] == {"child": None}
+    [event] = audit_rows(hub, response.headers["x-request-id"])
+    assert event["operation"].startswith("query QQQ") and len(event["operation"]) <= 200
