@@ -76,6 +76,9 @@ class GraphQLEndpoint:
             return await self._refuse(rid, 400, "MALFORMED_REQUEST", '"variables" must be an object.')
         if operation_name is not None and not isinstance(operation_name, str):
             return await self._refuse(rid, 400, "MALFORMED_REQUEST", '"operationName" must be a string.')
+        if _holds_nul(payload):
+            # No field of the hub takes a NUL character, and PostgreSQL cannot store or compare one.
+            return await self._refuse(rid, 400, "MALFORMED_REQUEST", "Text may not contain NUL characters.")
         return payload
 
     async def _refuse(self, rid: str, status: int, code: str, message: str,
@@ -134,6 +137,16 @@ class GraphQLEndpoint:
         if result.errors:
             body["errors"] = [format_error(error) for error in result.errors]
         return JSONResponse(body, headers={"X-Request-Id": rid})
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def format_error(error: GraphQLError) -> dict[str, Any]:

@@ -27,3 +27,13 @@ def test_an_overlong_operation_name_is_recorded_cut_short(hub, http) -> None:
     assert response.json()["data"] == {"child": None}
     [event] = audit_rows(hub, response.headers["x-request-id"])
     assert event["operation"].startswith("query QQQ") and len(event["operation"]) <= 200
+
+
+def test_a_nul_character_anywhere_is_a_clear_refusal_not_a_failure(hub, http) -> None:
+    sam = as_practitioner(hub, http, "sam.social@council.northbridge.example", "S47_ENQUIRY")
+    for document, variables in [("query($id: ID!) { child(id: $id) { givenName } }", {"id": "abc\u0000def"}),
+                                ('query { child(id: "a\u0000") { givenName } }', {})]:
+        response = sam.post(document, variables)
+        assert response.status_code == 400, response.text
+        assert error_codes(response.json()) == ["MALFORMED_REQUEST"]
+        assert [e["decision"] for e in audit_rows(hub, response.headers["x-request-id"])] == ["DENY"]
