@@ -20,6 +20,7 @@ from hub.door import Clock, utc_now
 from hub.portal.routes import portal_mount
 from hub.settings import Settings
 from hub.web.graphql import GraphQLEndpoint
+from hub.web.nul_guard import NulGuard
 from hub.web.oauth import TokenEndpoint
 from hub.web.subscriptions import SubscriptionEndpoint
 
@@ -86,7 +87,7 @@ def create_app(hub: Hub | None = None, settings: Settings | None = None, *, cloc
             Route("/readyz", readyz),
             portal_mount(hub, clock),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(NulGuard, session_factory=hub.session_factory)],
         lifespan=lifespan,
     )
     app.state.hub = hub

@@ -37,3 +37,12 @@ def test_a_nul_character_anywhere_is_a_clear_refusal_not_a_failure(hub, http) ->
         assert response.status_code == 400, response.text
         assert error_codes(response.json()) == ["MALFORMED_REQUEST"]
         assert [e["decision"] for e in audit_rows(hub, response.headers["x-request-id"])] == ["DENY"]
+
+
+def test_nul_characters_in_a_query_string_or_form_are_refused_before_any_page(hub, http) -> None:
+    for response in (http.get("/portal/sign-in", params={"next": "a\x00b"}),
+                     http.post("/portal/sign-in", data={"email": "dee\x00@x", "password": "x"}),
+                     http.post("/oauth/token", data={"grant_type": "client_credentials", "client_id": "a\x00"})):
+        assert response.status_code == 400 and "NUL" in response.text
+        assert [e["decision"] for e in audit_rows(hub, response.headers["x-request-id"])] == ["DENY"]
+    assert http.get("/portal/sign-in").status_code == 200  # ordinary requests pass untouched
