@@ -16,9 +16,13 @@ from hub.ingest.target import SyncTarget
 from hub.services.children import child_facts
 from hub.storage import tables as t
 
+# What the hub's columns hold; an agency's value past these is bad data, quarantined with the reason.
+LIMITS = {"local_id": 100, "given_name": 100, "family_name": 100, "postcode": 10, "sex": 20}
+
 
 def identify(door: Door, target: SyncTarget, person: Person) -> str | None:
     """The child's hub id, or None when a practitioner must first decide who the person is."""
+    check_person(person)
     link = _link(door, target.agency_id, person.local_id)
     if link is not None:
         child = door.session.get(t.Child, link.child_id)
@@ -83,6 +87,18 @@ def _record_birth(door: Door, target: SyncTarget, child: t.Child, person: Person
 
 def _allowed(door: Door, child: t.Child) -> Any:
     return door.decide("ingest", child_facts(door, child), Subject("child", child.id, child.id), audit=False)
+
+
+def check_person(person: Person) -> None:
+    """Refuse what the hub cannot store as given (rather than fail the whole sync on it)."""
+    for name, limit in LIMITS.items():
+        value = getattr(person, name)
+        if value is not None and (len(value) > limit or "\x00" in value):
+            raise BadRecordError(f"{name} is longer than {limit} characters or holds a NUL character")
+    if not person.local_id.strip():
+        raise BadRecordError("a person needs the agency's own id for them")
+    if person.mother is not None:
+        check_person(person.mother)
 
 
 def _link(door: Door, agency_id: str, local_id: str) -> t.AgencyRecordLink | None:

@@ -352,3 +352,18 @@ def test_an_incident_from_the_police_system_notifies_the_childs_school_operation
     seen = {e["node"]["id"]: e["node"] for e in body["data"]["child"]["records"]["edges"]}
     for incident in incidents:  # the school reads the summary of what it was notified of, not the detail
         assert seen[incident.record_key]["summary"] and seen[incident.record_key]["detail"] is None
+
+
+def test_a_person_the_hub_cannot_store_as_given_is_bad_data_not_a_failed_sync() -> None:
+    from datetime import date
+
+    from hub.adapters.contract import BadRecordError, Person
+    from hub.ingest.identify import check_person
+
+    fine = Person("LCS-9", "Amelia", "Hart", date(2017, 3, 14), "female", "NB1 2BD")
+    check_person(fine)
+    for bad in (replace(fine, given_name="A" * 101), replace(fine, postcode="NB1 2BD 999 999"),
+                replace(fine, local_id=" "), replace(fine, family_name="Ha\x00rt"),
+                replace(fine, date_of_birth=None, mother=replace(fine, local_id="M" * 101))):
+        with pytest.raises(BadRecordError):
+            check_person(bad)
