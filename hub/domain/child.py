@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from hub.domain.record import AgencyContact
@@ -21,9 +21,6 @@ class ChildView:
     postcode: str | None
     address_withheld: bool
     identified_by_nhs_number: bool = False  # how the caller named the child (unscheduled care reads flags so)
-
-    def without_address(self) -> ChildView:
-        return replace(self, postcode=None)
 
 
 @dataclass(frozen=True)

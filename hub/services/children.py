@@ -114,12 +114,10 @@ def _release_child(door: Door, child: t.Child, facts: ChildFacts, subject: Subje
     if not decision.allowed:
         door.record(subject, "read", decision)
         return None
-    view = replace(to_view(child), identified_by_nhs_number=facts.identified_by_nhs_number)
-    fields: tuple[str, ...] = IDENTITY_FIELDS
-    if door.decide("read_address", facts, subject, audit=False).allowed:
-        fields = (*fields, "postcode")
-    else:
-        view = view.without_address()
+    with_address = door.decide("read_address", facts, subject, audit=False).allowed
+    view = replace(to_view(child, with_address=with_address),
+                   identified_by_nhs_number=facts.identified_by_nhs_number)
+    fields = (*IDENTITY_FIELDS, "postcode") if with_address else IDENTITY_FIELDS
     door.record(subject, "read", decision, fields=fields)
     return view
 
@@ -133,7 +131,8 @@ def child_facts(door: Door, child: t.Child, *, identified_by_nhs_number: bool = 
     )
 
 
-def to_view(child: t.Child) -> ChildView:
+def to_view(child: t.Child, *, with_address: bool = True) -> ChildView:
+    """The child as a view; a withheld address is opened only for those who may read it."""
     return ChildView(
         id=child.id,
         nhs_number=child.nhs_number,
@@ -141,6 +140,6 @@ def to_view(child: t.Child) -> ChildView:
         family_name=child.family_name,
         date_of_birth=child.date_of_birth,
         sex=child.sex,
-        postcode=sealing.open_postcode(child),  # issue 4: sealed while the address is withheld
+        postcode=sealing.open_postcode(child) if with_address else None,  # sealed while withheld
         address_withheld=child.address_withheld_by is not None,
     )

@@ -46,7 +46,7 @@ def release(door: Door, row: t.RecordVersion, row_flags: str, owner: AgencyConta
                                                                              child, subject))
     if plan.decision is None:
         return None
-    view = to_view(row, owner).without(plan.withheld)
+    view = to_view(row, owner, withheld=plan.withheld).without(plan.withheld)
     if plan.detail_decision is not None and row.detail is None and door.detail_fetcher is not None:
         # FETCH on demand: the hub does not hold this detail; its agency's system does.
         view = replace(view, detail=door.detail_fetcher.detail(door, row, plan.detail_decision))
@@ -78,8 +78,14 @@ def confidential_notice(owner: AgencyContact) -> str:
     )
 
 
-def to_view(row: t.RecordVersion, owner: AgencyContact) -> RecordView:
-    opened = sealing.open_record(row)  # issue 4: sealed columns are opened here, at the storage boundary
+# Record view fields that are sealed at rest, by their column.
+_SEALED_FIELDS = {"summary": "summary", "detail": "detail", "amendment_reason": "reason"}
+
+
+def to_view(row: t.RecordVersion, owner: AgencyContact, withheld: tuple[str, ...] = ()) -> RecordView:
+    """The stored version as a view. Sealed columns are opened here, at the storage boundary, and only those
+    the actor may read: withheld content is never decrypted."""
+    opened = sealing.open_record(row, frozenset(_SEALED_FIELDS[f] for f in withheld if f in _SEALED_FIELDS))
     return RecordView(
         id=row.record_key,
         record_key=row.record_key,

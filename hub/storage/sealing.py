@@ -65,13 +65,17 @@ def seal_record(session: Session, row: t.RecordVersion) -> t.RecordVersion:
     return row
 
 
-def open_record(row: t.RecordVersion) -> OpenedRecord:
+def open_record(row: t.RecordVersion, withheld: frozenset[str] = frozenset()) -> OpenedRecord:
+    """The row's sealed columns, opened; columns in ``withheld`` are not decrypted at all (None)."""
     session = _session_of(row)
     summary, detail, reason = (
-        _open(session, row.child_id, "record_versions", column, row.id, getattr(row, column))
+        None if column in withheld
+        else _open(session, row.child_id, "record_versions", column, row.id, getattr(row, column))
         for column in ("summary", "detail", "reason")
     )
-    return OpenedRecord(summary if summary is not None else SHREDDED, detail, reason)
+    if summary is None and "summary" not in withheld:
+        summary = SHREDDED
+    return OpenedRecord(summary or "", detail, reason)
 
 
 def seal_child(session: Session, child: t.Child) -> t.Child:
