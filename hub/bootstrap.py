@@ -10,6 +10,7 @@ import strawberry
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from hub.access.request import Gateway
 from hub.adapters.registry import AdapterRegistry
 from hub.audit import checkpoint
 from hub.domain.workflow import Workflow
@@ -41,6 +42,11 @@ class Hub:
     workflow: Workflow = field(default_factory=Workflow)
     # What "now" is for every request's door; tests replace it to walk through deadlines without waiting.
     clock: Clock = utc_now
+
+    @property
+    def gateway(self) -> Gateway:
+        """What every request of this hub opens its scope with (hub.access.request.open_request)."""
+        return Gateway(self.session_factory, self.policy, self.reference, self.clock, self.detail_fetcher)
 
     def dispose(self) -> None:
         if self.adapters is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,10 +14,6 @@ schema_app = typer.Typer(help="The published GraphQL contract (schema/schema.gra
 app.add_typer(schema_app, name="schema")
 SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
 
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from hub.storage.unit_of_work import UnitOfWork
 
 
 @app.command()
@@ -85,30 +80,26 @@ def demo(
 @app.command()
 def token(practitioner: str = typer.Option(..., help="The practitioner's e-mail address.")) -> None:
     """Print an access token for a practitioner (for operators; it expires after HUB_TOKEN_TTL_SECONDS)."""
-    from hub.audit import ledger
-    from hub.audit.entry import AuditEntry, Verdict
-    from hub.bootstrap import open_storage
-    from hub.door import utc_now
+    from hub.commands.operator import operator_request, refused
+    from hub.domain.access import HubResource
+    from hub.door import Subject, utc_now
     from hub.storage import queries
-    from hub.storage.unit_of_work import UnitOfWork
     from hub.tokens import TokenIssuer
 
     settings = Settings.from_env()
-    engine, session_factory, keys = open_storage(settings)  # its audit event may fall due for a checkpoint
-    issuer = TokenIssuer(keys, settings.token_issuer, settings.token_ttl_seconds)
-    with UnitOfWork(session_factory) as uow:
-        row = queries.practitioner_by_email(uow.session, practitioner)
+    with operator_request("token", settings) as op:  # its audit event may fall due for a checkpoint
+        issuer = TokenIssuer(op.keys, settings.token_issuer, settings.token_ttl_seconds)
+        row = queries.practitioner_by_email(op.door.session, practitioner)
         if row is None or not row.active:
             typer.echo(f"No active practitioner with the e-mail address {practitioner!r}.", err=True)
             raise typer.Exit(code=2)
+        subject = Subject("practitioner", row.id, None, row.agency_id)
+        if not op.door.decide("token", HubResource("practitioner"), subject,
+                              f"operator issued a token for {row.email} with `hub token`").allowed:
+            op.commit()
+            raise refused("issue tokens")
         issued = issuer.issue("practitioner", row.id, row.agency_id, utc_now())
-        ledger.append(uow.session, [AuditEntry(
-            occurred_at=utc_now(), request_id="cli-token", action="token", resource_type="practitioner",
-            resource_id=row.id, decision=Verdict.ALLOW, actor_practitioner_id=row.id, actor_email=row.email,
-            actor_agency_id=row.agency_id, reason="operator issued a token with `hub token`",
-        )])
-        uow.commit()
-    engine.dispose()
+        op.commit()
     typer.echo(issued)
 
 
@@ -184,7 +175,7 @@ def worker(
 
     hub = bootstrap(Settings.from_env())
     runner = Worker(hub.session_factory, hub.keys, hub.workflow, hub.settings.workflow,
-                    owner or f"{socket.gethostname()}-{os.getpid()}")
+                    owner or f"{socket.gethostname()}-{os.getpid()}", policy=hub.policy)
     try:
         if once:
             typer.echo(f"{runner.run_until_idle()} jobs done")
@@ -199,24 +190,14 @@ def worker(
         hub.dispose()
 
 
-def _session_scope() -> tuple[Engine, UnitOfWork]:
-    """A unit of work on the hub's database, opened as the server opens it (keys, checkpoint signer)."""
-    from hub.bootstrap import open_storage
-    from hub.storage.unit_of_work import UnitOfWork
-
-    engine, session_factory, _ = open_storage(Settings.from_env())
-    return engine, UnitOfWork(session_factory)
-
-
 @deadletters_app.command("list")
 def deadletters_list() -> None:
     """Every delivery on the dead-letter list, oldest failure first."""
+    from hub.commands.operator import operator_request
     from hub.worker.operations import dead_letters
 
-    engine, unit = _session_scope()
-    with unit as uow:
-        letters = dead_letters(uow.session)
-    engine.dispose()
+    with operator_request("notifications deadletters list") as op:
+        letters = dead_letters(op.door.session)
     if not letters:
         typer.echo("the dead-letter list is empty")
     for letter in letters:
@@ -231,15 +212,14 @@ def deadletters_replay(
     all_: bool = typer.Option(False, "--all", help="Replay every dead letter."),
 ) -> None:
     """Queue dead letters for delivery again, now; a running worker sends them."""
+    from hub.commands.operator import operator_request
     from hub.door import utc_now
     from hub.worker.operations import dead_letters, replay
 
-    engine, unit = _session_scope()
-    with unit as uow:
-        wanted = [letter.job_id for letter in dead_letters(uow.session)] if all_ else list(job_ids or [])
-        replayed = replay(uow.session, wanted, utc_now())
-        uow.commit()
-    engine.dispose()
+    with operator_request("notifications deadletters replay") as op:
+        wanted = [letter.job_id for letter in dead_letters(op.door.session)] if all_ else list(job_ids or [])
+        replayed = replay(op.door, wanted, utc_now())
+        op.commit()
     for job_id in wanted:
         typer.echo(f"{job_id}: {'queued again' if job_id in replayed else 'not on the dead-letter list'}")
     if len(replayed) < len(wanted):
@@ -252,18 +232,20 @@ def endpoints_add(
     url: str = typer.Option(..., help="Where to POST its notifications (https)."),
 ) -> None:
     """Deliver an agency's notifications to its system as signed webhooks."""
+    from hub.commands.operator import operator_request, refused
     from hub.door import utc_now
     from hub.worker.operations import add_endpoint
 
-    engine, unit = _session_scope()
-    with unit as uow:
+    with operator_request("notifications endpoints add") as op:
         try:
-            endpoint_id = add_endpoint(uow.session, agency_code, url, utc_now())
+            endpoint_id = add_endpoint(op.door, agency_code, url, utc_now())
         except (LookupError, ValueError) as error:
             typer.echo(str(error), err=True)
             raise typer.Exit(code=2) from None
-        uow.commit()
-    engine.dispose()
+        except PermissionError:
+            op.commit()
+            raise refused("register webhook endpoints") from None
+        op.commit()
     typer.echo(f"endpoint {endpoint_id} added")
 
 
@@ -275,34 +257,29 @@ app.add_typer(portal_app, name="portal")
 def portal_code(practitioner: str = typer.Option(..., help="The practitioner's e-mail address.")) -> None:
     """Print a practitioner's current portal sign-in code (their TOTP second factor), for operators and the
     demo. The use is recorded on the audit ledger."""
-    from hub.audit import ledger
-    from hub.audit.entry import AuditEntry, Verdict
-    from hub.bootstrap import open_storage
-    from hub.door import utc_now
+    from hub.commands.operator import operator_request, refused
+    from hub.domain.access import HubResource
+    from hub.door import Subject, utc_now
     from hub.services.portal_sign_in import current_code, totp_secret
     from hub.storage import queries
     from hub.storage.portal_tables import PortalAccount
-    from hub.storage.unit_of_work import UnitOfWork
 
-    settings = Settings.from_env()
-    engine, session_factory, _ = open_storage(settings)  # its audit event may fall due for a checkpoint
-    with UnitOfWork(session_factory) as uow:
-        row = queries.practitioner_by_email(uow.session, practitioner)
-        account = uow.session.get(PortalAccount, row.id) if row is not None and row.active else None
+    with operator_request("portal code") as op:  # its audit event may fall due for a checkpoint
+        session = op.door.session
+        row = queries.practitioner_by_email(session, practitioner)
+        account = session.get(PortalAccount, row.id) if row is not None and row.active else None
         if row is None or account is None or account.totp_secret is None or account.totp_confirmed_at is None:
             typer.echo(f"{practitioner!r} has no portal second factor (no account, or not enrolled yet: the "
                        "first sign-in shows a QR code to enrol).", err=True)
             raise typer.Exit(code=2)
         now = utc_now()
-        ledger.append(uow.session, [AuditEntry(
-            occurred_at=now, request_id="cli-portal-code", action="print_second_factor_code",
-            resource_type="portal_account", resource_id=row.id, decision=Verdict.ALLOW,
-            actor_practitioner_id=row.id, actor_email=row.email, actor_agency_id=row.agency_id,
-            reason="operator printed a portal sign-in code with `hub portal code`",
-        )])
-        uow.commit()
-        secret = totp_secret(uow.session, account)
+        subject = Subject("portal_account", row.id, None, row.agency_id)
+        if not op.door.decide("print_second_factor_code", HubResource("portal_account"), subject,
+                              "operator printed a portal sign-in code with `hub portal code`").allowed:
+            op.commit()
+            raise refused("print portal sign-in codes")
+        op.commit()
+        secret = totp_secret(session, account)
         assert secret is not None
         code = current_code(secret, now)
-    engine.dispose()
     typer.echo(code)

@@ -207,6 +207,10 @@ class Door:
     def pending_entries(self) -> tuple[AuditEntry, ...]:
         return tuple(self._entries)
 
+    def forget_pending(self) -> None:
+        """The request scope appended the entries (hub.access.request): they are on the ledger now."""
+        self._entries = []
+
     def _record(
         self,
         subject: Subject,

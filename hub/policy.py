@@ -20,16 +20,19 @@ from oso import Oso, Variable
 from hub.domain.access import (
     AuditScope,
     ChildFacts,
+    HubResource,
     NotificationFacts,
     PolicyActor,
     RecordFacts,
     RequestFacts,
     StatisticsScope,
+    SystemActor,
 )
 
 DEFAULT_DENY = "default_deny"
 
-Resource = ChildFacts | RecordFacts | AuditScope | RequestFacts | NotificationFacts | StatisticsScope
+Resource = ChildFacts | RecordFacts | AuditScope | RequestFacts | NotificationFacts | StatisticsScope | HubResource
+PolicySubject = PolicyActor | SystemActor
 T = TypeVar("T")
 
 
@@ -66,7 +69,8 @@ class Policy:
         self._oso = Oso()
         for facts, name in ((PolicyActor, "Practitioner"), (ChildFacts, "Child"), (RecordFacts, "Record"),
                             (AuditScope, "AuditScope"), (RequestFacts, "InformationRequest"),
-                            (NotificationFacts, "Notification"), (StatisticsScope, "Statistics")):
+                            (NotificationFacts, "Notification"), (StatisticsScope, "Statistics"),
+                            (SystemActor, "System"), (HubResource, "HubResource")):
             self._oso.register_class(facts, name=name)  # type: ignore[no-untyped-call]
         self._oso.load_files([str(path) for path in files])
         self.decide = lru_cache(maxsize=65_536)(self._decide)
@@ -82,7 +86,7 @@ class Policy:
             self._derived[key] = compute()
         return self._derived[key]  # type: ignore[return-value]
 
-    def _decide(self, actor: PolicyActor, action: str, resource: Resource) -> Decision:
+    def _decide(self, actor: PolicySubject, action: str, resource: Resource) -> Decision:
         self.evaluations += 1
         results = self._oso.query_rule(  # type: ignore[no-untyped-call]
             "permit", actor, action, resource, Variable("rule")

@@ -34,23 +34,20 @@ def rotate() -> None:
     Old keys stay: checkpoints and tokens they signed still verify, and a data key not yet re-wrapped (if
     this stops half-way, or a running hub made one under the old key meanwhile) stays readable; the next
     rotation re-wraps it."""
-    from hub.audit import ledger
-    from hub.bootstrap import open_storage
-    from hub.commands.operator import operator_entry
+    from hub.commands.operator import operator_request, refused
+    from hub.domain.access import HubResource
+    from hub.door import Subject
     from hub.storage import sealing
-    from hub.storage.unit_of_work import UnitOfWork
 
-    engine, factory, keys = open_storage(Settings.from_env())
-    try:
-        signing_id, kek_id = keys.rotate()
-        with UnitOfWork(factory) as uow:
-            rewrapped = sealing.rewrap_all(uow.session, keys)
-            ledger.append(uow.session, [operator_entry(
-                "rotate", "keys", f"new signing key {signing_id}, new key-encryption key {kek_id}; "
-                f"{rewrapped} data keys re-wrapped")])
-            uow.commit()
-    finally:
-        engine.dispose()
+    with operator_request("keys rotate") as op:
+        if not op.door.decide("rotate", HubResource("keys"), Subject("keys"), "rotate the keys").allowed:
+            op.commit()
+            raise refused("rotate the keys")
+        signing_id, kek_id = op.keys.rotate()
+        rewrapped = sealing.rewrap_all(op.door.session, op.keys)
+        op.door.explain(f"new signing key {signing_id}, new key-encryption key {kek_id}; "
+                        f"{rewrapped} data keys re-wrapped")
+        op.commit()
     typer.echo(f"signing key {signing_id} and key-encryption key {kek_id} are current; "
                f"{rewrapped} data keys re-wrapped")
 
@@ -82,23 +79,21 @@ def shred(
     address) become unreadable for good and read as "[shredded]". The audit chain still verifies: it
     hashes what is stored, and audit events hold no sealed content. Backups taken before the shred still
     hold the wrapped keys: shredding is complete once those backups expire."""
-    from hub.audit import ledger
-    from hub.bootstrap import open_storage
-    from hub.commands.operator import operator_entry
+    from hub.commands.operator import operator_request, refused
+    from hub.domain.access import HubResource
+    from hub.door import Subject
     from hub.storage import sealing
-    from hub.storage.unit_of_work import UnitOfWork
 
     if not yes:
         typer.confirm(f"Shred every sealed field of child {child}? This cannot be undone.", abort=True)
-    engine, factory, _ = open_storage(Settings.from_env())
-    try:
-        with UnitOfWork(factory) as uow:
-            shredded = sealing.shred_child(uow.session, child, datetime.now(UTC))
-            ledger.append(uow.session, [operator_entry(
-                "shred", "child_data_keys", f"{reason.strip()} ({shredded} data keys)", child_id=child)])
-            uow.commit()
-    finally:
-        engine.dispose()
+    with operator_request("keys shred") as op:
+        subject = Subject("child_data_keys", None, child)
+        if not op.door.decide("shred", HubResource("child_data_keys"), subject, reason.strip()).allowed:
+            op.commit()
+            raise refused("shred a child's data keys")
+        shredded = sealing.shred_child(op.door.session, child, datetime.now(UTC))
+        op.door.explain(f"{reason.strip()} ({shredded} data keys)")
+        op.commit()
     if not shredded:
         typer.echo(f"child {child} has no live data key: nothing sealed to shred (recorded anyway)")
         return

@@ -1,28 +1,59 @@
-"""Who runs an operator command, for its audit event. The login name comes from the password database, not
-the environment (only hub.settings reads the environment)."""
+"""An operator's command as one request: the hub's storage opened as the server opens it, the operator as
+the system actor (``policies/system.polar`` decides each action), and the audit committed with the change.
+
+The login name comes from the password database, not the environment (only hub.settings reads the
+environment)."""
 
 from __future__ import annotations
 
 import os
 import pwd
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
-from hub.audit.entry import AuditEntry, Verdict
+import typer
 
-CLIENT = "hub-cli"
+from hub.access.request import Gateway, RequestScope, open_request
+from hub.access.system import OPERATOR, System, SystemDoor
+from hub.keys import KeyStore
+from hub.settings import Settings
 
 
 def operator_name() -> str:
     return pwd.getpwuid(os.getuid()).pw_name
 
 
-def operator_entry(action: str, resource_type: str, reason: str, *, child_id: str | None = None,
-                   resource_id: str | None = None) -> AuditEntry:
-    """An administrative action taken at the command line, for the audit chain."""
-    return AuditEntry(
-        occurred_at=datetime.now(UTC), request_id=f"cli-{uuid.uuid4().hex}", action=action,
-        resource_type=resource_type, resource_id=resource_id, child_id=child_id, decision=Verdict.ALLOW,
-        client_id=CLIENT, operation=f"hub {resource_type} {action}",
-        reason=f"operator {operator_name()}: {reason}",
-    )
+@dataclass(frozen=True)
+class OperatorRequest:
+    request: RequestScope
+    door: SystemDoor
+    keys: KeyStore
+
+    def commit(self) -> None:
+        self.request.commit()
+
+
+@contextmanager
+def operator_request(command: str, settings: Settings | None = None) -> Iterator[OperatorRequest]:
+    """``command`` names the operation on the audit record, e.g. "keys rotate"."""
+    from hub.bootstrap import open_storage
+    from hub.policy import Policy
+    from hub.reference import ReferenceData
+
+    settings = settings or Settings.from_env()
+    engine, factory, keys = open_storage(settings)
+    gateway = Gateway(factory, Policy(settings.policy_dir), ReferenceData())
+    try:
+        with open_request(gateway, request_id=f"cli-{uuid.uuid4().hex}", operation=f"hub {command}") as request:
+            system = System(OPERATOR, operator_name())
+            yield OperatorRequest(request, request.as_system(system), keys)
+    finally:
+        engine.dispose()
+
+
+def refused(what: str) -> typer.Exit:
+    """The policy refused the operator: say so (the refusal is on the audit record) and fail."""
+    typer.echo(f"The hub's policy does not let an operator {what}; the refusal is recorded.", err=True)
+    return typer.Exit(code=3)

@@ -96,3 +96,20 @@ class StatisticsScope:
     """De-identified statistics of one partnership."""
 
     own_partnership: bool  # the actor's agency belongs to it
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The hub acting on its own: the worker (timers, deliveries) or an operator at the command line.
+
+    Never a practitioner, so no rule written for practitioners matches it (``policies/system.polar``)."""
+
+    kind: str  # "worker" or "operator"
+
+
+@dataclass(frozen=True)
+class HubResource:
+    """Something of the hub's own that the worker or an operator acts on: a job, a webhook endpoint, the
+    keys, an access token, a quarantined item, a portal account."""
+
+    kind: str

@@ -11,11 +11,13 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from hub.access.request import Gateway, RequestScope, open_request
 from hub.adapters.contract import Adapter, BadRecordError, CallContext, RawItem
 from hub.domain.workflow import Workflow
 from hub.door import Door
@@ -30,7 +32,6 @@ from hub.ingest.tables import AdapterCursor, QuarantineItem
 from hub.ingest.target import SyncTarget
 from hub.policy import Policy
 from hub.reference import ReferenceData
-from hub.storage.unit_of_work import UnitOfWork
 
 PURPOSE = "AGENCY_RECORD_SYNC"
 Progress = Callable[[int, Applied], None]  # items done so far, and how the last one went
@@ -72,23 +73,21 @@ class Ingest:
         self.adapter = adapter
         self.name = name or adapter.name  # the registry's name: one system may serve several agencies
         self.run_id = uuid.uuid4().hex[:12]
-        with UnitOfWork(session_factory) as uow:
-            self.actor = adapter_actor(uow.session, adapter.agency_code)
+        self.gateway = Gateway(session_factory, policy, self.reference)
+        with open_request(self.gateway, request_id=f"sync-{self.name}-{self.run_id}") as request:
+            self.actor = request.identify(adapter_actor, adapter.agency_code)
             self.target = SyncTarget(
-                self.name, self.actor.agency_id, agency_partnership(uow.session, self.actor.agency_id)
+                self.name, self.actor.agency_id, request.identify(agency_partnership, self.actor.agency_id)
             )
         self.context = CallContext(f"sync-{self.name}-{self.run_id}", self.actor.email, PURPOSE)
 
-    def door(self, uow: UnitOfWork, request_id: str | None = None) -> Door:
-        return Door(
-            uow,
-            self.policy,
-            self.reference,
-            self.actor,
-            request_id=request_id or self.context.request_id,
-            purpose_code=PURPOSE,
-            case_reference=f"sync {self.name} {self.run_id}",
-        )
+    def request(self, request_id: str | None = None) -> AbstractContextManager[RequestScope]:
+        return open_request(self.gateway, request_id=request_id or self.context.request_id,
+                            operation=f"sync {self.name}")
+
+    def door(self, request: RequestScope) -> Door:
+        """The adapter's door: its agency's service account, syncing (AGENCY_RECORD_SYNC)."""
+        return request.enter(self.actor, purpose=PURPOSE, case_reference=f"sync {self.name} {self.run_id}")
 
     def item(self, door: Door, item: RawItem) -> Applied:
         """Map and apply one item in a savepoint: it lands whole, is held, or is quarantined with a reason."""
@@ -122,15 +121,16 @@ class Ingest:
         done = 0
         for outcome in self.apply_resolved():
             summary.count(outcome)
-        with UnitOfWork(self.session_factory) as uow:
-            stored = uow.session.get(AdapterCursor, self.name)
+        with self.request() as request:
+            door = self.door(request)
+            stored = door.session.get(AdapterCursor, self.name)
             cursor = stored.cursor if stored else None
-            matcher.index_missing(uow.session)  # children seeded before matching existed
-            uow.commit()
+            matcher.index_missing(door.session)  # children seeded before matching existed
+            request.commit()
         while max_pages is None or summary.pages < max_pages:
             batch = self.adapter.pull(cursor, self.context)  # AgencyUnavailableError: nothing of it written
-            with UnitOfWork(self.session_factory) as uow:
-                door = self.door(uow)
+            with self.request() as request:
+                door = self.door(request)
                 for raw in batch.items:
                     outcome = self.item(door, raw)
                     summary.count(outcome)
@@ -138,9 +138,9 @@ class Ingest:
                     if progress:
                         progress(done, outcome)
                 if batch.next_cursor is not None:
-                    _save_cursor(uow.session, self.name, batch.next_cursor, door)
+                    _save_cursor(door.session, self.name, batch.next_cursor, door)
                     cursor = batch.next_cursor
-                door.commit()
+                request.commit()
             summary.pages += 1
             if not batch.has_more or not batch.items:
                 break
@@ -149,15 +149,15 @@ class Ingest:
 
     def apply_resolved(self) -> list[Applied]:
         """Items held for identity whose resolution a practitioner has made: apply them, oldest first."""
-        with UnitOfWork(self.session_factory) as uow:
-            door = self.door(uow)
+        with self.request() as request:
+            door = self.door(request)
             held = [
                 e
-                for e in quarantine.entries(uow.session, self.name, (quarantine.AWAITING_IDENTITY,))
-                if e.resolution_id and _is_resolved(uow.session, e.resolution_id)
+                for e in quarantine.entries(door.session, self.name, (quarantine.AWAITING_IDENTITY,))
+                if e.resolution_id and _is_resolved(door.session, e.resolution_id)
             ]
             outcomes = [self.replay_entry(door, entry) for entry in held]
-            door.commit()
+            request.commit()
         return outcomes
 
     def replay_entry(self, door: Door, entry: QuarantineItem) -> Applied:
@@ -168,14 +168,14 @@ class Ingest:
 
     def replay(self, entry_id: str) -> tuple[Applied, str]:
         """An operator's replay of one quarantined item (after fixing its payload, or not)."""
-        with UnitOfWork(self.session_factory) as uow:
-            door = self.door(uow, f"replay-{self.run_id}")
-            entry = uow.session.get(QuarantineItem, entry_id)
+        with self.request(f"replay-{self.run_id}") as request:
+            door = self.door(request)
+            entry = door.session.get(QuarantineItem, entry_id)
             if entry is None or entry.adapter != self.name or entry.status not in quarantine.OPEN_STATUSES:
                 raise LookupError(f"No open quarantine item {entry_id} for {self.name}.")
             outcome = self.replay_entry(door, entry)
             reason = entry.reason
-            door.commit()
+            request.commit()
         return outcome, reason
 
 

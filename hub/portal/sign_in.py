@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hub.access.request import RequestScope, open_request
 from hub.portal.web import Page, Portal, Redirect, home
 from hub.services import portal_sessions
 from hub.services.portal_sessions import Ended, Resolved, Stage
@@ -29,7 +30,6 @@ from hub.services.portal_sign_in import (
     confirm_enrolment,
     start_enrolment,
 )
-from hub.storage.unit_of_work import UnitOfWork
 from hub.web.requests import request_id
 
 log = logging.getLogger("hub.portal")
@@ -51,36 +51,37 @@ class SignInPages:
                   "too_old": "You were signed out because you had been signed in for 12 hours.",
                   }.get(request.query_params.get("signed-out", ""))
         errors = {"email": LOCKED} if request.query_params.get("locked") else {}
-        return await self._run(request, None, lambda uow, rid, resolved: self._show_password(
-            request, uow, resolved, {}, errors, notice))
+        return await self._run(request, None, lambda scope, rid, resolved: self._show_password(
+            request, scope, resolved, {}, errors, notice))
 
     async def password_submit(self, request: Request) -> Response:
         form = await request.form()
         email, password = _field(form, "email"), _field(form, "password", strip=False)
 
-        def work(uow: UnitOfWork, rid: str, resolved: Resolved) -> Response:
+        def work(scope: RequestScope, rid: str, resolved: Resolved) -> Response:
             session = resolved.view
             if session is None or not session.csrf_matches(_field(form, "csrf_token")):
-                self._refuse_form(uow, rid, resolved, "sign_in")
-                return self._show_password(request, uow, Resolved(None), {"email": email}, {"email": EXPIRED_FORM},
+                self._refuse_form(scope, rid, resolved, "sign_in")
+                return self._show_password(request, scope, Resolved(None), {"email": email}, {"email": EXPIRED_FORM},
                                            status=400)
             if session.stage == Stage.SIGNED_IN:  # already signed in (another tab): carry on
-                return self._show_password(request, uow, resolved, {}, {})
+                return self._show_password(request, scope, resolved, {}, {})
             errors = {}
             if not email:
                 errors["email"] = "Enter your e-mail address"
             if not password:
                 errors["password"] = "Enter your password"  # noqa: S105 - an error message, not a secret
             if errors:
-                return self._show_password(request, uow, resolved, {"email": email}, errors, status=400)
-            result = check_password(uow.session, email, password, self._ctx(rid, session.id))
+                return self._show_password(request, scope, resolved, {"email": email}, errors, status=400)
+            result = scope.identify(check_password, email, password, self._ctx(rid, session.id))
             if result.outcome != Outcome.ACCEPTED or result.practitioner_id is None:
                 message = LOCKED if result.outcome == Outcome.LOCKED else WRONG_DETAILS
-                return self._show_password(request, uow, resolved, {"email": email}, {"email": message},
+                return self._show_password(request, scope, resolved, {"email": email}, {"email": message},
                                            status=400)
             stage = Stage.ENROLLING if result.needs_enrolment else Stage.AWAITING_CODE
-            issued = portal_sessions.advance(uow.session, session, stage, result.practitioner_id, self.portal.clock())
-            uow.commit()
+            issued = scope.identify(portal_sessions.advance, session, stage, result.practitioner_id,
+                                    self.portal.clock())
+            scope.commit()
             target = "/portal/sign-in/enrol" if result.needs_enrolment else "/portal/sign-in/code"
             response = self.portal.render(request, Redirect(target))
             self.portal.set_cookie(response, request, issued.token)
@@ -90,77 +91,77 @@ class SignInPages:
 
     # -- the second factor -----------------------------------------------------------------------------
     async def code_form(self, request: Request) -> Response:
-        def work(uow: UnitOfWork, rid: str, resolved: Resolved) -> Response:
+        def work(scope: RequestScope, rid: str, resolved: Resolved) -> Response:
             if resolved.view is None or resolved.view.stage != Stage.AWAITING_CODE:
-                uow.commit()
+                scope.commit()
                 return self.portal.render(request, Redirect("/portal/sign-in"))
-            uow.commit()
+            scope.commit()
             return self.portal.render(request, Page("sign_in/code.html"), session=resolved.view)
 
         return await self._run(request, None, work)
 
     async def code_submit(self, request: Request) -> Response:
         form = await request.form()
-        return await self._run(request, form, lambda uow, rid, resolved: self._second_factor(
-            request, uow, rid, resolved, form, Stage.AWAITING_CODE))
+        return await self._run(request, form, lambda scope, rid, resolved: self._second_factor(
+            request, scope, rid, resolved, form, Stage.AWAITING_CODE))
 
     async def enrol_form(self, request: Request) -> Response:
-        def work(uow: UnitOfWork, rid: str, resolved: Resolved) -> Response:
+        def work(scope: RequestScope, rid: str, resolved: Resolved) -> Response:
             session = resolved.view
             if session is None or session.stage != Stage.ENROLLING or session.practitioner_id is None:
-                uow.commit()
+                scope.commit()
                 return self.portal.render(request, Redirect("/portal/sign-in"))
-            page = self._enrolment_page(uow, session.practitioner_id, {}, 200)
-            uow.commit()
+            page = self._enrolment_page(scope, session.practitioner_id, {}, 200)
+            scope.commit()
             return self.portal.render(request, page, session=session)
 
         return await self._run(request, None, work)
 
     async def enrol_submit(self, request: Request) -> Response:
         form = await request.form()
-        return await self._run(request, form, lambda uow, rid, resolved: self._second_factor(
-            request, uow, rid, resolved, form, Stage.ENROLLING))
+        return await self._run(request, form, lambda scope, rid, resolved: self._second_factor(
+            request, scope, rid, resolved, form, Stage.ENROLLING))
 
-    def _second_factor(self, request: Request, uow: UnitOfWork, rid: str, resolved: Resolved,
+    def _second_factor(self, request: Request, scope: RequestScope, rid: str, resolved: Resolved,
                        form: Mapping[str, Any], stage: Stage) -> Response:
         session = resolved.view
         if session is None or session.stage != stage or session.practitioner_id is None:
-            uow.commit()
+            scope.commit()
             return self.portal.render(request, Redirect("/portal/sign-in"))
         if not session.csrf_matches(_field(form, "csrf_token")):
-            self._refuse_form(uow, rid, resolved, "sign_in_second_factor")
+            self._refuse_form(scope, rid, resolved, "sign_in_second_factor")
             return self.portal.render(request, Page("errors/csrf.html", status=403))
         code = _field(form, "code").replace(" ", "")
 
         def again(message: str) -> Response:
-            page = (self._enrolment_page(uow, session.practitioner_id or "", {"code": message}, 400)
+            page = (self._enrolment_page(scope, session.practitioner_id or "", {"code": message}, 400)
                     if stage == Stage.ENROLLING else Page("sign_in/code.html", {"errors": {"code": message}}, 400))
-            uow.commit()
+            scope.commit()
             return self.portal.render(request, page, session=session)
 
         if not code:
             return again("Enter the 6-digit code from your authenticator app")
         ctx = self._ctx(rid, session.id)
         check = confirm_enrolment if stage == Stage.ENROLLING else check_code
-        outcome = check(uow.session, session.practitioner_id, code, ctx)
+        outcome = scope.identify(check, session.practitioner_id, code, ctx)
         if outcome == Outcome.REJECTED:
             return again(WRONG_CODE)
         if outcome == Outcome.LOCKED:
-            portal_sessions.end(uow.session, session, self.portal.clock(), Ended.LOCKED_OUT)
-            uow.commit()
+            scope.identify(portal_sessions.end, session, self.portal.clock(), Ended.LOCKED_OUT)
+            scope.commit()
             response = self.portal.render(request, Redirect("/portal/sign-in?locked=1"))
             self.portal.clear_cookie(response, request)
             return response
-        issued = portal_sessions.advance(uow.session, session, Stage.SIGNED_IN, session.practitioner_id,
+        issued = scope.identify(portal_sessions.advance, session, Stage.SIGNED_IN, session.practitioner_id,
                                          self.portal.clock())
-        actor = portal_sessions.actor(uow.session, issued.view)
-        uow.commit()
+        actor = scope.identify(portal_sessions.actor, issued.view)
+        scope.commit()
         response = self.portal.render(request, Redirect(home(actor) if actor else "/portal/account"))
         self.portal.set_cookie(response, request, issued.token)
         return response
 
-    def _enrolment_page(self, uow: UnitOfWork, practitioner_id: str, errors: dict[str, str], status: int) -> Page:
-        enrolment = start_enrolment(uow.session, practitioner_id)
+    def _enrolment_page(self, scope: RequestScope, practitioner_id: str, errors: dict[str, str], status: int) -> Page:
+        enrolment = scope.identify(start_enrolment, practitioner_id)
         qr = segno.make(enrolment.uri, error="m").svg_data_uri(scale=6, dark="#0b0c0c", light="#ffffff")
         spaced = " ".join(enrolment.secret[i:i + 4] for i in range(0, len(enrolment.secret), 4))
         return Page("sign_in/enrol.html", {"qr": qr, "secret": spaced, "errors": errors}, status)
@@ -175,24 +176,25 @@ class SignInPages:
     async def _sign_out(self, request: Request, *, everywhere: bool) -> Response:
         form = await request.form()
 
-        def work(uow: UnitOfWork, rid: str, resolved: Resolved) -> Response:
+        def work(scope: RequestScope, rid: str, resolved: Resolved) -> Response:
             session = resolved.view
             if session is None or session.practitioner_id is None:
-                uow.commit()
+                scope.commit()
                 return self.portal.render(request, Redirect("/portal/sign-in"))
             if not session.csrf_matches(_field(form, "csrf_token")):
-                self._refuse_form(uow, rid, resolved, "sign_out")
+                self._refuse_form(scope, rid, resolved, "sign_out")
                 return self.portal.render(request, Page("errors/csrf.html", status=403))
             now = self.portal.clock()
             if everywhere:
-                count = portal_sessions.end_all(uow.session, session.practitioner_id, now, Ended.SIGNED_OUT_EVERYWHERE)
-                audit_session_event(uow.session, self._ctx(rid, session.id), "sign_out_everywhere",
+                count = scope.identify(portal_sessions.end_all, session.practitioner_id, now,
+                                       Ended.SIGNED_OUT_EVERYWHERE)
+                scope.identify(audit_session_event, self._ctx(rid, session.id), "sign_out_everywhere",
                                     session.practitioner_id, f"signed out everywhere: {count} session(s) ended")
             else:
-                portal_sessions.end(uow.session, session, now, Ended.SIGNED_OUT)
-                audit_session_event(uow.session, self._ctx(rid, session.id), "sign_out", session.practitioner_id,
+                scope.identify(portal_sessions.end, session, now, Ended.SIGNED_OUT)
+                scope.identify(audit_session_event, self._ctx(rid, session.id), "sign_out", session.practitioner_id,
                                     "signed out")
-            uow.commit()
+            scope.commit()
             response = self.portal.render(request, Redirect(
                 "/portal/signed-out" + ("?everywhere=1" if everywhere else "")))
             self.portal.clear_cookie(response, request)
@@ -214,14 +216,14 @@ class SignInPages:
         token = self.portal.token(request)
 
         def in_transaction() -> Response:
-            with UnitOfWork(self.portal.hub.session_factory) as uow:
+            with open_request(self.portal.hub.gateway, request_id=rid, operation="portal sign-in") as scope:
                 now = self.portal.clock()
-                resolved = portal_sessions.resolve(uow.session, token, now, self.portal.idle)
+                resolved = scope.identify(portal_sessions.resolve, token, now, self.portal.idle)
                 if resolved.expired is not None:
-                    audit_session_event(uow.session, self._ctx(rid, resolved.expired_session_id or ""),
-                                        "session_expired", resolved.expired_practitioner_id,
-                                        f"session ended: {str(resolved.expired).lower()}")
-                response: Response = work(uow, rid, resolved)
+                    scope.identify(audit_session_event, self._ctx(rid, resolved.expired_session_id or ""),
+                                 "session_expired", resolved.expired_practitioner_id,
+                                 f"session ended: {str(resolved.expired).lower()}")
+                response: Response = work(scope, rid, resolved)
                 return response
 
         try:
@@ -230,27 +232,27 @@ class SignInPages:
             log.exception("portal sign-in request %s failed: %s", rid, type(error).__name__)
             return self.portal.error_page(request, 503)
 
-    def _show_password(self, request: Request, uow: UnitOfWork, resolved: Resolved, values: dict[str, str],
+    def _show_password(self, request: Request, scope: RequestScope, resolved: Resolved, values: dict[str, str],
                        errors: dict[str, str], notice: str | None = None, status: int = 200) -> Response:
         session = resolved.view
         if session is not None and session.stage == Stage.SIGNED_IN and not errors:
-            actor = portal_sessions.actor(uow.session, session)
-            uow.commit()
+            actor = scope.identify(portal_sessions.actor, session)
+            scope.commit()
             return self.portal.render(request, Redirect(home(actor) if actor else "/portal/account"))
         issued = None
         if session is None or session.stage == Stage.SIGNED_IN:
-            issued = portal_sessions.start(uow.session, self.portal.clock())
+            issued = scope.identify(portal_sessions.start, self.portal.clock())
             session = issued.view
-        uow.commit()
+        scope.commit()
         response = self.portal.render(request, Page("sign_in/password.html", {
             "values": values, "errors": errors, "notice": notice}, status), session=session)
         if issued is not None:
             self.portal.set_cookie(response, request, issued.token)
         return response
 
-    def _refuse_form(self, uow: UnitOfWork, rid: str, resolved: Resolved, action: str) -> None:
+    def _refuse_form(self, scope: RequestScope, rid: str, resolved: Resolved, action: str) -> None:
         view = resolved.view
-        audit_session_event(uow.session, self._ctx(rid, view.id if view else ""), action,
+        scope.identify(audit_session_event, self._ctx(rid, view.id if view else ""), action,
                             view.practitioner_id if view else None, "CSRF token missing or not this session's",
                             refused=True)
 

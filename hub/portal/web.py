@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
+from hub.access.request import RequestScope, open_request
 from hub.bootstrap import Hub
 from hub.domain.actor import Actor, Role
 from hub.door import Door, Subject, utc_now
@@ -33,7 +34,6 @@ from hub.portal.templating import Templates
 from hub.services import portal_sessions
 from hub.services.portal_sessions import SessionView, Stage
 from hub.services.portal_sign_in import AttemptContext, audit_session_event
-from hub.storage.unit_of_work import UnitOfWork
 from hub.web.requests import request_id
 
 log = logging.getLogger("hub.portal")
@@ -155,26 +155,26 @@ class Portal:
     def _signed_in(self, request: Request, rid: str, token: str | None, work: Callable[[Visit], Outcome],
                    purpose: str | None, case_reference: str | None, form: Mapping[str, Any] | None) -> Response:
         now = self.clock()
-        with UnitOfWork(self.hub.session_factory) as uow:
-            resolved = portal_sessions.resolve(uow.session, token, now, self.idle)
+        operation = f"portal {request.method} {request.url.path}"[:200]
+        with open_request(self.hub.gateway, request_id=rid, operation=operation) as scope:
+            resolved = scope.identify(portal_sessions.resolve, token, now, self.idle)
             session = resolved.view
             if resolved.expired is not None:
-                audit_session_event(uow.session, AttemptContext(rid, resolved.expired_session_id or "", now),
-                                    "session_expired", resolved.expired_practitioner_id,
-                                    f"session ended: {str(resolved.expired).lower()}")
-                uow.commit()
-                return self.render(request, Redirect(f"/portal/sign-in?signed-out={resolved.expired.lower()}"))
-            actor = portal_sessions.actor(uow.session, session) if session else None
+                expired = resolved.expired
+                scope.identify(audit_session_event, AttemptContext(rid, resolved.expired_session_id or "", now),
+                               "session_expired", resolved.expired_practitioner_id,
+                               f"session ended: {str(expired).lower()}")
+                scope.commit()
+                return self.render(request, Redirect(f"/portal/sign-in?signed-out={expired.lower()}"))
+            actor = scope.identify(portal_sessions.actor, session) if session else None
             if session is None or session.stage != Stage.SIGNED_IN or actor is None:
-                uow.commit()  # an unknown cookie changes nothing; a half-signed-in one is left as it is
+                scope.commit()  # an unknown cookie changes nothing; a half-signed-in one is left as it is
                 return self.render(request, Redirect("/portal/sign-in"))
-            door = Door(uow, self.hub.policy, self.hub.reference, actor, request_id=rid, purpose_code=purpose,
-                        case_reference=case_reference)
-            door.operation = f"portal {request.method} {request.url.path}"[:200]
+            door = scope.enter(actor, purpose=purpose, case_reference=case_reference)
             if form is not None and not session.csrf_matches(_text(form.get("csrf_token"))):
                 door.refuse(Subject("portal_form", request.url.path[:100]), "submit",
                             "CSRF token missing or not this session's")
-                return self._commit_then(request, door, Page("errors/csrf.html", status=403), actor, session)
+                return self._commit_then(request, scope, Page("errors/csrf.html", status=403), actor, session)
             try:
                 outcome = work(Visit(actor, session, door, rid, now))
             except NotFoundError:
@@ -183,14 +183,14 @@ class Portal:
                 outcome = Page("errors/403.html", {"message": error.message}, status=403)
             except (PurposeRequiredError, UnknownPurposeError, CaseReferenceRequiredError) as error:
                 outcome = Page("errors/400.html", {"message": error.message}, status=400)
-            return self._commit_then(request, door, outcome, actor, session)
+            return self._commit_then(request, scope, outcome, actor, session)
 
-    def _commit_then(self, request: Request, door: Door, outcome: Outcome, actor: Actor,
+    def _commit_then(self, request: Request, scope: RequestScope, outcome: Outcome, actor: Actor,
                      session: SessionView) -> Response:
         try:
-            door.commit()
+            scope.commit()
         except Exception as error:
-            log.error("audit append failed for portal request %s: %s", door.request_id, type(error).__name__)
+            log.error("audit append failed for portal request %s: %s", scope.request_id, type(error).__name__)
             return self.render(request, Page("errors/503.html", status=503), actor=actor, session=session)
         if isinstance(outcome, AfterCommit):
             outcome = outcome.finish()

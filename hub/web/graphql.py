@@ -19,13 +19,12 @@ from starlette.responses import JSONResponse, Response
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from hub.authentication import authenticate
+from hub.access.request import open_request
 from hub.bootstrap import Hub
 from hub.context import RequestContext
-from hub.door import Door, Subject
+from hub.door import Subject
 from hub.errors import AuthenticationError, HubError
-from hub.storage.unit_of_work import UnitOfWork
-from hub.web.requests import audit_refusal, error_response, request_id
+from hub.web.requests import error_response, request_id
 
 log = logging.getLogger("hub.graphql")
 MAX_BODY_BYTES = 256 * 1024
@@ -84,9 +83,9 @@ class GraphQLEndpoint:
     async def _refuse(self, rid: str, status: int, code: str, message: str,
                       headers: dict[str, str] | None = None) -> Response:
         def record() -> None:
-            with UnitOfWork(self.hub.session_factory) as uow:
-                audit_refusal(uow.session, rid, "request", "graphql", f"{code}: {message}")
-                uow.commit()
+            with open_request(self.hub.gateway, request_id=rid) as request:
+                request.refuse("request", "graphql", f"{code}: {message}")
+                request.commit()
 
         try:
             await run_in_threadpool(record)
@@ -95,19 +94,16 @@ class GraphQLEndpoint:
         return error_response(status, code, message, rid, headers=headers)
 
     def execute(self, headers: Headers, payload: dict[str, Any], rid: str) -> Response:
-        with UnitOfWork(self.hub.session_factory) as uow:
+        with open_request(self.hub.gateway, request_id=rid) as request:
             try:
-                actor = authenticate(uow.session, self.hub.tokens, headers.get("authorization"),
-                                     headers.get("hub-on-behalf-of"))
+                actor = request.authenticate(self.hub.tokens, headers.get("authorization"),
+                                             headers.get("hub-on-behalf-of"))
             except AuthenticationError as error:
-                audit_refusal(uow.session, rid, "authenticate", "graphql", error.message)
-                uow.commit()
+                request.commit()
                 return error_response(401, error.code, error.message, rid, error.suggestion,
                                       headers={"WWW-Authenticate": 'Bearer realm="hub"'})
-            door = Door(uow, self.hub.policy, self.hub.reference, actor, request_id=rid,
-                        purpose_code=headers.get("hub-purpose"),
-                        case_reference=headers.get("hub-case-reference"), clock=self.hub.clock,
-                        detail_fetcher=self.hub.detail_fetcher)
+            door = request.enter(actor, purpose=headers.get("hub-purpose"),
+                                 case_reference=headers.get("hub-case-reference"))
             try:
                 result = self.hub.schema.execute_sync(
                     payload["query"],
@@ -120,14 +116,14 @@ class GraphQLEndpoint:
             except InvalidOperationTypeError:
                 message = "Subscriptions are served over the websocket at /graphql (graphql-transport-ws)."
                 door.refuse(Subject("graphql_operation"), "execute", message)
-                door.commit()
+                request.commit()
                 return error_response(400, "OPERATION_NOT_ALLOWED", message, rid)
             if result.errors and not door.pending_entries:
                 # Refused before any resource was touched (syntax, validation, limits): still on record.
                 door.refuse(Subject("graphql_operation"), "execute",
                             "; ".join(e.message for e in result.errors)[:500])
             try:
-                door.commit()
+                request.commit()
             except Exception as error:
                 log.error("audit append failed for request %s: %s", rid, type(error).__name__)
                 return error_response(503, "AUDIT_UNAVAILABLE",

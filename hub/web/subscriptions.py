@@ -22,7 +22,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from hub.authentication import authenticate
+from hub.access.request import RequestScope, open_request
 from hub.bootstrap import Hub
 from hub.context import SubscriptionContext
 from hub.domain.actor import Actor
@@ -30,8 +30,6 @@ from hub.domain.notification import NotificationView
 from hub.door import Door
 from hub.errors import AuthenticationError
 from hub.services.notification_stream import InboxStream
-from hub.storage.unit_of_work import UnitOfWork
-from hub.web.requests import audit_refusal
 from schema.build import SchemaLimits, build_schema
 
 log = logging.getLogger("hub.subscriptions")
@@ -69,17 +67,14 @@ class SubscriptionEndpoint(GraphQL[SubscriptionContext, None]):
 
         @contextmanager
         def open_door() -> Iterator[Door]:
-            poll_id = uuid.uuid4().hex
-            with UnitOfWork(self.hub.session_factory) as uow:
-                actor = self._actor(uow, poll_id, authorization, on_behalf_of)
-                door = Door(uow, self.hub.policy, self.hub.reference, actor, request_id=poll_id,
-                            purpose_code=text("purpose"), case_reference=text("caseReference"),
-                            clock=self.hub.clock)
-                door.operation = "subscription notificationReceived"
+            with open_request(self.hub.gateway, request_id=uuid.uuid4().hex,
+                              operation="subscription notificationReceived") as request:
+                actor = self._actor(request, authorization, on_behalf_of)
+                door = request.enter(actor, purpose=text("purpose"), case_reference=text("caseReference"))
                 try:
                     yield door
                 finally:
-                    door.commit()  # the audit of what was delivered, or of the refusal, whatever happened
+                    request.commit()  # the audit of what was delivered, or of the refusal, whatever happened
 
         stream = InboxStream(open_door, poll_seconds=self.hub.settings.workflow.subscription_poll_seconds)
 
@@ -89,15 +84,15 @@ class SubscriptionEndpoint(GraphQL[SubscriptionContext, None]):
         context.notifications = notifications
 
     def _authenticate(self, rid: str, authorization: str | None, on_behalf_of: str | None) -> None:
-        with UnitOfWork(self.hub.session_factory) as uow:
-            self._actor(uow, rid, authorization, on_behalf_of)
-            uow.commit()
+        with open_request(self.hub.gateway, request_id=rid) as request:
+            self._actor(request, authorization, on_behalf_of)
+            request.commit()
 
-    def _actor(self, uow: UnitOfWork, rid: str, authorization: str | None, on_behalf_of: str | None) -> Actor:
+    def _actor(self, request: RequestScope, authorization: str | None, on_behalf_of: str | None) -> Actor:
         """The subscriber, authenticated afresh; a refusal is audited (and committed) before it is raised."""
         try:
-            return authenticate(uow.session, self.hub.tokens, authorization, on_behalf_of)
-        except AuthenticationError as error:
-            audit_refusal(uow.session, rid, "authenticate", "graphql_subscription", error.message)
-            uow.commit()
+            return request.authenticate(self.hub.tokens, authorization, on_behalf_of,
+                                        resource_type="graphql_subscription")
+        except AuthenticationError:
+            request.commit()
             raise

@@ -1,5 +1,6 @@
 """What an operator does with deliveries (``hub notifications ...``): register an agency system's endpoint,
-list the dead-letter list, and replay from it. Each change is audited as the operator's action."""
+list the dead-letter list, and replay from it. Each change is decided by ``policies/system.polar`` and
+audited as the operator's action."""
 
 from __future__ import annotations
 
@@ -9,15 +10,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.audit import ledger
-from hub.audit.entry import AuditEntry, Verdict
+from hub.access.system import SystemDoor
+from hub.domain.access import HubResource
 from hub.domain.working_time import as_utc
+from hub.door import Subject
 from hub.storage import jobs
 from hub.storage import tables as t
 from hub.storage.jobs import JobKind
 from hub.storage.unit_of_work import UnitOfWork
-
-OPERATOR = "hub-cli"
 
 
 @dataclass(frozen=True)
@@ -47,30 +47,29 @@ def dead_letters_of(session_factory: sessionmaker[Session]) -> list[DeadLetter]:
         return dead_letters(uow.session)
 
 
-def replay(session: Session, job_ids: list[str], now: datetime) -> list[str]:
-    """Put dead letters back in the queue, due now; the ids replayed (others were not dead letters)."""
-    replayed = [job_id for job_id in job_ids if jobs.replay(session, job_id, JobKind.WEBHOOK, now)]
-    ledger.append(session, [_entry(now, "replay_delivery", "job", job_id, "operator replayed a dead letter")
-                            for job_id in replayed])
+def replay(door: SystemDoor, job_ids: list[str], now: datetime) -> list[str]:
+    """Put dead letters back in the queue, due now; the ids replayed (others were not dead letters, or the
+    policy refused the operator)."""
+    replayed = []
+    for job_id in job_ids:
+        allowed = door.decide("replay_delivery", HubResource("job"), Subject("job", job_id),
+                              "operator replayed a dead letter").allowed
+        if allowed and jobs.replay(door.session, job_id, JobKind.WEBHOOK, now):
+            replayed.append(job_id)
     return replayed
 
 
-def add_endpoint(session: Session, agency_code: str, url: str, now: datetime) -> str:
+def add_endpoint(door: SystemDoor, agency_code: str, url: str, now: datetime) -> str:
     if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise ValueError("Webhook endpoints use https (plain http only on this machine, for testing).")
-    agency = session.scalar(select(t.Agency).where(t.Agency.official_code == agency_code))
+    agency = door.session.scalar(select(t.Agency).where(t.Agency.official_code == agency_code))
     if agency is None:
         raise LookupError(f"No agency has the official code {agency_code!r}.")
-    endpoint = t.WebhookEndpoint(id=t.new_id(), agency_id=agency.id, url=url, active=True, created_at=now)
-    session.add(endpoint)
-    session.flush()
-    ledger.append(session, [_entry(now, "add_webhook_endpoint", "webhook_endpoint", endpoint.id,
-                                   f"{agency.name}: {url}", owner_agency_id=agency.id)])
-    return endpoint.id
-
-
-def _entry(now: datetime, action: str, resource_type: str, resource_id: str, reason: str,
-           owner_agency_id: str | None = None) -> AuditEntry:
-    return AuditEntry(occurred_at=now, request_id=f"cli-{action}"[:64], operation="cli", client_id=OPERATOR,
-                      action=action, resource_type=resource_type, resource_id=resource_id,
-                      owner_agency_id=owner_agency_id, decision=Verdict.ALLOW, reason=reason)
+    endpoint_id = t.new_id()
+    subject = Subject("webhook_endpoint", endpoint_id, None, agency.id)
+    if not door.decide("add_webhook_endpoint", HubResource("webhook_endpoint"), subject,
+                       f"{agency.name}: {url}").allowed:
+        raise PermissionError("The policy does not let an operator register webhook endpoints.")
+    door.session.add(t.WebhookEndpoint(id=endpoint_id, agency_id=agency.id, url=url, active=True, created_at=now))
+    door.session.flush()
+    return endpoint_id

@@ -6,25 +6,27 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.audit import ledger
-from hub.audit.entry import AuditEntry
+from hub.access.request import Gateway, RequestScope, open_request
+from hub.access.system import WORKER, System
+from hub.domain.access import SystemActor
 from hub.domain.workflow import Workflow
-from hub.door import Clock, utc_now
+from hub.door import Clock, Subject, utc_now
 from hub.keys import KeyStore
-from hub.settings import WorkflowSettings
+from hub.policy import Policy
+from hub.reference import ReferenceData
+from hub.settings import Settings, WorkflowSettings
 from hub.storage import jobs
 from hub.storage import tables as t
 from hub.storage.jobs import ClaimedJob, JobKind
-from hub.storage.unit_of_work import UnitOfWork
 from hub.worker import webhooks
-from hub.worker.audit import WorkerIdentity, entry
-from hub.worker.timers import HANDLERS
+from hub.worker.timers import HANDLERS, NOTICE
 
 log = logging.getLogger("hub.worker")
 
@@ -38,12 +40,15 @@ class Worker:
     owner: str
     clock: Clock = utc_now
     batch: int = 50
+    policy: Policy | None = None  # the hub's loaded policy; the default policy files when not given
     http: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
         timeout = self.settings.webhook_timeout_seconds
         self.http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)), follow_redirects=False)
-        self.identity = WorkerIdentity(self.owner)
+        self.system = System(WORKER, self.owner)
+        policy = self.policy or Policy(Settings.from_env({}).policy_dir)
+        self.gateway = Gateway(self.session_factory, policy, ReferenceData(), self.clock)
 
     def close(self) -> None:
         self.http.close()
@@ -77,34 +82,41 @@ class Worker:
             if taken == 0:
                 stop.wait(self.settings.worker_poll_seconds)
 
+    def _job(self, request_id: str) -> AbstractContextManager[RequestScope]:
+        return open_request(self.gateway, request_id=request_id, operation="worker")
+
     def claim(self) -> list[ClaimedJob]:
-        with UnitOfWork(self.session_factory) as uow:
-            claimed = jobs.claim(uow.session, self.owner, self.clock(),
+        with self._job(f"claim-{self.owner}") as request:
+            door = request.as_system(self.system)
+            claimed = jobs.claim(door.session, self.owner, self.clock(),
                                  timedelta(seconds=self.settings.worker_lease_seconds), self.batch)
-            uow.commit()
+            request.commit()
         return claimed
 
     def _fire(self, job: ClaimedJob) -> None:
         now = self.clock()
         try:
-            with UnitOfWork(self.session_factory) as uow:
-                if not jobs.finish(uow.session, job, now):
+            with self._job(f"job-{job.id}") as request:
+                door = request.as_system(self.system)
+                if not jobs.finish(door.session, job, now):
                     return  # our lease ran out and another worker has the job: it does it, we do nothing
-                entries = HANDLERS[job.kind](uow.session, job, now, self.workflow, self.identity)
-                ledger.append(uow.session, entries)
-                uow.commit()
+                HANDLERS[job.kind](door, job, now, self.workflow)
+                request.commit()
         except Exception as error:  # keep the job, and try again later rather than never
             log.error("job %s (%s) failed: %s", job.id, job.kind, type(error).__name__)
             self._record_failure(job, type(error).__name__)
 
     def _deliver(self, job: ClaimedJob) -> None:
-        with UnitOfWork(self.session_factory) as uow:
-            endpoint = uow.session.get(t.WebhookEndpoint, job.payload.get("endpoint_id", ""))
-            notification = uow.session.get(t.Notification, job.subject_id)
+        with self._job(f"job-{job.id}") as request:
+            session = request.as_system(self.system).session
+            endpoint = session.get(t.WebhookEndpoint, job.payload.get("endpoint_id", ""))
+            notification = session.get(t.Notification, job.subject_id)
             url = endpoint.url if endpoint and endpoint.active else None
             payload = webhooks.body(notification) if notification else b""
             child_id = notification.child_id if notification else None
         error = "the endpoint was removed or deactivated" if url is None else None
+        if url is not None and not self.gateway.policy.decide(SystemActor(WORKER), "deliver", NOTICE).allowed:
+            url, error = None, "the policy refuses the worker this delivery"
         if url is not None:  # the POST happens outside any transaction: a slow endpoint holds no lock
             try:
                 webhooks.post(self.http, url, payload, webhooks.signed_headers(self.keys, payload, job.id))
@@ -112,28 +124,24 @@ class Worker:
                 error = str(failure)
         now = self.clock()
         attempt = job.attempts + 1
-        with UnitOfWork(self.session_factory) as uow:
+        with self._job(f"job-{job.id}") as request:
+            door = request.as_system(self.system)
             if error is None:
-                kept, action, reason = jobs.finish(uow.session, job, now), "deliver", f"delivered to {url}"
+                kept, action, reason = jobs.finish(door.session, job, now), "deliver", f"delivered to {url}"
             elif url is None or attempt >= self.settings.webhook_max_attempts:
-                kept, action = jobs.dead_letter(uow.session, job, now, error), "dead_letter"
+                kept, action = jobs.dead_letter(door.session, job, now, error), "dead_letter"
                 reason = f"attempt {attempt} failed ({error}): on the dead-letter list"
             else:
                 at = now + webhooks.backoff(attempt, self.settings.webhook_backoff_seconds)
-                kept, action = jobs.retry(uow.session, job, now, at, error), "deliver_failed"
+                kept, action = jobs.retry(door.session, job, now, at, error), "deliver_failed"
                 reason = f"attempt {attempt} failed ({error}); next at {at.isoformat()}"
             if kept:
-                ledger.append(uow.session, [self._webhook_entry(job, now, action, reason, child_id)])
-                uow.commit()
-
-    def _webhook_entry(self, job: ClaimedJob, now: datetime, action: str, reason: str,
-                       child_id: str | None) -> AuditEntry:
-        return entry(self.identity, job.id, now, action=action, resource_type="notification",
-                     resource_id=job.subject_id, child_id=child_id, rule="notifications_reach_agency_systems",
-                     reason=reason)
+                door.decide(action, NOTICE, Subject("notification", job.subject_id, child_id), reason)
+                request.commit()
 
     def _record_failure(self, job: ClaimedJob, error: str) -> None:
         now = self.clock()
-        with UnitOfWork(self.session_factory) as uow:
-            if jobs.retry(uow.session, job, now, now + webhooks.backoff(job.attempts + 1, 30), error):
-                uow.commit()
+        with self._job(f"job-{job.id}") as request:
+            door = request.as_system(self.system)
+            if jobs.retry(door.session, job, now, now + webhooks.backoff(job.attempts + 1, 30), error):
+                request.commit()

@@ -1,6 +1,7 @@
 """What each timer does when it fires, in the transaction that finishes its job. Each checks that it is still
 needed (a request answered, re-rated or closed; a notice acknowledged) and writes its notifications once
-per deadline (their dedupe keys), returning the audit entries of what it did."""
+per deadline (their dedupe keys). The worker's door decides each action by ``policies/system.polar``
+before it is taken and records it; an action the policy refuses is recorded and not taken."""
 
 from __future__ import annotations
 
@@ -9,17 +10,20 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from hub.audit.entry import AuditEntry
+from hub.access.system import SystemDoor, Why
+from hub.domain.access import NotificationFacts, RequestFacts
 from hub.domain.information_request import RequestStatus, TargetStatus
 from hub.domain.notification import Notice, NotificationKind, Recipient
 from hub.domain.workflow import Workflow
 from hub.domain.working_time import as_utc
+from hub.door import Subject
 from hub.services import notices, routing
 from hub.storage import tables as t
 from hub.storage.jobs import ClaimedJob, JobKind
-from hub.worker.audit import WorkerIdentity, entry
 
-Handler = Callable[[Session, ClaimedJob, datetime, Workflow, WorkerIdentity], list[AuditEntry]]
+Handler = Callable[[SystemDoor, ClaimedJob, datetime, Workflow], None]
+# What the worker is to a request or a notice: never its sender nor its recipient.
+REQUEST, NOTICE = RequestFacts(from_actor_agency=False, to_actor_agency=False), NotificationFacts(False, False)
 
 
 def _pending(session: Session, target_id: str) -> tuple[t.RequestTarget, t.InformationRequest] | None:
@@ -36,34 +40,41 @@ def _local(workflow: Workflow, moment: datetime) -> str:
     return as_utc(moment).astimezone(workflow.calendar.timezone).strftime("%H:%M on %A %d %B %Y")
 
 
-def request_due_soon(session: Session, job: ClaimedJob, now: datetime, workflow: Workflow,
-                     worker: WorkerIdentity) -> list[AuditEntry]:
+def _why(request: t.InformationRequest) -> Why:
+    return Why(request.purpose_code, request.lawful_basis, request.case_reference)
+
+
+def request_due_soon(door: SystemDoor, job: ClaimedJob, now: datetime, workflow: Workflow) -> None:
+    session = door.session
     found = _pending(session, job.subject_id)
     if found is None:
-        return []
+        return
     target, request = found
     due = as_utc(request.due_at)
     recipient = routing.front_door_of(session, target.agency_id)
+    subject = Subject("information_request", request.id, request.child_id, target.agency_id)
+    if not door.decide("remind", REQUEST, subject, f"due soon: reminded {recipient.key}", _why(request)).allowed:
+        return
     notices.write(session, Notice(
         kind=NotificationKind.REQUEST_DUE_SOON, recipient=recipient, child_id=request.child_id, request_id=request.id,
         due_at=due, summary=f"A {request.rating} information request to your agency is due at {_local(workflow, due)}.",
         dedupe_key=f"{NotificationKind.REQUEST_DUE_SOON}:{target.id}:{due.isoformat()}"), now)
-    return [entry(worker, job.id, now, action="remind", resource_type="information_request", resource_id=request.id,
-                  child_id=request.child_id, owner_agency_id=target.agency_id, purpose=request.purpose_code,
-                  lawful_basis=request.lawful_basis, case_reference=request.case_reference,
-                  rule="request_due_soon_reminds_front_door", reason=f"due soon: reminded {recipient.key}")]
 
 
-def request_overdue(session: Session, job: ClaimedJob, now: datetime, workflow: Workflow,
-                    worker: WorkerIdentity) -> list[AuditEntry]:
+def request_overdue(door: SystemDoor, job: ClaimedJob, now: datetime, workflow: Workflow) -> None:
+    session = door.session
     found = _pending(session, job.subject_id)
     if found is None:
-        return []
+        return
     target, request = found
     due = as_utc(request.due_at)
     if due > now:  # re-rated to a later time: its re-armed timer fires then
-        return []
+        return
     lead = routing.escalation_of(session, target.agency_id)
+    subject = Subject("information_request", request.id, request.child_id, target.agency_id)
+    if not door.decide("escalate", REQUEST, subject, f"overdue since {due.isoformat()}: escalated to {lead.key}",
+                       _why(request)).allowed:
+        return
     agency = session.get(t.Agency, target.agency_id)
     name = agency.name if agency else "An agency"
     for recipient, summary in (
@@ -76,23 +87,22 @@ def request_overdue(session: Session, job: ClaimedJob, now: datetime, workflow: 
             kind=NotificationKind.REQUEST_OVERDUE, recipient=recipient, child_id=request.child_id,
             request_id=request.id, due_at=due, summary=summary,
             dedupe_key=f"{NotificationKind.REQUEST_OVERDUE}:{target.id}:{due.isoformat()}:{recipient.key}"), now)
-    return [entry(worker, job.id, now, action="escalate", resource_type="information_request", resource_id=request.id,
-                  child_id=request.child_id, owner_agency_id=target.agency_id, purpose=request.purpose_code,
-                  lawful_basis=request.lawful_basis, case_reference=request.case_reference,
-                  rule="overdue_request_escalates_to_mash_lead",
-                  reason=f"overdue since {due.isoformat()}: escalated to {lead.key}")]
 
 
-def encompass_unacknowledged(session: Session, job: ClaimedJob, now: datetime, workflow: Workflow,
-                             worker: WorkerIdentity) -> list[AuditEntry]:
+def encompass_unacknowledged(door: SystemDoor, job: ClaimedJob, now: datetime, workflow: Workflow) -> None:
+    session = door.session
     notice = session.get(t.Notification, job.subject_id)
     if notice is None or notice.acknowledged_at is not None:
-        return []
+        return
     recipients = [routing.escalation_of(session, notice.recipient_agency_id)]
     if notice.actor_agency_id and notice.actor_agency_id != notice.recipient_agency_id:
         recipients.append(routing.escalation_of(session, notice.actor_agency_id))  # the force, to telephone
     due = as_utc(notice.due_at) if notice.due_at else now
     school = session.get(t.Agency, notice.recipient_agency_id)
+    subject = Subject("notification", notice.id, notice.child_id, notice.actor_agency_id)
+    reason = f"not acknowledged by {due.isoformat()}: escalated to {', '.join(r.key for r in recipients)}"
+    if not door.decide("escalate", NOTICE, subject, reason).allowed:
+        return
     for recipient in recipients:
         notices.write(session, Notice(
             kind=NotificationKind.ENCOMPASS_UNACKNOWLEDGED, recipient=recipient, child_id=notice.child_id,
@@ -101,11 +111,6 @@ def encompass_unacknowledged(session: Session, job: ClaimedJob, now: datetime, w
                     f"start of the school day ({_local(workflow, due)}): make sure its DSL has it."
                     + (" DO NOT APPROACH PARENTS OR CARERS." if notice.do_not_approach_parents else ""),
             dedupe_key=f"{NotificationKind.ENCOMPASS_UNACKNOWLEDGED}:{notice.id}:{recipient.key}"), now)
-    return [entry(worker, job.id, now, action="escalate", resource_type="notification", resource_id=notice.id,
-                  child_id=notice.child_id, owner_agency_id=notice.actor_agency_id,
-                  rule="unacknowledged_encompass_notice_escalates_at_school_start",
-                  reason=f"not acknowledged by {due.isoformat()}: escalated to "
-                         f"{', '.join(r.key for r in recipients)}")]
 
 
 HANDLERS: dict[str, Handler] = {

@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
+from hub.access.request import open_request
+from hub.access.system import OPERATOR, System
 from hub.cli import app
 from hub.storage import tables as t
 from hub.storage.unit_of_work import UnitOfWork
@@ -78,10 +80,11 @@ def w(request, tmp_path_factory):
 @contextmanager
 def endpoints(w, systems: dict[str, AgencySystem]) -> Iterator[None]:
     """Register each agency's system; deactivate them afterwards so no later delivery goes to a closed port."""
-    with UnitOfWork(w.hub.session_factory) as uow:
+    with open_request(w.hub.gateway, request_id="test-endpoints") as request:
+        door = request.as_system(System(OPERATOR, "test"))
         for code, system in systems.items():
-            operations.add_endpoint(uow.session, code, system.url, w.clock())
-        uow.commit()
+            operations.add_endpoint(door, code, system.url, w.clock())
+        request.commit()
     try:
         yield
     finally:
