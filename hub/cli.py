@@ -66,7 +66,7 @@ def demo(
     from hub.storage.unit_of_work import UnitOfWork
 
     settings = Settings.from_env()
-    engine, session_factory, _ = open_storage(settings)  # the demo's sensitive fields are sealed (issue 4)
+    engine, session_factory, _ = open_storage(settings)  # the demo's sensitive fields are sealed
     with UnitOfWork(session_factory) as uow:
         seeded = seed(uow.session, children=children, records=not reference_only)
         uow.commit()
@@ -89,7 +89,7 @@ def token(practitioner: str = typer.Option(..., help="The practitioner's e-mail 
     settings = Settings.from_env()
     with operator_request("token", settings) as op:  # its audit event may fall due for a checkpoint
         issuer = TokenIssuer(op.keys, settings.token_issuer, settings.token_ttl_seconds)
-        row = queries.practitioner_by_email(op.door.session, practitioner)
+        row = op.door.query(queries.practitioner_by_email, practitioner)
         if row is None or not row.active:
             typer.echo(f"No active practitioner with the e-mail address {practitioner!r}.", err=True)
             raise typer.Exit(code=2)
@@ -140,14 +140,14 @@ from hub.adapters.cli import adapters_app  # noqa: E402 - the adapters' commands
 
 app.add_typer(adapters_app, name="adapters")
 
-# -- issue 4: the audit ledger and the keys ----------------------------------------------------------------
+# -- the audit ledger and the keys ----------------------------------------------------------------
 from hub.commands.audit import audit_app  # noqa: E402 - sub-command groups join the app defined above
 from hub.commands.keys import keys_app  # noqa: E402
 
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 
-# -- issue 5: the worker, and notification delivery --------------------------------------------------------------
+# -- the worker, and notification delivery --------------------------------------------------------------
 notifications_app = typer.Typer(help="Notification delivery to agency systems (signed webhooks).",
                                 no_args_is_help=True)
 deadletters_app = typer.Typer(help="Deliveries that kept failing, kept for an operator to replay.",
@@ -197,7 +197,7 @@ def deadletters_list() -> None:
     from hub.worker.operations import dead_letters
 
     with operator_request("notifications deadletters list") as op:
-        letters = dead_letters(op.door.session)
+        letters = op.door.query(dead_letters)
     if not letters:
         typer.echo("the dead-letter list is empty")
     for letter in letters:
@@ -217,7 +217,7 @@ def deadletters_replay(
     from hub.worker.operations import dead_letters, replay
 
     with operator_request("notifications deadletters replay") as op:
-        wanted = [letter.job_id for letter in dead_letters(op.door.session)] if all_ else list(job_ids or [])
+        wanted = [letter.job_id for letter in op.door.query(dead_letters)] if all_ else list(job_ids or [])
         replayed = replay(op.door, wanted, utc_now())
         op.commit()
     for job_id in wanted:
@@ -265,9 +265,8 @@ def portal_code(practitioner: str = typer.Option(..., help="The practitioner's e
     from hub.storage.portal_tables import PortalAccount
 
     with operator_request("portal code") as op:  # its audit event may fall due for a checkpoint
-        session = op.door.session
-        row = queries.practitioner_by_email(session, practitioner)
-        account = session.get(PortalAccount, row.id) if row is not None and row.active else None
+        row = op.door.query(queries.practitioner_by_email, practitioner)
+        account = op.door.get(PortalAccount, row.id) if row is not None and row.active else None
         if row is None or account is None or account.totp_secret is None or account.totp_confirmed_at is None:
             typer.echo(f"{practitioner!r} has no portal second factor (no account, or not enrolled yet: the "
                        "first sign-in shows a QR code to enrol).", err=True)
@@ -279,7 +278,7 @@ def portal_code(practitioner: str = typer.Option(..., help="The practitioner's e
             op.commit()
             raise refused("print portal sign-in codes")
         op.commit()
-        secret = totp_secret(session, account)
+        secret = op.door.query(totp_secret, account)
         assert secret is not None
         code = current_code(secret, now)
     typer.echo(code)

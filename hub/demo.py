@@ -72,7 +72,7 @@ PRACTITIONERS = [
     ("adapter@nhs.northbridge.example", "FHIR adapter", "nhs", ["ADAPTER"]),
     ("adapter@primary.northbridge.example", "MIS adapter", "primary", ["ADAPTER"]),
     ("adapter@academy.northbridge.example", "MIS adapter", "academy", ["ADAPTER"]),
-    # Issue 5: who overdue requests and unacknowledged notices escalate to (MASH leads; a school's deputy DSL).
+    # Who overdue requests and unacknowledged notices escalate to (MASH leads; a school's deputy DSL).
     ("lou.lead@council.northbridge.example", "Lou Lead", "council", ["MASH_PRACTITIONER", "MASH_LEAD"]),
     ("max.lead@police.northbridge.example", "Max Lead", "police", ["POLICE_OFFICER", "MASH_LEAD"]),
     ("nia.lead@nhs.northbridge.example", "Nia Lead", "nhs", ["HEALTH_SAFEGUARDING_PRACTITIONER", "MASH_LEAD"]),
@@ -216,7 +216,7 @@ class _Builder:
         row = t.Child(id=t.new_id(), nhs_number=nhs, given_name=given, family_name=family, date_of_birth=born,
                       sex=sex, postcode=postcode, partnership_id=self.partnerships[area].id,
                       created_at=self.created, **extra)
-        self.session.add(sealing.seal_child(self.session, row))  # issue 4: a withheld address is sealed
+        self.session.add(sealing.seal_child(self.session, row))  # a withheld address is sealed
         self.session.flush()
         return row
 
@@ -234,7 +234,7 @@ class _Builder:
     def record(self, child: t.Child, agency: str, category: str, tier: str, summary: str, detail: str | None,
                start: date, end: date | None = None) -> str:
         record_key = t.new_id()
-        self.session.add(sealing.seal_record(self.session, t.RecordVersion(  # issue 4: sealed at rest
+        self.session.add(sealing.seal_record(self.session, t.RecordVersion(  # sealed at rest
             id=t.new_id(), record_key=record_key, version=1, child_id=child.id,
             owner_agency_id=self.agencies[agency].id, category=category, tier=tier,
             status="ENDED" if end else "ACTIVE", summary=summary, detail=detail, start_date=start,

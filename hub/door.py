@@ -15,16 +15,18 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, TypeVarTuple, overload
 
+from sqlalchemy import Executable, Result, ScalarResult
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import TypedReturnsRows
 
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict
 from hub.domain.access import PolicyActor
 from hub.domain.actor import AccessContext, Actor, Purpose
 from hub.domain.record import AgencyContact
-from hub.errors import CaseReferenceRequiredError, PurposeRequiredError, UnknownPurposeError
+from hub.errors import CaseReferenceRequiredError, ForbiddenError, PurposeRequiredError, UnknownPurposeError
 from hub.policy import Decision, Policy, Resource
 from hub.reference import ReferenceData
 from hub.storage.relationships import Viewer
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
+P = ParamSpec("P")
+Ts = TypeVarTuple("Ts")
 
 
 def utc_now() -> datetime:
@@ -51,7 +55,62 @@ class Subject:
     owner_agency_id: str | None = None
 
 
-class Door:
+class Rows:
+    """How a door's holder reaches rows: through the door, never a session of its own.
+
+    Every read and write of a request goes through these, so the door is the one place that sees them (and
+    the gate's guard, ``hub.access.guard``, refuses child data before a door was entered). Storage helpers
+    that take a session first are called through ``query``: ``door.query(queries.child, child_id)``.
+    """
+
+    _session: Session
+
+    def get(self, entity: type[T], ident: Any) -> T | None:
+        return self._session.get(entity, ident)
+
+    @overload
+    def scalar(self, statement: TypedReturnsRows[T]) -> T | None: ...
+    @overload
+    def scalar(self, statement: Executable) -> Any: ...
+    def scalar(self, statement: Executable) -> Any:
+        return self._session.scalar(statement)
+
+    @overload
+    def scalars(self, statement: TypedReturnsRows[T]) -> ScalarResult[T]: ...
+    @overload
+    def scalars(self, statement: Executable) -> ScalarResult[Any]: ...
+    def scalars(self, statement: Executable) -> ScalarResult[Any]:
+        return self._session.scalars(statement)
+
+    @overload
+    def execute(self, statement: TypedReturnsRows[*Ts]) -> Result[*Ts]: ...
+    @overload
+    def execute(self, statement: Executable) -> Result[*tuple[Any, ...]]: ...
+    def execute(self, statement: Executable) -> Result[*tuple[Any, ...]]:
+        return self._session.execute(statement)
+
+    def add(self, row: object) -> None:
+        self._session.add(row)
+
+    def add_all(self, rows: Iterable[object]) -> None:
+        self._session.add_all(rows)
+
+    def flush(self) -> None:
+        self._session.flush()
+
+    def refresh(self, row: object) -> None:
+        self._session.refresh(row)
+
+    def expire_all(self) -> None:
+        """Forget loaded rows (after a conditional UPDATE the identity map did not see)."""
+        self._session.expire_all()
+
+    def query(self, step: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Call a storage helper that takes the session first, in this request's unit of work."""
+        return step(self._session, *args, **kwargs)
+
+
+class Door(Rows):
     def __init__(
         self,
         uow: UnitOfWork,
@@ -82,13 +141,13 @@ class Door:
 
     # -- for services ----------------------------------------------------------------------------------
     @property
-    def session(self) -> Session:
+    def _session(self) -> Session:  # type: ignore[override]
         return self._uow.session
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
         """Writes inside either all happen or none do (a savepoint); audit entries are kept either way."""
-        with self.session.begin_nested():
+        with self._session.begin_nested():
             yield
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -110,10 +169,10 @@ class Door:
         ))
 
     def contacts(self, agency_ids: Iterable[str]) -> dict[str, AgencyContact]:
-        return self._reference.contacts(self.session, agency_ids)
+        return self._reference.contacts(self._session, agency_ids)
 
     def purposes(self) -> list[Purpose]:
-        return self._reference.purposes(self.session)
+        return self._reference.purposes(self._session)
 
     def now(self) -> datetime:
         return self._clock()
@@ -133,7 +192,7 @@ class Door:
                 "Every access to child data must declare its purpose.",
                 "Send the Hub-Purpose header with a code from the purpose registry, e.g. S47_ENQUIRY.",
             )
-        elif (registered := self._reference.purpose(self.session, code)) is None:
+        elif (registered := self._reference.purpose(self._session, code)) is None:
             error = UnknownPurposeError(
                 f"{code!r} is not in the purpose registry.", "Query `purposes` for the registered codes."
             )
@@ -167,6 +226,21 @@ class Door:
             self.record(subject, action, decision, fields=fields if decision.allowed else ())
         return decision
 
+    def change(self, action: str, facts: Resource, subject: Subject, write: Callable[[], T], *,
+               fields: tuple[str, ...] = (), reason: str | None = None,
+               refused: Callable[[], Exception] | None = None) -> T:
+        """Decide, write, record: in that order, in one call (a template method, so the check cannot be
+        skipped). The write runs only when the policy allows it, in a savepoint; a refusal is recorded and
+        raised (``refused()``, a ForbiddenError by default) with nothing written."""
+        decision = self.decide(action, facts, subject, audit=False)
+        if not decision.allowed:
+            self.record(subject, action, decision, reason=reason)
+            raise refused() if refused else ForbiddenError("The policy does not allow this.")
+        with self.atomic():
+            result = write()
+        self.record(subject, action, decision, fields=fields, reason=reason)
+        return result
+
     def derive(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Memoise, across requests, something computed only from the actor's policy facts and decisions."""
         actor = self.memo("policy_actor", lambda: self.policy_actor(self.access(Subject("policy"), "decide")))
@@ -198,7 +272,7 @@ class Door:
     # -- for the request's end -------------------------------------------------------------------------
     def commit(self) -> list[int]:
         """Append the buffered audit entries and commit the request's work, together or not at all."""
-        seqs = ledger.append(self.session, self._entries)
+        seqs = ledger.append(self._session, self._entries)
         self._uow.commit()
         self._entries = []
         return seqs

@@ -17,7 +17,7 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class WorkflowSettings:
-    """Information requests, notifications and their delivery (issue 5)."""
+    """Information requests, notifications and their delivery."""
 
     timezone: str = "Europe/London"
     working_day_start: time = time(9, 0)

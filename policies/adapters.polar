@@ -18,6 +18,11 @@ permit(actor: Practitioner, "ingest", record: Record, "adapter_updates_its_agenc
 permit(actor: Practitioner, "link", _child: Child, "adapter_links_on_a_clear_match") if
     adapter_syncing(actor);
 
+# A person the matcher could not place with confidence waits for a practitioner of the same agency: the
+# adapter queues the person (sealed) and holds their records until then.
+permit(actor: Practitioner, "queue_for_resolution", _child: Child, "adapter_queues_an_unclear_identity") if
+    adapter_syncing(actor);
+
 # A practitioner working a case resolves who a person their own agency holds is (link, or a new child).
 permit(actor: Practitioner, "resolve_identity", _child: Child, "case_practitioner_resolves_identity") if
     working_a_case(actor);

@@ -1,4 +1,4 @@
-# The audit ledger, for information-governance officers (issue 4).
+# The audit ledger, for information-governance officers.
 #
 # An IG officer reviewing access (purpose AUDIT_REVIEW) reads the audit events of their own agency: where it
 # is the actor or the owner of what was accessed. Events are metadata (who, what, why, the decision), never

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from hub.bootstrap import Hub, bootstrap
 from hub.demo import seed
 from hub.migrate import upgrade
+from hub.policy import Policy
 from hub.storage import tables as t
 from hub.storage.unit_of_work import UnitOfWork
 from hub.worker.runner import Worker
@@ -97,11 +98,13 @@ class World:
     def caller(self, email: str, purpose: str, case_reference: str = "MASH-2026-0521") -> Caller:
         return as_practitioner(self.hub, self.http, email, purpose, case_reference)
 
-    def worker(self, owner: str = "test-worker", batch: int = 50, **changes: Any) -> Worker:
-        """A worker on this hub's database and clock; ``changes`` override its workflow settings."""
+    def worker(self, owner: str = "test-worker", batch: int = 50, policy: Policy | None = None,
+               **changes: Any) -> Worker:
+        """A worker on this hub's database and clock (and policy, unless given); ``changes`` override its
+        workflow settings."""
         settings = replace(self.hub.settings.workflow, **changes)
         return Worker(self.hub.session_factory, self.hub.keys, self.hub.workflow, settings, owner, clock=self.clock,
-                      batch=batch)
+                      batch=batch, policy=policy or self.hub.policy)
 
     def child(self, given: str, family: str) -> str:
         with UnitOfWork(self.hub.session_factory) as uow:

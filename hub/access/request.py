@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from hub.access import guard
 from hub.access.system import System, SystemDoor
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict
@@ -106,6 +107,7 @@ class RequestScope:
                     detail_fetcher=gateway.detail_fetcher)
         door.operation = operation or self.operation
         self._door = door
+        guard.open_(self._uow.session)
         return door
 
     def as_system(self, system: System) -> SystemDoor:
@@ -114,6 +116,7 @@ class RequestScope:
             raise RuntimeError("A request opens one door.")
         self._system = SystemDoor(self._uow.session, self._gateway.policy, system, self.request_id,
                                   self.operation, self._gateway.clock)
+        guard.open_(self._uow.session)
         return self._system
 
     # -- the end -----------------------------------------------------------------------------------------
@@ -135,4 +138,8 @@ class RequestScope:
 def open_request(gateway: Gateway, *, request_id: str, operation: str | None = None) -> Iterator[RequestScope]:
     """A request's scope; rolled back (work and audit) unless ``commit`` is called."""
     with UnitOfWork(gateway.session_factory) as uow:
-        yield RequestScope(gateway, uow, request_id, operation)
+        guard.close(uow.session)  # child data only through a door (hub.access.guard)
+        try:
+            yield RequestScope(gateway, uow, request_id, operation)
+        finally:
+            guard.forget(uow.session)

@@ -7,13 +7,13 @@ policy version. A refused action is recorded too, and the caller does not take i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
 from hub.audit.entry import AuditEntry, Verdict
 from hub.domain.access import SystemActor
-from hub.door import Clock, Subject
+from hub.door import Clock, Rows, Subject
 from hub.policy import Decision, Policy, Resource
 
 WORKER, OPERATOR = "worker", "operator"
@@ -41,15 +41,18 @@ class Why:
     case_reference: str | None = None
 
 
-@dataclass
-class SystemDoor:
-    session: Session
-    policy: Policy
-    system: System
-    request_id: str
-    operation: str | None
-    clock: Clock
-    entries: list[AuditEntry] = field(default_factory=list)
+class SystemDoor(Rows):
+    """The door of the hub's own processes: rows through it (``Rows``), each action decided and recorded."""
+
+    def __init__(self, session: Session, policy: Policy, system: System, request_id: str, operation: str | None,
+                 clock: Clock) -> None:
+        self._session = session
+        self.policy = policy
+        self.system = system
+        self.request_id = request_id
+        self.operation = operation
+        self.clock = clock
+        self.entries: list[AuditEntry] = []
 
     def decide(self, action: str, resource: Resource, subject: Subject, reason: str, why: Why = Why()) -> Decision:
         """Ask ``policies/system.polar`` and record the decision; take the action only when it allows."""

@@ -146,21 +146,29 @@ def quarantine_list(adapter: str = typer.Option(None, help="Only this adapter's 
 
 @quarantine_app.command("show")
 def quarantine_show(item_id: str) -> None:
-    """One item with its payload as the agency sent it (JSON, ready to edit and replay)."""
+    """One item with its payload as the agency sent it (JSON, ready to edit and replay). The payload is child
+    data: reading it is decided by the policy and recorded on the audit ledger."""
+    from hub.commands.operator import operator_request, refused
+    from hub.domain.access import HubResource
+    from hub.door import Subject
+    from hub.ingest import quarantine
     from hub.ingest.tables import QuarantineItem
-    from hub.storage.database import make_engine, make_session_factory
-    from hub.storage.unit_of_work import UnitOfWork
 
-    settings = Settings.from_env()
-    engine = make_engine(settings.database_url)
-    with UnitOfWork(make_session_factory(engine)) as uow:
-        entry = uow.session.get(QuarantineItem, item_id)
+    with operator_request("adapters quarantine show") as op:
+        entry = op.door.get(QuarantineItem, item_id)
         if entry is None:
             typer.echo(f"No quarantine item {item_id}.", err=True)
             raise typer.Exit(code=2)
-        typer.echo(f"{entry.adapter} {entry.source_id} [{entry.status}]: {entry.reason}")
-        typer.echo(json.dumps(entry.payload, indent=2, sort_keys=True))
-    engine.dispose()
+        subject = Subject("quarantine_item", entry.id)
+        reason = f"{entry.adapter} {entry.source_id}: read to fix and replay"
+        if not op.door.decide("read", HubResource("quarantine_item"), subject, reason).allowed:
+            op.commit()
+            raise refused("read quarantined payloads")
+        payload = op.door.query(quarantine.payload_of, entry)
+        heading = f"{entry.adapter} {entry.source_id} [{entry.status}]: {entry.reason}"
+        op.commit()  # the read is on the ledger before anything is shown
+    typer.echo(heading)
+    typer.echo(json.dumps(payload, indent=2, sort_keys=True))
 
 
 @quarantine_app.command("replay")
@@ -186,7 +194,7 @@ def quarantine_replay(
                 typer.echo(f"No quarantine item {item_id}.", err=True)
                 raise typer.Exit(code=2)
             if payload is not None:
-                quarantine.fix(entry, json.loads(payload.read_text()), utc_now())
+                quarantine.fix(uow.session, entry, json.loads(payload.read_text()), utc_now())
                 uow.commit()
             name = entry.adapter
         assert hub.adapters is not None

@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from hub.audit import note
+from hub.domain.working_time import as_utc
 from hub.keys import KeyStore
 from hub.storage.tables import AuditCheckpoint
 
@@ -46,8 +47,7 @@ class Checkpointer:
             return size >= 1
         if size <= last.size:
             return False
-        created = last.created_at if last.created_at.tzinfo else last.created_at.replace(tzinfo=UTC)
-        return size - last.size >= self.every_events or now - created >= self.every
+        return size - last.size >= self.every_events or now - as_utc(last.created_at) >= self.every
 
     def after_append(self, session: Session, last: LastCheckpoint | None, size: int, root_hash: str) -> None:
         now = self._clock()

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from hub.audit import export_format as fmt
 from hub.audit import ledger, rows
 from hub.audit.entry import AuditEntry, Verdict
+from hub.domain.working_time import as_utc
 from hub.storage.tables import Agency, AuditCheckpoint, AuditEvent
 
 Format = Literal["jsonl", "csv"]
@@ -39,9 +40,9 @@ class ExportFilter:
         e = AuditEvent
         clauses: list[ColumnElement[bool]] = []
         if self.since:
-            clauses.append(e.occurred_at >= _utc(self.since))
+            clauses.append(e.occurred_at >= as_utc(self.since))
         if self.until:
-            clauses.append(e.occurred_at < _utc(self.until))
+            clauses.append(e.occurred_at < as_utc(self.until))
         if self.agency:
             ids = select(Agency.id).where(or_(Agency.id == self.agency, Agency.official_code == self.agency))
             clauses.append(or_(e.actor_agency_id.in_(ids), e.owner_agency_id.in_(ids)))
@@ -145,7 +146,3 @@ def _span(connection: Any, condition: ColumnElement[bool] | None, through: int) 
 
 def _now_text() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -44,7 +44,7 @@ def rotate() -> None:
             op.commit()
             raise refused("rotate the keys")
         signing_id, kek_id = op.keys.rotate()
-        rewrapped = sealing.rewrap_all(op.door.session, op.keys)
+        rewrapped = op.door.query(sealing.rewrap_all, op.keys)
         op.door.explain(f"new signing key {signing_id}, new key-encryption key {kek_id}; "
                         f"{rewrapped} data keys re-wrapped")
         op.commit()
@@ -91,7 +91,7 @@ def shred(
         if not op.door.decide("shred", HubResource("child_data_keys"), subject, reason.strip()).allowed:
             op.commit()
             raise refused("shred a child's data keys")
-        shredded = sealing.shred_child(op.door.session, child, datetime.now(UTC))
+        shredded = op.door.query(sealing.shred_child, child, datetime.now(UTC))
         op.door.explain(f"{reason.strip()} ({shredded} data keys)")
         op.commit()
     if not shredded:

@@ -67,14 +67,14 @@ def child_key(facts: ChildFacts) -> str:
 
 @dataclass(frozen=True)
 class AuditScope:
-    """Which part of the audit ledger an access asks for (issue 4). The services filter it in SQL to the
+    """Which part of the audit ledger an access asks for. The services filter it in SQL to the
     actor's own agency, as actor or owner, and say so here, so the policy can insist on it."""
 
     view: str  # "events", "child_history", "partner_accesses" or "break_glass"
     own_agency: bool
 
 
-# -- issue 5: information requests, notifications and partnership statistics -----------------------------------
+# -- information requests, notifications and partnership statistics -----------------------------------
 @dataclass(frozen=True)
 class RequestFacts:
     """An information request as it relates to the actor."""

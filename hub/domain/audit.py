@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-BREAK_GLASS = "break_glass"  # the action of an emergency access (issue 3)
+BREAK_GLASS = "break_glass"  # the action of an emergency access
 REVIEW_BREAK_GLASS = "review_break_glass"  # the action that records an IG officer's review of one
 
 

@@ -32,14 +32,14 @@ def link_person(
 
     ``action`` is what the policy is asked: "link" for an adapter's clear match, "resolve_identity" for a
     practitioner's decision."""
-    child = door.session.get(t.Child, child_id)
+    child = door.get(t.Child, child_id)
     assert child is not None
     subject = Subject("agency_record_link", f"{agency_id}:{local_id}", child_id, agency_id)
     decision = door.decide(action, child_facts(door, child), subject, audit=False)
     door.record(subject, "link", decision, reason=reason)
     if not decision.allowed:
         raise BadRecordError(f"the policy does not let this actor link {local_id}")
-    door.session.add(
+    door.add(
         t.AgencyRecordLink(
             agency_id=agency_id,
             child_id=child_id,
@@ -48,7 +48,7 @@ def link_person(
             opened_on=opened_on or door.today(),
         )
     )
-    door.session.flush()
+    door.flush()
 
 
 def create_child(
@@ -79,9 +79,9 @@ def create_child(
         mother_id=mother_id,
         created_at=door.now(),
     )
-    door.session.add(child)
-    door.session.flush()
-    matcher.index(door.session, child.id, matcher.demographics_of(child))
+    door.add(child)
+    door.flush()
+    door.query(matcher.index, child.id, matcher.demographics_of(child))
     door.record(Subject("child", child.id, child.id), "create", decision, reason="new child")
     return child.id
 

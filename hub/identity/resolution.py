@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hub.adapters.contract import BadRecordError
 from hub.domain.access import ChildFacts
 from hub.door import Door, Subject
 from hub.errors import ConflictError, NotFoundError, ValidationError
@@ -21,8 +22,11 @@ from hub.identity.links import agency_partnership, create_child, link_person
 from hub.identity.matcher import Match
 from hub.identity.tables import ResolutionItem
 from hub.storage import tables as t
+from hub.storage.sealing import key_store
+from hub.storage.secrets_at_rest import open_document, seal_document
 
 OPEN, LINKED, CREATED = "OPEN", "LINKED", "CREATED"
+TABLE = "identity_resolutions"
 
 
 @dataclass(frozen=True)
@@ -51,34 +55,43 @@ class ResolutionView:
 
 
 def enqueue(door: Door, adapter: str, agency_id: str, person: dict[str, Any], match: Match) -> ResolutionItem:
-    """One open item per agency and local id: a second record about the same person waits on the same item."""
-    item = door.session.scalar(
-        select(ResolutionItem).where(
-            ResolutionItem.agency_id == agency_id,
-            ResolutionItem.local_id == person["local_id"],
-            ResolutionItem.status == OPEN,
+    """One open item per agency and local id: a second record about the same person waits on the same item.
+
+    Decided before anything is written (``door.change``); a refusal writes nothing, is audited, and is raised
+    as bad data (``BadRecordError``: the sync quarantines the item with the reason)."""
+
+    def write() -> ResolutionItem:
+        item = door.scalar(
+            select(ResolutionItem).where(
+                ResolutionItem.agency_id == agency_id,
+                ResolutionItem.local_id == person["local_id"],
+                ResolutionItem.status == OPEN,
+            )
         )
-    )
-    if item is not None:
+        if item is not None:
+            return item
+        item = ResolutionItem(
+            id=item_id,
+            agency_id=agency_id,
+            adapter=adapter,
+            local_id=person["local_id"],
+            person=seal_document(door.query(key_store), TABLE, "person", item_id, person),
+            candidates=[asdict(c) | {"reasons": list(c.reasons)} for c in match.candidates],
+            best_score=match.score,
+            status=OPEN,
+            reason=match.reason,
+            created_at=door.now(),
+        )
+        door.add(item)
+        door.flush()
         return item
-    item = ResolutionItem(
-        id=t.new_id(),
-        agency_id=agency_id,
-        adapter=adapter,
-        local_id=person["local_id"],
-        person=person,
-        candidates=[asdict(c) | {"reasons": list(c.reasons)} for c in match.candidates],
-        best_score=match.score,
-        status=OPEN,
-        reason=match.reason,
-        created_at=door.now(),
+
+    item_id = t.new_id()
+    return door.change(
+        "queue_for_resolution", ChildFacts(), Subject("identity_resolution", None, None, agency_id), write,
+        reason=f"{adapter} {person['local_id']}: {match.reason}; best score {match.score:.2f}",
+        refused=lambda: BadRecordError("the policy does not let this adapter queue a person for identity resolution"),
     )
-    door.session.add(item)
-    door.session.flush()
-    subject = Subject("identity_resolution", item.id, None, agency_id)
-    decision = door.decide("ingest", ChildFacts(), subject, audit=False)
-    door.record(subject, "enqueue", decision, reason=f"{match.reason}; best score {match.score:.2f}")
-    return item
 
 
 def list_open(door: Door) -> list[ResolutionView]:
@@ -88,7 +101,7 @@ def list_open(door: Door) -> list[ResolutionView]:
     if not decision.allowed:
         door.record(subject, "list", decision)
         return []
-    items = door.session.scalars(
+    items = door.scalars(
         select(ResolutionItem)
         .where(
             ResolutionItem.agency_id == door.actor.agency_id,
@@ -103,14 +116,14 @@ def list_open(door: Door) -> list[ResolutionView]:
         fields=("person", "candidates"),
         reason=f"{len(items)} open identity resolutions",
     )
-    return [_view(item) for item in items]
+    return [_view(item, person_of(door, item)) for item in items]
 
 
 def resolve(door: Door, item_id: str, *, link_to: str | None) -> ResolutionView:
     """Link the person to ``link_to`` (one of the candidates), or to a new child when it is None."""
     subject = Subject("identity_resolution", item_id, None, door.actor.agency_id)
     door.access(subject, "resolve")
-    item = door.session.get(ResolutionItem, item_id)
+    item = door.get(ResolutionItem, item_id)
     if item is None or item.agency_id != door.actor.agency_id:
         door.refuse(subject, "resolve", "no such resolution item for this agency")
         raise NotFoundError("No identity resolution with this id.")
@@ -127,7 +140,7 @@ def resolve(door: Door, item_id: str, *, link_to: str | None) -> ResolutionView:
         raise ValidationError("Link to one of the item's candidates, or create a new child.", field="childId")
     if link_to is None:
         child_id = create_child(
-            door, agency_partnership(door.session, item.agency_id), item.person, action="resolve_identity"
+            door, door.query(agency_partnership, item.agency_id), person_of(door, item), action="resolve_identity"
         )
         item.status, how = CREATED, "a new child"
     else:
@@ -145,18 +158,22 @@ def resolve(door: Door, item_id: str, *, link_to: str | None) -> ResolutionView:
         door.actor.practitioner_id,
         door.now(),
     )
-    door.session.flush()
+    door.flush()
     door.record(
         Subject("identity_resolution", item.id, child_id, item.agency_id),
         "resolve",
         decision,
         reason=f"{item.local_id} linked to {how}",
     )
-    return _view(item)
+    return _view(item, person_of(door, item))
 
 
-def _view(item: ResolutionItem) -> ResolutionView:
-    person = item.person
+def person_of(door: Door, item: ResolutionItem) -> dict[str, Any]:
+    """The person's details as the agency gave them, opened (sealed at rest: no child is known yet)."""
+    return open_document(door.query(key_store), TABLE, "person", item.id, item.person)
+
+
+def _view(item: ResolutionItem, person: dict[str, Any]) -> ResolutionView:
     born = person.get("date_of_birth")
     return ResolutionView(
         id=item.id,

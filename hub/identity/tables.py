@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.storage.tables import Base, new_id
+from hub.storage.types import UtcDateTime
 
 
 class IdentityKey(Base):
@@ -35,10 +36,10 @@ class ResolutionItem(Base):
     best_score: Mapped[float] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20), index=True)  # OPEN, LINKED, CREATED
     reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     resolved_child_id: Mapped[str | None] = mapped_column(ForeignKey("children.id"))
     resolved_by: Mapped[str | None] = mapped_column(ForeignKey("practitioners.id"))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 Index(

@@ -40,7 +40,7 @@ class Applied(StrEnum):
 
 
 def apply(door: Door, target: SyncTarget, source: SourceRecord, workflow: Workflow | None = None) -> Applied:
-    state = door.session.get(SourceItem, (target.adapter, source.source_id))
+    state = door.get(SourceItem, (target.adapter, source.source_id))
     if state is not None and source.version == state.version:
         return Applied.UNCHANGED
     if state is not None and source.version < state.version:
@@ -53,7 +53,7 @@ def apply(door: Door, target: SyncTarget, source: SourceRecord, workflow: Workfl
     child_id = identify(door, target, source.person)
     if child_id is None:
         return Applied.QUEUED
-    child = queries.child(door.session, child_id)
+    child = door.query(queries.child, child_id)
     assert child is not None
     if state is not None and state.child_id != child_id:
         raise BadRecordError(
@@ -62,14 +62,14 @@ def apply(door: Door, target: SyncTarget, source: SourceRecord, workflow: Workfl
         )
     if source.person.address_withheld and child.address_withheld_by is None:
         child.address_withheld_by = target.agency_id  # refuge or adoption: hidden from all but this agency
-        sealing.seal_child(door.session, child)  # and sealed at rest from now on
+        door.query(sealing.seal_child, child)  # and sealed at rest from now on
     if source.involvement is not None:
         _update_link(door, target, source.person.local_id, source.involvement)
     record_key = _write_record(door, target, source, child, state.record_key if state else None)
     if record_key is not None and state is None:
         _notify_schools(door, workflow or Workflow(), record_key)
     if state is None:
-        door.session.add(
+        door.add(
             SourceItem(
                 adapter=target.adapter,
                 source_id=source.source_id,
@@ -81,12 +81,12 @@ def apply(door: Door, target: SyncTarget, source: SourceRecord, workflow: Workfl
         )
     else:
         state.version, state.record_key, state.applied_at = source.version, record_key, door.now()
-    door.session.flush()
+    door.flush()
     return Applied.NEW if state is None else Applied.UPDATED
 
 
 def _update_link(door: Door, target: SyncTarget, local_id: str, involvement: Involvement) -> None:
-    link = door.session.scalar(
+    link = door.scalar(
         select(t.AgencyRecordLink).where(
             t.AgencyRecordLink.agency_id == target.agency_id, t.AgencyRecordLink.local_id == local_id
         )
@@ -102,7 +102,7 @@ def _notify_schools(door: Door, workflow: Workflow, record_key: str) -> None:
     """Operation Encompass for an incident that arrived from the police's own system, exactly as for one
     shared through the API. If nobody can be notified the record still lands (the refusal is audited):
     dropping an incident would hide it from everyone."""
-    row = queries.current_version(door.session, record_key)
+    row = door.query(queries.current_version, record_key)
     assert row is not None  # just written in this transaction
     owner = door.contacts([row.owner_agency_id])[row.owner_agency_id]
     with contextlib.suppress(ConflictError):  # already audited as a refusal by notify_schools
@@ -119,7 +119,7 @@ def _write_record(
         validate_content(content.summary, content.detail, content.start_date, content.end_date, door.today())
     except ValidationError as error:  # the same rules as a record shared through the API, quarantined here
         raise BadRecordError(f"{error.field}: {error.message}") from None
-    current = queries.current_version(door.session, record_key) if record_key else None
+    current = door.query(queries.current_version, record_key) if record_key else None
     facts = child_facts(door, child)
     if current is None:
         subject = Subject("record", None, child.id, target.agency_id)
@@ -139,7 +139,7 @@ def _write_record(
         door.record(subject, "ingest", decision)
         raise BadRecordError("the policy does not let this adapter write the record")
     purpose = door.access(subject, "ingest").purpose
-    door.session.add(sealing.seal_record(door.session,
+    door.add(door.query(sealing.seal_record,
         t.RecordVersion(
             id=t.new_id(),
             record_key=key,
@@ -162,7 +162,7 @@ def _write_record(
             created_at=door.now(),
         )
     ))
-    door.session.flush()
+    door.flush()
     written = ("category", "tier", "status", "summary", "start_date", "end_date") + (
         ("detail",) if content.detail is not None else ()
     )

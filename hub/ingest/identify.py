@@ -25,7 +25,7 @@ def identify(door: Door, target: SyncTarget, person: Person) -> str | None:
     check_person(person)
     link = _link(door, target.agency_id, person.local_id)
     if link is not None:
-        child = door.session.get(t.Child, link.child_id)
+        child = door.get(t.Child, link.child_id)
         assert child is not None  # a foreign key holds it
         if child.date_of_birth is None and child.mother_id is not None and person.date_of_birth is not None:
             _record_birth(door, target, child, person)
@@ -36,7 +36,7 @@ def identify(door: Door, target: SyncTarget, person: Person) -> str | None:
         if mother_id is None:
             return None
         return _unborn_child(door, target, person, mother_id)
-    found = matcher.match(door.session, demographics(person))
+    found = door.query(matcher.match, demographics(person))
     if found.outcome == matcher.Outcome.REVIEW:
         enqueue(door, target.adapter, target.agency_id, person_details(person), found)
         return None
@@ -53,7 +53,7 @@ def identify(door: Door, target: SyncTarget, person: Person) -> str | None:
 
 def _unborn_child(door: Door, target: SyncTarget, person: Person, mother_id: str) -> str:
     """An unborn child is known through the mother until birth: one unborn child per mother at a time."""
-    existing = door.session.scalar(
+    existing = door.scalar(
         select(t.Child.id).where(t.Child.mother_id == mother_id, t.Child.date_of_birth.is_(None)).limit(1)
     )
     child_id = existing or create_child(door, target.partnership_id, person, mother_id=mother_id)
@@ -64,7 +64,7 @@ def _unborn_child(door: Door, target: SyncTarget, person: Person, mother_id: str
 def _record_birth(door: Door, target: SyncTarget, child: t.Child, person: Person) -> None:
     """The birth event: the unborn child the agency knew takes the born child's identity; its records stay."""
     if person.nhs_number:
-        holder = door.session.scalar(select(t.Child.id).where(t.Child.nhs_number == person.nhs_number))
+        holder = door.scalar(select(t.Child.id).where(t.Child.nhs_number == person.nhs_number))
         if holder is not None and holder != child.id:
             raise BadRecordError(
                 f"birth of {person.local_id}: NHS number {person.nhs_number} already belongs to another "
@@ -74,8 +74,8 @@ def _record_birth(door: Door, target: SyncTarget, child: t.Child, person: Person
     child.given_name, child.family_name = person.given_name, person.family_name
     child.date_of_birth, child.sex, child.nhs_number = person.date_of_birth, person.sex, person.nhs_number
     child.postcode = person.postcode or child.postcode
-    door.session.flush()
-    matcher.index(door.session, child.id, matcher.demographics_of(child))
+    door.flush()
+    door.query(matcher.index, child.id, matcher.demographics_of(child))
     door.record(
         Subject("child", child.id, child.id, target.agency_id),
         "birth",
@@ -102,7 +102,7 @@ def check_person(person: Person) -> None:
 
 
 def _link(door: Door, agency_id: str, local_id: str) -> t.AgencyRecordLink | None:
-    return door.session.scalar(
+    return door.scalar(
         select(t.AgencyRecordLink).where(
             t.AgencyRecordLink.agency_id == agency_id, t.AgencyRecordLink.local_id == local_id
         )

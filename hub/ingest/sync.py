@@ -96,8 +96,8 @@ class Ingest:
             with door.atomic():
                 outcome = apply(door, self.target, source, self.workflow)
                 if outcome == Applied.QUEUED:
-                    resolution = _open_resolution(
-                        door.session,
+                    resolution = door.query(
+                        _open_resolution,
                         self.target.agency_id,
                         source.person.local_id,
                         source.person.mother.local_id if source.person.mother else None,
@@ -123,9 +123,9 @@ class Ingest:
             summary.count(outcome)
         with self.request() as request:
             door = self.door(request)
-            stored = door.session.get(AdapterCursor, self.name)
+            stored = door.get(AdapterCursor, self.name)
             cursor = stored.cursor if stored else None
-            matcher.index_missing(door.session)  # children seeded before matching existed
+            door.query(matcher.index_missing)  # children seeded before matching existed
             request.commit()
         while max_pages is None or summary.pages < max_pages:
             batch = self.adapter.pull(cursor, self.context)  # AgencyUnavailableError: nothing of it written
@@ -138,7 +138,7 @@ class Ingest:
                     if progress:
                         progress(done, outcome)
                 if batch.next_cursor is not None:
-                    _save_cursor(door.session, self.name, batch.next_cursor, door)
+                    door.query(_save_cursor, self.name, batch.next_cursor, door)
                     cursor = batch.next_cursor
                 request.commit()
             summary.pages += 1
@@ -153,15 +153,15 @@ class Ingest:
             door = self.door(request)
             held = [
                 e
-                for e in quarantine.entries(door.session, self.name, (quarantine.AWAITING_IDENTITY,))
-                if e.resolution_id and _is_resolved(door.session, e.resolution_id)
+                for e in door.query(quarantine.entries, self.name, (quarantine.AWAITING_IDENTITY,))
+                if e.resolution_id and door.query(_is_resolved, e.resolution_id)
             ]
             outcomes = [self.replay_entry(door, entry) for entry in held]
             request.commit()
         return outcomes
 
     def replay_entry(self, door: Door, entry: QuarantineItem) -> Applied:
-        outcome = self.item(door, quarantine.as_raw(entry))
+        outcome = self.item(door, door.query(quarantine.as_raw, entry))
         if outcome not in (Applied.QUARANTINED, Applied.QUEUED):
             entry.status, entry.updated_at = quarantine.REPLAYED, door.now()
         return outcome
@@ -170,7 +170,7 @@ class Ingest:
         """An operator's replay of one quarantined item (after fixing its payload, or not)."""
         with self.request(f"replay-{self.run_id}") as request:
             door = self.door(request)
-            entry = door.session.get(QuarantineItem, entry_id)
+            entry = door.get(QuarantineItem, entry_id)
             if entry is None or entry.adapter != self.name or entry.status not in quarantine.OPEN_STATUSES:
                 raise LookupError(f"No open quarantine item {entry_id} for {self.name}.")
             outcome = self.replay_entry(door, entry)

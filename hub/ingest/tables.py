@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.storage.tables import Base, new_id
+from hub.storage.types import UtcDateTime
 
 
 class AdapterCursor(Base):
@@ -17,7 +18,7 @@ class AdapterCursor(Base):
     __tablename__ = "adapter_cursors"
     adapter: Mapped[str] = mapped_column(String(60), primary_key=True)
     cursor: Mapped[str] = mapped_column(String(200))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class SourceItem(Base):
@@ -29,7 +30,7 @@ class SourceItem(Base):
     version: Mapped[int] = mapped_column(Integer)
     child_id: Mapped[str] = mapped_column(ForeignKey("children.id"), index=True)
     record_key: Mapped[str | None] = mapped_column(String(36))
-    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    applied_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class QuarantineItem(Base):
@@ -47,5 +48,5 @@ class QuarantineItem(Base):
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), index=True)
     resolution_id: Mapped[str | None] = mapped_column(String(36))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -1,7 +1,7 @@
 """Pages for an information-governance officer: audit search, a child's full access history, partners'
 accesses to the agency's records, and the break-glass review queue with its outcomes.
 
-They call the audit-review services (issue 4), which decide each query by the policy (purpose AUDIT_REVIEW)
+They call the audit-review services, which decide each query by the policy (purpose AUDIT_REVIEW)
 and record it, with its filters, on the ledger it reads. The case reference is the officer's own: a subject
 access request or review number, or by default the page and the day.
 """

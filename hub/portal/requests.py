@@ -1,4 +1,4 @@
-"""Information requests in the portal (issue 5's services): a DSL reads a request addressed to the school and
+"""Information requests in the portal: a DSL reads a request addressed to the school and
 answers it with a recorded decision (share all, share part, or decline, with reasons and a rationale), and
 asks the MASH or another partner for information about a pupil, then reads the answers.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jinja2
 from starlette.background import BackgroundTask
 from starlette.responses import HTMLResponse
+
+from hub.domain.working_time import as_utc
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -67,7 +69,7 @@ def label(value: object) -> str:
 
 
 def _local(value: datetime) -> datetime:
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LOCAL)
+    return as_utc(value).astimezone(LOCAL)
 
 
 class Templates:

@@ -8,10 +8,8 @@ Events are metadata; no record content is read here.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement
 
@@ -24,12 +22,14 @@ from hub.domain.audit import (
     BreakGlassOutcome,
     BreakGlassReview,
 )
+from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from hub.policy import Decision
+from hub.services import paging as pages
 from hub.storage import audit_queries as q
 
-MAX_PAGE = 100
+CURSOR = "audit"
 MAX_NOTES = 2_000
 
 
@@ -40,18 +40,11 @@ class PageRequest:
 
 
 def encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"audit:{seq}".encode()).decode()
+    return pages.encode_cursor(CURSOR, seq)
 
 
 def decode_cursor(cursor: str) -> int:
-    try:
-        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        seq = int(number)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValidationError("This cursor was not issued by the hub.", field="after") from None
-    if kind != "audit" or seq < 0:
-        raise ValidationError("This cursor was not issued by the hub.", field="after")
-    return seq
+    return pages.decode_cursor(CURSOR, cursor)
 
 
 def list_events(door: Door, wanted: AuditFilter, paging: PageRequest) -> AuditPage:
@@ -90,9 +83,9 @@ def review_break_glass(door: Door, event_id: str, outcome: BreakGlassOutcome, no
                              "record a break-glass review.")
     agency = door.actor.agency_id
     seq = int(event_id) if event_id.isdigit() else None
-    pending = q.event(door.session, seq, q.awaiting_review(agency)) if seq is not None else None
+    pending = door.query(q.event, seq, q.awaiting_review(agency)) if seq is not None else None
     if pending is None:
-        done = q.event(door.session, seq, q.involving(agency)) if seq is not None else None
+        done = door.query(q.event, seq, q.involving(agency)) if seq is not None else None
         if done is not None and done.action == BREAK_GLASS:
             door.refuse(subject, REVIEW_BREAK_GLASS, "already reviewed by this agency")
             raise ConflictError("Your agency has already recorded a review of this break-glass use.")
@@ -124,10 +117,9 @@ def _allow(door: Door, view: str, wanted: AuditFilter) -> str:
 
 def _page(door: Door, conditions: list[ColumnElement[bool]], paging: PageRequest, *,
           newest_first: bool) -> AuditPage:
-    if not 0 < paging.first <= MAX_PAGE:
-        raise ValidationError(f"first must be between 1 and {MAX_PAGE}.", field="first")
+    pages.check_page_size(paging.first)
     after = decode_cursor(paging.after) if paging.after else None
-    events, total, more = q.page(door.session, conditions, first=paging.first, after_seq=after,
+    events, total, more = door.query(q.page, conditions, first=paging.first, after_seq=after,
                                  newest_first=newest_first)
     return AuditPage(tuple(events), total, more, after is not None)
 
@@ -135,7 +127,5 @@ def _page(door: Door, conditions: list[ColumnElement[bool]], paging: PageRequest
 def _utc(wanted: AuditFilter) -> AuditFilter:
     """SQLite compares stored UTC wall-clock text, so the bounds must be UTC too."""
     def utc(moment: datetime | None) -> datetime | None:
-        if moment is None:
-            return None
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return None if moment is None else as_utc(moment)
     return replace(wanted, since=utc(wanted.since), until=utc(wanted.until))

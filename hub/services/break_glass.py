@@ -32,7 +32,7 @@ class EmergencyAccess:
 def declare_emergency(door: Door, child_id: str, reason: str) -> EmergencyAccess:
     subject = Subject("child", child_id, child_id)
     access = door.access(subject, "break_glass")
-    child = queries.child(door.session, child_id)
+    child = door.query(queries.child, child_id)
     # Eligibility depends on the role and purpose alone, so it is decided (and refused) the same way whether
     # or not the child exists: the refusal reveals nothing about the child.
     facts = child_facts(door, child) if child else ChildFacts()
@@ -52,17 +52,17 @@ def declare_emergency(door: Door, child_id: str, reason: str) -> EmergencyAccess
                                   agency_id=door.actor.agency_id, child_id=child.id, reason=reason.strip(),
                                   case_reference=access.case_reference, started_at=now,
                                   expires_at=now + BREAK_GLASS_DURATION)
-    door.session.add(session)
-    door.session.flush()
+    door.add(session)
+    door.flush()
     door.record(subject, "break_glass", decision, fields=("flag", "summary"), reason=reason.strip())
-    owners = door.session.scalars(
+    owners = door.scalars(
         select(t.RecordVersion.owner_agency_id).where(t.RecordVersion.child_id == child.id).distinct()
     ).all()
     for owner in owners:
         if owner != door.actor.agency_id:
             notices.notify(door, Notice(
                 kind=NotificationKind.BREAK_GLASS_USED,
-                recipient=routing.owner_recipient(door.session, child.id, owner, door.today()), child_id=child.id,
+                recipient=door.query(routing.owner_recipient, child.id, owner, door.today()), child_id=child.id,
                 summary=f"{door.actor.name} ({door.actor.agency_name}) declared an emergency to see this "
                         f"child's information: {reason.strip()}",
                 dedupe_key=f"{BREAK_GLASS_USED}:{session.id}:{owner}"))

@@ -26,7 +26,7 @@ def find_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildMatch | No
     except InvalidNhsNumberError as error:
         door.refuse(Subject("child"), "find", str(error))
         raise
-    child = queries.child_by_nhs_number(door.session, nhs_number)
+    child = door.query(queries.child_by_nhs_number, nhs_number)
     subject = Subject("child", child.id if child else None, child.id if child else None)
     facts = child_facts(door, child, identified_by_nhs_number=True) if child else ChildFacts()
     decision = door.decide("find", facts, subject, audit=False)
@@ -34,7 +34,7 @@ def find_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildMatch | No
         # The same answer whether absent or withheld; the audit says which.
         door.record(subject, "find", decision, reason=None if child else "no child with this NHS number")
         return None
-    agency_ids = queries.involved_agency_ids(door.session, child.id, door.today())
+    agency_ids = door.query(queries.involved_agency_ids, child.id, door.today())
     contacts = door.contacts(agency_ids)
     door.record(subject, "find", decision, fields=("involved_agencies",))
     return ChildMatch(child.id, 1.0, tuple(sorted(contacts.values(), key=lambda contact: contact.name)))
@@ -54,13 +54,13 @@ def find_children(door: Door, person: Demographics) -> list[ChildMatch]:
     if not decision.allowed:
         door.record(subject, "find", decision)
         return []
-    found = [c for c in matcher.match(door.session, replace(person, nhs_number=None)).candidates
+    found = [c for c in door.query(matcher.match, replace(person, nhs_number=None)).candidates
              if c.score >= matcher.REVIEW][:MAX_FOUND]
     if not found:
         door.record(subject, "find", decision, reason="no plausible match")
     matches = []
     for candidate in found:
-        agency_ids = queries.involved_agency_ids(door.session, candidate.child_id, door.today())
+        agency_ids = door.query(queries.involved_agency_ids, candidate.child_id, door.today())
         contacts = sorted(door.contacts(agency_ids).values(), key=lambda contact: contact.name)
         door.record(Subject("child", candidate.child_id, candidate.child_id), "find", decision,
                     fields=("involved_agencies",), reason=f"demographic match {candidate.score:.2f}")
@@ -83,7 +83,7 @@ def _demographics_problem(person: Demographics) -> ValidationError | None:
 
 def read_child(door: Door, child_id: str) -> ChildView | None:
     """The child's identity, or None when absent or not visible to the actor (indistinguishable)."""
-    child = queries.child(door.session, child_id)
+    child = door.query(queries.child, child_id)
     subject = Subject("child", child_id, child.id if child else None)
     if child is None:
         door.access(subject, "read")
@@ -101,7 +101,7 @@ def read_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildView | Non
     except InvalidNhsNumberError as error:
         door.refuse(subject, "read", str(error))
         raise
-    child = queries.child_by_nhs_number(door.session, nhs_number)
+    child = door.query(queries.child_by_nhs_number, nhs_number)
     if child is None:
         door.refuse(subject, "read", "no child with this NHS number")
         return None
@@ -126,7 +126,7 @@ def child_facts(door: Door, child: t.Child, *, identified_by_nhs_number: bool = 
     """The actor's relationships with the child, looked up once per request."""
     return door.memo(
         ("child_facts", child.id, identified_by_nhs_number),
-        lambda: queries.child_facts(door.session, door.viewer, child,
+        lambda: door.query(queries.child_facts, door.viewer, child,
                                     identified_by_nhs_number=identified_by_nhs_number),
     )
 

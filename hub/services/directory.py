@@ -22,13 +22,13 @@ class PractitionerRef:
 
 
 def practitioner_by_email(door: Door, email: str) -> PractitionerRef | None:
-    row = queries.practitioner_by_email(door.session, email.strip())
+    row = door.query(queries.practitioner_by_email, email.strip())
     return PractitionerRef(row.id, row.name, row.email) if row is not None else None
 
 
 def partner_agencies(door: Door) -> list[AgencyContact]:
     """The other agencies of the actor's safeguarding partnerships, by name."""
-    ids = door.session.scalars(
+    ids = door.scalars(
         select(t.AgencyPartnership.agency_id).where(
             t.AgencyPartnership.partnership_id.in_(sorted(door.actor.partnership_ids)),
             t.AgencyPartnership.agency_id != door.actor.agency_id).distinct()).all()

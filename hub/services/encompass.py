@@ -26,7 +26,7 @@ def notify_schools(door: Door, workflow: Workflow, record: RecordView, *, do_not
     Returns the notifications' ids. ``required`` (the dedicated mutation) refuses rather than skips."""
     if record.category != Category.DOMESTIC_ABUSE_INCIDENT:
         return []
-    child = queries.child(door.session, record.child_id)
+    child = door.query(queries.child, record.child_id)
     assert child is not None  # the record was just shared about this child
     subject = Subject("record", record.record_key, child.id, door.actor.agency_id)
     decision = door.decide("notify_incident", child_facts(door, child), subject, audit=False)
@@ -35,7 +35,7 @@ def notify_schools(door: Door, workflow: Workflow, record: RecordView, *, do_not
             door.record(subject, "notify_incident", decision)
             raise ConflictError("Only the police notify schools of domestic abuse incidents.")
         return []
-    recipients = routing.encompass_recipients(door.session, child, door.today())
+    recipients = door.query(routing.encompass_recipients, child, door.today())
     if not recipients:
         door.refuse(subject, "notify_incident", "no school or local authority to notify")
         raise ConflictError("The child is on no school roll and no local authority of their area is in the hub: "
@@ -56,7 +56,7 @@ def notify_schools(door: Door, workflow: Workflow, record: RecordView, *, do_not
             dedupe_key=f"ENCOMPASS:{record.record_key}:{recipient.agency_id}", due_at=due,
             do_not_approach_parents=do_not_approach_parents))
         if notification_id is not None:
-            jobs.schedule(door.session, kind=jobs.JobKind.ENCOMPASS_ESCALATION, subject_id=notification_id,
+            door.query(jobs.schedule, kind=jobs.JobKind.ENCOMPASS_ESCALATION, subject_id=notification_id,
                           run_at=due, now=now)
             ids.append(notification_id)
     return ids

@@ -43,7 +43,7 @@ class GrantView:
 def grant_access(door: Door, request: GrantRequest) -> list[GrantView]:
     subject = Subject("grant", None, request.child_id, door.actor.agency_id)
     door.access(subject, "grant")
-    child = queries.child(door.session, request.child_id)
+    child = door.query(queries.child, request.child_id)
     if child is None:
         door.refuse(subject, "grant", "no such child")
         raise NotFoundError("No child with this id.")
@@ -71,8 +71,8 @@ def issue_grants(door: Door, *, child_id: str, grantee_agency_id: str, categorie
                 granted_by=door.actor.practitioner_id, granted_at=door.now(), expires_at=expires_at)
         for category in sorted(set(categories))
     ]
-    door.session.add_all(rows)
-    door.session.flush()
+    door.add_all(rows)
+    door.flush()
     for row in rows:
         door.record(Subject("grant", row.id, child_id, door.actor.agency_id), "grant", decision,
                     fields=("category", "grantee_agency_id", "expires_at"),

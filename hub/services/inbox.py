@@ -58,7 +58,7 @@ def list_notifications(door: Door, wanted: InboxFilter, *, first: int = 20, afte
     if wanted.unread_only:
         statement = statement.where(t.Notification.acknowledged_at.is_(None))
     total = unread if wanted.unread_only else _count(door, statement)
-    rows = door.session.scalars(statement.order_by(t.Notification.created_at.desc(), t.Notification.id)
+    rows = door.scalars(statement.order_by(t.Notification.created_at.desc(), t.Notification.id)
                                 .offset(offset).limit(first)).all()
     return InboxPage(tuple(release(door, rows)), offset, total, unread)
 
@@ -101,7 +101,7 @@ def facts(door: Door, row: t.Notification) -> NotificationFacts:
 def acknowledge(door: Door, notification_id: str) -> NotificationView:
     subject = Subject(RESOURCE, notification_id)
     door.access(subject, "acknowledge")
-    row = door.session.get(t.Notification, notification_id)
+    row = door.get(t.Notification, notification_id)
     if row is None:
         door.refuse(subject, "acknowledge", "no such notification")
         raise NotFoundError("No notification with this id.")
@@ -111,8 +111,8 @@ def acknowledge(door: Door, notification_id: str) -> NotificationView:
         door.record(subject, "acknowledge", decision)
         raise NotFoundError("No notification with this id.")
     now = door.now()
-    done = notifications.acknowledge(door.session, row.id, door.actor.practitioner_id, now)
-    door.session.refresh(row)
+    done = door.query(notifications.acknowledge, row.id, door.actor.practitioner_id, now)
+    door.refresh(row)
     door.record(subject, "acknowledge", decision, fields=("acknowledged_at",),
                 reason=None if done else f"already acknowledged at {_iso(row.acknowledged_at)}")
     sender = door.contacts([row.actor_agency_id]).get(row.actor_agency_id) if row.actor_agency_id else None
@@ -130,7 +130,7 @@ def view(row: t.Notification, sender_name: str | None) -> NotificationView:
 
 
 def _count(door: Door, statement: Select[t.Notification]) -> int:
-    return door.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    return door.scalar(select(func.count()).select_from(statement.subquery())) or 0
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -26,7 +26,7 @@ class ReportedIncident:
 def report_incident(door: Door, workflow: Workflow, notice: IncidentNotice) -> ReportedIncident:
     subject = Subject("record", None, notice.child_id, door.actor.agency_id)
     door.access(subject, "notify_incident")
-    child = queries.child(door.session, notice.child_id)
+    child = door.query(queries.child, notice.child_id)
     # Decided the same way whether or not the child exists, so a refusal tells nothing about the child.
     decision = door.decide("notify_incident", child_facts(door, child) if child else ChildFacts(), subject,
                            audit=False)

@@ -61,7 +61,7 @@ class RequestDraft:
 def create_request(door: Door, workflow: Workflow, draft: RequestDraft) -> RequestView:
     subject = Subject(RESOURCE, None, draft.child_id)
     access = door.access(subject, "request")
-    child = queries.child(door.session, draft.child_id)
+    child = door.query(queries.child, draft.child_id)
     if child is None:
         door.refuse(subject, "request", "no such child")
         raise NotFoundError("No child with this id.")
@@ -75,11 +75,11 @@ def create_request(door: Door, workflow: Workflow, draft: RequestDraft) -> Reque
         door.refuse(subject, "request", error.message)
         raise
     now = door.now()
-    due = stored.timescale(door.session, child.partnership_id, draft.rating).due(workflow.calendar, now)
+    due = door.query(stored.timescale, child.partnership_id, draft.rating).due(workflow.calendar, now)
     request_id = t.new_id()
 
     def sealed(column: str, value: str | None) -> str | None:
-        return sealing.seal_text(door.session, child.id, "information_requests", column, request_id, value)
+        return door.query(sealing.seal_text, child.id, "information_requests", column, request_id, value)
 
     request = t.InformationRequest(
         id=request_id, child_id=child.id, partnership_id=child.partnership_id,
@@ -94,20 +94,20 @@ def create_request(door: Door, workflow: Workflow, draft: RequestDraft) -> Reque
     rows = [t.RequestTarget(id=t.new_id(), request_id=request.id, agency_id=agency_id,
                             status=str(TargetStatus.PENDING), reasons=[], shared_categories=[])
             for agency_id in targets]
-    door.session.add(request)
-    door.session.flush()
-    door.session.add_all(rows)
-    door.session.add(t.RequestRatingChange(id=t.new_id(), request_id=request.id, rating=request.rating,
+    door.add(request)
+    door.flush()
+    door.add_all(rows)
+    door.add(t.RequestRatingChange(id=t.new_id(), request_id=request.id, rating=request.rating,
                                            reason="Rated when the request was made.", due_at=due,
                                            changed_by=door.actor.practitioner_id, changed_at=now))
-    door.session.flush()
-    request_timers.arm(door.session, workflow, [row.id for row in rows], due, now)
+    door.flush()
+    door.query(request_timers.arm, workflow, [row.id for row in rows], due, now)
     door.record(Subject(RESOURCE, request.id, child.id), "request", decision,
                 fields=("categories", "justification", "consent", "rating"),
                 reason=f"{request.rating} request, due {due.isoformat()}, to agencies {', '.join(targets)}")
     for row in rows:
         notices.notify(door, Notice(
-            kind=NotificationKind.REQUEST_RECEIVED, recipient=routing.front_door_of(door.session, row.agency_id),
+            kind=NotificationKind.REQUEST_RECEIVED, recipient=door.query(routing.front_door_of, row.agency_id),
             summary=f"{door.actor.name} ({door.actor.agency_name}) asks for information about a child "
                     f"({', '.join(request.categories)}), rated {request.rating}: answer by "
                     f"{_local(workflow, due)}.",
@@ -126,7 +126,7 @@ def _check_draft(door: Door, child: t.Child, draft: RequestDraft) -> tuple[list[
     known = door.contacts(targets)
     if unknown := [agency_id for agency_id in targets if agency_id not in known]:
         raise ValidationError(f"No agency with the id {unknown[0]}.", field="targetAgencyIds")
-    members = stored.agencies_of_partnership(door.session, child.partnership_id, targets)
+    members = door.query(stored.agencies_of_partnership, child.partnership_id, targets)
     if outside := [known[agency_id].name for agency_id in targets if agency_id not in members]:
         raise ValidationError(
             f"{', '.join(outside)} {'is' if len(outside) == 1 else 'are'} not part of the safeguarding "
@@ -145,7 +145,7 @@ def read_request(door: Door, request_id: str) -> RequestView | None:
     """The request, or None when absent or not the actor's to see (indistinguishable)."""
     subject = Subject(RESOURCE, request_id)
     door.access(subject, "read")
-    loaded = stored.load_one(door.session, request_id)
+    loaded = door.query(stored.load_one, request_id)
     if loaded is None:
         door.refuse(subject, "read", "no such information request")
         return None
@@ -186,11 +186,11 @@ def list_requests(door: Door, wanted: RequestFilter, *, first: int = 20, after: 
     subject = Subject(RESOURCE)
     door.access(subject, "list")
     statement = _visible(door, subject, wanted)
-    total = door.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = door.session.scalars(statement.order_by(t.InformationRequest.created_at.desc(), t.InformationRequest.id)
+    total = door.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = door.scalars(statement.order_by(t.InformationRequest.created_at.desc(), t.InformationRequest.id)
                                 .offset(offset).limit(first)).all()
     views = []
-    for loaded in stored.load(door.session, list(rows)):
+    for loaded in door.query(stored.load, list(rows)):
         row_subject = Subject(RESOURCE, loaded.request.id, loaded.request.child_id)
         decision = door.decide("read", request_facts(door, loaded.request), row_subject, audit=False)
         if not decision.allowed:  # SQL and policy disagree: fail closed, and say so
@@ -224,7 +224,7 @@ def _visible(door: Door, subject: Subject, wanted: RequestFilter) -> Select[t.In
 def request_facts(door: Door, request: t.InformationRequest) -> RequestFacts:
     return door.memo(("request_facts", request.id), lambda: RequestFacts(
         from_actor_agency=request.requesting_agency_id == door.actor.agency_id,
-        to_actor_agency=door.session.scalar(select(t.RequestTarget.id).where(
+        to_actor_agency=door.scalar(select(t.RequestTarget.id).where(
             t.RequestTarget.request_id == request.id, t.RequestTarget.agency_id == door.actor.agency_id)) is not None))
 
 
@@ -233,7 +233,7 @@ def authorise(door: Door, request_id: str, action: str) -> tuple[stored.LoadedRe
     why); someone who may not read it finds nothing, as if there were no such request."""
     subject = Subject(RESOURCE, request_id)
     door.access(subject, action)
-    loaded = stored.load_one(door.session, request_id)
+    loaded = door.query(stored.load_one, request_id)
     if loaded is None:
         door.refuse(subject, action, "no such information request")
         raise NotFoundError("No information request with this id.")
@@ -276,21 +276,21 @@ def change_rating(door: Door, workflow: Workflow, request_id: str, rating: RagRa
         refuse_when(door, subject, "rate", error)
         raise
     now = door.now()
-    due = stored.timescale(door.session, request.partnership_id, rating).due(workflow.calendar, now)
+    due = door.query(stored.timescale, request.partnership_id, rating).due(workflow.calendar, now)
     previous = request.rating
     request.rating, request.due_at = str(rating), due
     change = t.RequestRatingChange(id=t.new_id(), request_id=request.id, rating=str(rating), reason=why,
                                    due_at=due, changed_by=door.actor.practitioner_id, changed_at=now)
-    door.session.add(change)
-    door.session.flush()
+    door.add(change)
+    door.flush()
     pending = [target for target in loaded.targets if target.status == TargetStatus.PENDING]
-    request_timers.arm(door.session, workflow, [target.id for target in pending], due, now)
+    door.query(request_timers.arm, workflow, [target.id for target in pending], due, now)
     door.record(subject, "rate", decision, fields=("rating", "due_at"),
                 reason=f"{previous} to {rating}, due {due.isoformat()}: {why}")
     for target in pending:
         notices.notify(door, Notice(
             kind=NotificationKind.REQUEST_RATING_CHANGED,
-            recipient=routing.front_door_of(door.session, target.agency_id),
+            recipient=door.query(routing.front_door_of, target.agency_id),
             summary=f"{door.actor.agency_name} re-rated its request {previous} to {rating} ({why}): answer by "
                     f"{_local(workflow, due)}.",
             dedupe_key=f"{NotificationKind.REQUEST_RATING_CHANGED}:{change.id}:{target.id}",
@@ -308,22 +308,22 @@ def record_outcome(door: Door, request_id: str, outcome: RequestOutcome, note: s
                 if text and len(text) > MAX_TEXT else None)
     now = door.now()
     request.status, request.outcome = str(RequestStatus.CLOSED), str(outcome)
-    request.outcome_note = sealing.seal_text(door.session, request.child_id, "information_requests",
+    request.outcome_note = door.query(sealing.seal_text, request.child_id, "information_requests",
                                              "outcome_note", request.id, text)
     request.outcome_at, request.outcome_by = now, door.actor.practitioner_id
     pending = [target.id for target in loaded.targets if target.status == TargetStatus.PENDING]
     if pending:
-        door.session.execute(update(t.RequestTarget).where(t.RequestTarget.id.in_(pending))
+        door.execute(update(t.RequestTarget).where(t.RequestTarget.id.in_(pending))
                              .values(status=str(TargetStatus.WITHDRAWN)))
-    request_timers.disarm(door.session, pending, now)
-    door.session.flush()
+    door.query(request_timers.disarm, pending, now)
+    door.flush()
     door.record(subject, "record_outcome", decision, fields=("outcome", "note"), reason=str(outcome))
     summary = f"{door.actor.agency_name} recorded the outcome of its information request: {outcome}."
     recipients: list[Recipient] = [
         Recipient(target.agency_id, practitioner_id=target.decided_by) if target.decided_by
-        else routing.front_door_of(door.session, target.agency_id) for target in loaded.targets]
+        else door.query(routing.front_door_of, target.agency_id) for target in loaded.targets]
     if request.referrer_agency_id and request.referrer_agency_id != request.requesting_agency_id:
-        recipients.append(routing.front_door_of(door.session, request.referrer_agency_id))
+        recipients.append(door.query(routing.front_door_of, request.referrer_agency_id))
     for recipient in dict.fromkeys(recipients):
         notices.notify(door, Notice(
             kind=NotificationKind.REQUEST_OUTCOME, recipient=recipient, summary=summary,
@@ -349,7 +349,7 @@ def _view(door: Door, loaded: stored.LoadedRequest) -> RequestView:
     everyone = request.requesting_agency_id == door.actor.agency_id
 
     def opened(table: str, column: str, row_id: str, stored: str | None) -> str | None:
-        return sealing.open_text(door.session, request.child_id, table, column, row_id, stored)
+        return door.query(sealing.open_text, request.child_id, table, column, row_id, stored)
 
     targets = tuple(
         TargetView(
@@ -385,6 +385,6 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def view_of(door: Door, request_id: str) -> RequestView:
-    loaded = stored.load_one(door.session, request_id)
+    loaded = door.query(stored.load_one, request_id)
     assert loaded is not None  # just written in this transaction
     return _view(door, loaded)

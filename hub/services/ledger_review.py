@@ -1,5 +1,5 @@
 """The ledger as an IG officer checks it: its size and newest signed checkpoint, a verification of the whole
-chain on demand, and exports of the agency's events that verify offline (issue 4's ``hub.audit`` modules).
+chain on demand, and exports of the agency's events that verify offline (``hub.audit``).
 
 Each is an access decided by the audit policy (AUDIT_REVIEW, the officer's own agency) and recorded on the
 ledger itself. The ledger's integrity is about the whole chain, but shows only sizes, hashes and signatures:
@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import IO, BinaryIO, Literal, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -70,9 +70,9 @@ class PreparedExport:
 
 def ledger_status(door: Door) -> LedgerStatus:
     _allow(door, "integrity", "read", "ledger integrity")
-    head = door.session.scalar(select(func.max(AuditEvent.seq))) or 0
-    row = door.session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.size.desc()).limit(1)).first()
-    newest = None if row is None else CheckpointView(row.size, _utc(row.created_at), row.key_id, row.origin,
+    head = door.scalar(select(func.max(AuditEvent.seq))) or 0
+    row = door.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.size.desc()).limit(1)).first()
+    newest = None if row is None else CheckpointView(row.size, row.created_at, row.key_id, row.origin,
                                                      row.root_hash)
     return LedgerStatus(int(head), newest)
 
@@ -131,7 +131,3 @@ def _allow(door: Door, view: str, action: str, reason: str | None) -> Decision:
     if reason is not None:
         door.record(subject, action, decision, fields=("audit_metadata",), reason=reason)
     return decision
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

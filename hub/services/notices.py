@@ -38,5 +38,5 @@ def write(session: Session, notice: Notice, now: datetime, *, actor_practitioner
 
 def notify(door: Door, notice: Notice) -> str | None:
     """Write a notification caused by the actor's access or decision."""
-    return write(door.session, replace(notice, summary=notice.summary[:2000]), door.now(),
+    return door.query(write, replace(notice, summary=notice.summary[:2000]), door.now(),
                  actor_practitioner_id=door.actor.practitioner_id, actor_agency_id=door.actor.agency_id)

@@ -54,7 +54,7 @@ class InboxStream:
             subject = Subject("notifications")
             door.access(subject, "subscribe")
             now = door.now()
-            existing = door.session.execute(
+            existing = door.execute(
                 select(t.Notification.id, t.Notification.created_at)
                 .where(inbox.addressed_condition(door, subject), t.Notification.created_at >= now - self.grace)
             ).all()
@@ -64,7 +64,7 @@ class InboxStream:
         with self.open_door() as door:
             subject = Subject("notifications")
             door.access(subject, "subscribe")
-            rows = door.session.scalars(
+            rows = door.scalars(
                 select(t.Notification)
                 .where(inbox.addressed_condition(door, subject), t.Notification.created_at >= since - self.grace,
                        t.Notification.id.not_in(sorted(delivered)))

@@ -28,7 +28,7 @@ def alert_owner_if_due(door: Door, view: RecordView, facts: RecordFacts) -> None
     access = door.access(subject, "read")
     day = door.today().isoformat()
     recipient = door.memo(("owner_recipient", view.child_id, owner),
-                          lambda: routing.owner_recipient(door.session, view.child_id, owner, door.today()))
+                          lambda: door.query(routing.owner_recipient, view.child_id, owner, door.today()))
     notices.notify(door, Notice(
         kind=NotificationKind.RECORD_ACCESSED,
         recipient=recipient,

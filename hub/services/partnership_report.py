@@ -28,7 +28,7 @@ def partnership_report(door: Door, workflow: Workflow, partnership_id: str, star
     if start and end and end <= start:
         door.refuse(subject, "read", "period ends before it starts")
         raise ValidationError("The period must end after it starts.", field="toDate")
-    partnership = door.session.get(t.Partnership, partnership_id)
+    partnership = door.get(t.Partnership, partnership_id)
     scope = StatisticsScope(own_partnership=partnership is not None and partnership_id in door.actor.partnership_ids)
     decision = door.decide("read", scope, subject, audit=False)
     door.record(subject, "read", decision, fields=FIELDS if decision.allowed else (),
@@ -37,10 +37,10 @@ def partnership_report(door: Door, workflow: Workflow, partnership_id: str, star
         return None
     period = statistics.Period(_midnight(workflow, start), _midnight(workflow, end))
     now = door.now()
-    timeliness = statistics.timeliness(door.session, partnership_id, period, now)
-    reasons = statistics.decisions_by_reason(door.session, partnership_id, period)
-    encompass = statistics.encompass_acknowledgements(door.session, partnership_id, period, now)
-    break_glass = statistics.break_glass_by_agency_kind(door.session, partnership_id, period)
+    timeliness = door.query(statistics.timeliness, partnership_id, period, now)
+    reasons = door.query(statistics.decisions_by_reason, partnership_id, period)
+    encompass = door.query(statistics.encompass_acknowledgements, partnership_id, period, now)
+    break_glass = door.query(statistics.break_glass_by_agency_kind, partnership_id, period)
     return PartnershipReport(
         partnership_id=partnership.id, partnership_name=partnership.name, period_start=start, period_end=end,
         timeliness=tuple(TimelinessRow(str(rating), *(suppress(n) for n in timeliness.get(str(rating), (0, 0, 0, 0))))

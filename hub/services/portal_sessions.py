@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import delete, select, update
@@ -93,9 +93,9 @@ def resolve(session: Session, token: str | None, now: datetime, idle: timedelta)
     if row is None or row.ended_at is not None:
         return Resolved(None)
     reason = None
-    if _utc(row.last_seen_at) + idle < now:
+    if row.last_seen_at + idle < now:
         reason = Ended.IDLE
-    elif _utc(row.created_at) + MAX_SESSION_AGE < now:
+    elif row.created_at + MAX_SESSION_AGE < now:
         reason = Ended.TOO_OLD
     if reason is not None:
         row.ended_at, row.ended_reason = now, str(reason)
@@ -144,9 +144,4 @@ def _end(session: Session, session_id: str, now: datetime, reason: Ended) -> Non
 
 
 def _view(row: PortalSession) -> SessionView:
-    return SessionView(row.id, Stage(row.stage), row.practitioner_id, row.csrf_token, _utc(row.created_at))
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every moment stored here is UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return SessionView(row.id, Stage(row.stage), row.practitioner_id, row.csrf_token, row.created_at)

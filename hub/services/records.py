@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -15,7 +13,7 @@ from hub.domain.record import Category, RecordStatus, RecordView, Tier
 from hub.domain.workflow import Workflow
 from hub.door import Door, Subject
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from hub.services import encompass
+from hub.services import encompass, paging
 from hub.services.children import child_facts
 from hub.services.owner_alerts import alert_owner_if_due
 from hub.services.redaction import release
@@ -29,7 +27,7 @@ from hub.services.visibility import (
 from hub.storage import queries, sealing
 from hub.storage import tables as t
 
-MAX_PAGE = 100
+CURSOR = "record"
 MAX_SUMMARY = 2_000
 MAX_DETAIL = 50_000
 
@@ -46,27 +44,18 @@ class RecordPage:
 
 
 def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"record:{offset}".encode()).decode()
+    return paging.encode_cursor(CURSOR, offset)
 
 
 def decode_cursor(cursor: str) -> int:
-    try:
-        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        offset = int(number)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValidationError("This cursor was not issued by the hub.", field="after") from None
-    if kind != "record" or offset < 0:
-        raise ValidationError("This cursor was not issued by the hub.", field="after")
-    return offset
+    return paging.decode_cursor(CURSOR, cursor)
 
 
 def list_records(door: Door, child_id: str, *, first: int = 20, after: str | None = None,
                  identified_by_nhs_number: bool = False) -> RecordPage:
     """The current version of each record about the child that the actor may see, newest first."""
-    if not 0 < first <= MAX_PAGE:
-        raise ValidationError(f"first must be between 1 and {MAX_PAGE}.", field="first")
-    offset = decode_cursor(after) + 1 if after else 0
-    child = queries.child(door.session, child_id)
+    offset = paging.start_offset(CURSOR, first, after)
+    child = door.query(queries.child, child_id)
     subject = Subject("child_records", child_id, child_id)
     door.access(subject, "list")
     if child is None:
@@ -74,7 +63,7 @@ def list_records(door: Door, child_id: str, *, first: int = 20, after: str | Non
         return RecordPage((), 0, 0)
     facts = child_facts(door, child, identified_by_nhs_number=identified_by_nhs_number)
     visible = records_of_child(door, child, facts, subject)
-    page = door.session.execute(
+    page = door.execute(
         visible.add_columns(func.count().over().label("total"))
         .order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
         .offset(offset)
@@ -83,7 +72,7 @@ def list_records(door: Door, child_id: str, *, first: int = 20, after: str | Non
     if page:  # noqa: SIM108 - the comment on the else branch says why it is separate
         total = page[0].total
     else:  # past the end: count separately
-        total = door.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
+        total = door.scalar(select(func.count()).select_from(visible.subquery())) or 0
     views = release_rows(door, [(row, flags, facts) for row, flags, _ in page])
     return RecordPage(tuple(views), offset, total)
 
@@ -129,7 +118,7 @@ def create_record(door: Door, draft: RecordDraft) -> RecordView:
     """Write a new record owned by the actor's own agency, and nothing else."""
     subject = Subject("record", None, draft.child_id, door.actor.agency_id)
     access = door.access(subject, "share")
-    child = queries.child(door.session, draft.child_id)
+    child = door.query(queries.child, draft.child_id)
     if child is None:
         door.refuse(subject, "share", "no such child")
         raise NotFoundError("No child with this id.")
@@ -156,8 +145,8 @@ def create_record(door: Door, draft: RecordDraft) -> RecordView:
         created_by=door.actor.practitioner_id,
         created_at=door.now(),
     )
-    door.session.add(sealing.seal_record(door.session, row))  # issue 4: sensitive columns sealed at rest
-    door.session.flush()
+    door.add(door.query(sealing.seal_record, row))  # sensitive columns sealed at rest
+    door.flush()
     view = _owner_view(door, row)
     door.record(replace(subject, resource_id=row.record_key), "share", decision, fields=view.released_fields)
     return view
@@ -180,12 +169,12 @@ def amend_record(door: Door, amendment: Amendment) -> RecordView:
     action = "end" if amendment.ends else "amend"
     subject = Subject("record", amendment.record_id)
     door.access(subject, action)
-    current = queries.current_version(door.session, amendment.record_id)
+    current = door.query(queries.current_version, amendment.record_id)
     if current is None:
         door.refuse(subject, action, "no such record")
         raise NotFoundError("No record with this id.")
     subject = Subject("record", current.record_key, current.child_id, current.owner_agency_id)
-    child = queries.child(door.session, current.child_id)
+    child = door.query(queries.child, current.child_id)
     assert child is not None  # a foreign key holds it
     facts = row_facts(current.tier, flags_of(door, current), child_facts(door, child))
     decision = door.decide("amend", facts, subject, audit=False)
@@ -207,7 +196,7 @@ def amend_record(door: Door, amendment: Amendment) -> RecordView:
         door.refuse(subject, action, "record already ended")
         raise ConflictError("This record has ended; share a new record instead.")
     end_date = (amendment.end_date or door.today()) if amendment.ends else current.end_date
-    opened = sealing.open_record(current)  # issue 4: the current version's sealed columns, opened
+    opened = sealing.open_record(current)  # the current version's sealed columns, opened
     summary = amendment.summary if amendment.summary is not None else opened.summary
     detail = amendment.detail if amendment.detail is not None else opened.detail
     validate_content(summary, detail, current.start_date, end_date, door.today())
@@ -233,8 +222,8 @@ def amend_record(door: Door, amendment: Amendment) -> RecordView:
         created_at=door.now(),
     )
     try:
-        with door.session.begin_nested():
-            door.session.add(sealing.seal_record(door.session, row))  # issue 4
+        with door.atomic():
+            door.add(door.query(sealing.seal_record, row))
     except IntegrityError:
         door.refuse(subject, action, "concurrent amendment")
         raise ConflictError("Someone amended this record at the same time.",
@@ -246,7 +235,7 @@ def amend_record(door: Door, amendment: Amendment) -> RecordView:
 
 def _owner_view(door: Door, row: t.RecordVersion) -> RecordView:
     owner = door.contacts([row.owner_agency_id])[row.owner_agency_id]
-    child = queries.child(door.session, row.child_id)
+    child = door.query(queries.child, row.child_id)
     assert child is not None
     released = release(door, row, flags_of(door, row), owner, child_facts(door, child))
     if released is None:
@@ -288,9 +277,7 @@ def list_records_across_children(door: Door, record_filter: RecordFilter, *, fir
 
     Filtered in SQL by the compiled policy; no total is given, because counting would scan every child.
     """
-    if not 0 < first <= MAX_PAGE:
-        raise ValidationError(f"first must be between 1 and {MAX_PAGE}.", field="first")
-    offset = decode_cursor(after) + 1 if after else 0
+    offset = paging.start_offset(CURSOR, first, after)
     subject = Subject("records")
     door.access(subject, "list")
     statement = records_across_children(door, subject)
@@ -300,7 +287,7 @@ def list_records_across_children(door: Door, record_filter: RecordFilter, *, fir
         statement = statement.where(t.RecordVersion.tier.in_([str(tier) for tier in record_filter.tiers]))
     if record_filter.active_only:
         statement = statement.where(t.RecordVersion.status == str(RecordStatus.ACTIVE))
-    rows = door.session.execute(
+    rows = door.execute(
         statement.order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
         .offset(offset).limit(first + 1)
     ).all()

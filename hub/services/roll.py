@@ -54,8 +54,8 @@ def list_pupils(door: Door, *, first: int = 25, offset: int = 0) -> RollPage:
     on_roll = select(link, t.Child).join(t.Child, t.Child.id == link.child_id).where(
         link.agency_id == door.actor.agency_id, link.kind == ROLL,
         link.closed_on.is_(None) | (link.closed_on > door.today()))
-    total = door.session.scalar(select(func.count()).select_from(on_roll.subquery())) or 0
-    rows = door.session.execute(
+    total = door.scalar(select(func.count()).select_from(on_roll.subquery())) or 0
+    rows = door.execute(
         on_roll.order_by(t.Child.family_name, t.Child.given_name, t.Child.id).offset(offset).limit(first)
     ).all()
     visible: list[tuple[t.AgencyRecordLink, ChildView]] = []
@@ -76,7 +76,7 @@ def _current_flags(door: Door, child_ids: list[str]) -> dict[str, list[RecordVie
         t.RecordVersion.child_id.in_(child_ids), t.RecordVersion.tier == str(Tier.FLAG),
         t.RecordVersion.status == str(RecordStatus.ACTIVE),
     ).order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
-    rows = door.session.execute(statement).all()
+    rows = door.execute(statement).all()
     views = release_rows(door, [(row, row_flags, child_facts_from_flags(child_flags))
                                 for row, child_flags, row_flags in rows])
     by_child: dict[str, list[RecordView]] = {}

@@ -53,12 +53,12 @@ def decide(door: Door, workflow: Workflow, request_id: str, draft: DecisionDraft
     now = door.now()
     expires = now + timedelta(hours=hours) if checked.shared_categories else None
     # Conditional on the target still pending: two colleagues answering at once cannot both succeed.
-    result: CursorResult[Any] = door.session.execute(  # type: ignore[assignment]
+    result: CursorResult[Any] = door.execute(  # type: ignore[assignment]
         update(t.RequestTarget)
         .where(t.RequestTarget.id == target.id, t.RequestTarget.status == str(TargetStatus.PENDING))
         .values(status=str(TargetStatus.ANSWERED), decision=str(checked.decision),
                 reasons=[str(r) for r in checked.reasons],
-                rationale=sealing.seal_text(door.session, request.child_id, "request_targets", "rationale", target.id,
+                rationale=door.query(sealing.seal_text, request.child_id, "request_targets", "rationale", target.id,
                                             checked.rationale),
                 shared_categories=[str(c) for c in checked.shared_categories], decided_by=door.actor.practitioner_id,
                 decided_at=now, grants_expire_at=expires)
@@ -73,19 +73,19 @@ def decide(door: Door, workflow: Workflow, request_id: str, draft: DecisionDraft
                             categories=checked.shared_categories, expires_at=expires,
                             reason=f"Shared in answer to information request {request.id}",
                             decision=decision, request_id=request.id)
-    request_timers.disarm(door.session, [target.id], now)
+    door.query(request_timers.disarm, [target.id], now)
     others_pending = any(x.status == TargetStatus.PENDING for x in loaded.targets if x.id != target.id)
     if not others_pending:
         request.status = str(RequestStatus.RESPONDED)
-    requester = queries.load_actor(door.session, request.requested_by)
+    requester = door.query(queries.load_actor, request.requested_by)
     recipient = (Recipient(request.requesting_agency_id, practitioner_id=request.requested_by) if requester
-                 else routing.front_door_of(door.session, request.requesting_agency_id))
+                 else door.query(routing.front_door_of, request.requesting_agency_id))
     notices.notify(door, Notice(
         kind=NotificationKind.REQUEST_ANSWERED, recipient=recipient,
         summary=f"{door.actor.agency_name} answered your information request: {checked.decision} "
                 f"({', '.join(checked.reasons)}).",
         dedupe_key=f"{NotificationKind.REQUEST_ANSWERED}:{target.id}", child_id=request.child_id,
         request_id=request.id))
-    door.session.flush()
-    door.session.expire_all()  # the conditional UPDATE bypassed the identity map
+    door.flush()
+    door.expire_all()  # the conditional UPDATE bypassed the identity map
     return view_of(door, request.id)

@@ -121,6 +121,6 @@ def records_across_children(door: Door, subject: Subject) -> Select[t.RecordVers
 
 def flags_of(door: Door, row: t.RecordVersion) -> str:
     """One stored version's row flags (owned, granted, notified) for the actor."""
-    flags = door.session.scalar(select(row_flags_column(door)).where(t.RecordVersion.id == row.id))
+    flags = door.scalar(select(row_flags_column(door)).where(t.RecordVersion.id == row.id))
     assert flags is not None  # the row was just read or written in this transaction
     return flags

@@ -51,7 +51,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def make_session_factory(engine: Engine, info: dict[str, Any] | None = None) -> sessionmaker[Session]:
     """Sessions for the hub. ``info`` carries the wiring each session needs (keys, the checkpoint signer:
-    see hub.bootstrap). Every factory refuses to store an unsealed sensitive column (issue 4)."""
+    see hub.bootstrap). Every factory refuses to store an unsealed sensitive column."""
     factory = sessionmaker(engine, expire_on_commit=False, autoflush=True, info=dict(info or {}))
     event.listen(factory, "before_flush", sealing.refuse_plaintext)
     # Unwrapped data keys live no longer than the transaction (or savepoint) that read or made them: a

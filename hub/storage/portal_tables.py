@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.storage.tables import Base, new_id
+from hub.storage.types import UtcDateTime
 
 
 class PortalAccount(Base):
@@ -20,9 +21,9 @@ class PortalAccount(Base):
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
     # Base32 (RFC 4648), sealed with the key-encryption key (hub.storage.secrets_at_rest); set at enrolment.
     totp_secret: Mapped[str | None] = mapped_column(String(200))
-    totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)  # a code is accepted once
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class PortalSession(Base):
@@ -32,9 +33,9 @@ class PortalSession(Base):
     practitioner_id: Mapped[str | None] = mapped_column(ForeignKey("practitioners.id"))
     stage: Mapped[str] = mapped_column(String(20))  # see hub.services.portal_sessions.Stage
     csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     ended_reason: Mapped[str | None] = mapped_column(String(40))
 
 
@@ -46,7 +47,7 @@ class PortalSignInFailure(Base):
     __tablename__ = "portal_sign_in_failures"
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     email_key: Mapped[str] = mapped_column(String(200))
-    failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 Index("ix_portal_sign_in_failures_email", PortalSignInFailure.email_key, PortalSignInFailure.failed_at)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import secrets
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -43,3 +45,31 @@ def open_secret(keys: KeyStore, table: str, column: str, row_id: str, stored: st
 
 def _aad(table: str, column: str, row_id: str, kek_id: str) -> bytes:
     return f"hub-secret/1|{table}|{column}|{row_id}|{kek_id}".encode()
+
+
+# -- whole JSON documents: what an agency sent about a person the hub has not (yet) matched to a child ------
+SEALED = "sealed"  # the one key of a sealed document: {"sealed": "kek:..."}
+
+
+def seal_document(keys: KeyStore, table: str, column: str, row_id: str, document: dict[str, Any]) -> dict[str, Any]:
+    """A JSON column's value sealed with the key-encryption key, bound to its table, column and row.
+
+    No child's data key can be used: the person in a quarantined payload or an identity-queue item is not
+    matched to a child yet (that is why it waits)."""
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False)
+    return {SEALED: seal_secret(keys, table, column, row_id, text)}
+
+
+def open_document(keys: KeyStore, table: str, column: str, row_id: str, stored: dict[str, Any]) -> dict[str, Any]:
+    """The document as it was given; one stored before sealing existed is returned as it is."""
+    sealed = stored.get(SEALED) if set(stored) == {SEALED} else None
+    if not isinstance(sealed, str):
+        return stored
+    opened = json.loads(open_secret(keys, table, column, row_id, sealed))
+    if not isinstance(opened, dict):
+        raise SecretError(f"{table}.{column} of {row_id} is not a sealed document.")
+    return opened
+
+
+def is_sealed_document(stored: dict[str, Any]) -> bool:
+    return set(stored) == {SEALED} and isinstance(stored[SEALED], str) and stored[SEALED].startswith(PREFIX)

@@ -14,7 +14,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -25,6 +24,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from hub.storage.types import UtcDateTime
 
 
 def new_id() -> str:
@@ -98,7 +99,7 @@ class Child(Base):
     family_name: Mapped[str] = mapped_column(String(100))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     sex: Mapped[str | None] = mapped_column(String(20))
-    # Sealed (hub.storage.sealing) while the address is withheld, so wider than a postcode (issue 4).
+    # Sealed (hub.storage.sealing) while the address is withheld, so wider than a postcode.
     postcode: Mapped[str | None] = mapped_column(String(10).with_variant(Text, "postgresql"))
     # The child lives in this partnership's area (IN_AREA).
     partnership_id: Mapped[str] = mapped_column(ForeignKey("partnerships.id"), index=True)
@@ -106,7 +107,7 @@ class Child(Base):
     mother_id: Mapped[str | None] = mapped_column(ForeignKey("children.id"))
     # Refuge or adoption: address fields hidden from everyone but this agency.
     address_withheld_by: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class AgencyRecordLink(Base):
@@ -152,7 +153,7 @@ class RecordVersion(Base):
     source_id: Mapped[str | None] = mapped_column(String(100))
     source_version: Mapped[str | None] = mapped_column(String(60))
     created_by: Mapped[str] = mapped_column(ForeignKey("practitioners.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 Index("ix_record_versions_start", RecordVersion.start_date, RecordVersion.record_key)
@@ -164,7 +165,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                      autoincrement=False)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     request_id: Mapped[str] = mapped_column(String(64), index=True)
     operation: Mapped[str | None] = mapped_column(String(200))
     actor_practitioner_id: Mapped[str | None] = mapped_column(String(36), index=True)
@@ -201,8 +202,8 @@ class Grant(Base):
     reason: Mapped[str] = mapped_column(Text)
     request_id: Mapped[str | None] = mapped_column(String(36))
     granted_by: Mapped[str] = mapped_column(ForeignKey("practitioners.id"))
-    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 Index("ix_grants_grantee_child", Grant.grantee_agency_id, Grant.child_id, Grant.expires_at)
@@ -218,8 +219,8 @@ class BreakGlassSession(Base):
     child_id: Mapped[str] = mapped_column(ForeignKey("children.id"))
     reason: Mapped[str] = mapped_column(Text)
     case_reference: Mapped[str] = mapped_column(String(100))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 Index("ix_break_glass_practitioner_child", BreakGlassSession.practitioner_id, BreakGlassSession.child_id,
@@ -242,20 +243,20 @@ class Notification(Base):
     actor_agency_id: Mapped[str | None] = mapped_column(String(36))
     summary: Mapped[str] = mapped_column(Text)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     acknowledged_by: Mapped[str | None] = mapped_column(String(36))
-    # Issue 5: the information request it concerns, when it must be acted on by, and the police's instruction
+    # The information request it concerns, when it must be acted on by, and the police's instruction
     # not to approach the parents (Operation Encompass), which travels with every copy and escalation.
     request_id: Mapped[str | None] = mapped_column(String(36))
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     do_not_approach_parents: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 Index("ix_notifications_recipient", Notification.recipient_agency_id, Notification.created_at)
 Index("ix_notifications_practitioner", Notification.recipient_practitioner_id, Notification.created_at)
 Index("ix_notifications_record", Notification.record_key, Notification.recipient_agency_id, Notification.kind)
-# -- issue 4: signed checkpoints and children's data keys ---------------------------------------------------
+# -- signed checkpoints and children's data keys ---------------------------------------------------
 # The break-glass review queue finds events by action, and reviews by the event they review (migration 0002).
 Index("ix_audit_events_action_resource", AuditEvent.action, AuditEvent.resource_id)
 
@@ -270,7 +271,7 @@ class AuditCheckpoint(Base):
     origin: Mapped[str] = mapped_column(String(200))
     key_id: Mapped[str] = mapped_column(String(40))  # the signing key's id in the key directory
     note: Mapped[str] = mapped_column(Text)  # the signed note, exactly as signed
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # schedules the next; not signed
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())  # schedules the next; not signed
 
 
 class ChildDataKey(Base):
@@ -282,11 +283,11 @@ class ChildDataKey(Base):
     child_id: Mapped[str] = mapped_column(ForeignKey("children.id"), index=True)
     kek_id: Mapped[str | None] = mapped_column(String(40))
     wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    shredded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    shredded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
-# -- issue 5: information requests, sharing decisions, timers and webhook delivery ----------------------------
+# -- information requests, sharing decisions, timers and webhook delivery ----------------------------
 class RequestTimescale(Base):
     """A partnership's own time to answer a request of each RAG rating (defaults: hub.domain.information_request)."""
 
@@ -317,12 +318,12 @@ class InformationRequest(Base):
     consent_reason: Mapped[str | None] = mapped_column(Text)
     consent_override_by: Mapped[str | None] = mapped_column(Text)
     rating: Mapped[str] = mapped_column(String(10))
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(String(30))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     outcome: Mapped[str | None] = mapped_column(String(30))
     outcome_note: Mapped[str | None] = mapped_column(Text)
-    outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     outcome_by: Mapped[str | None] = mapped_column(ForeignKey("practitioners.id"))
 
 
@@ -344,8 +345,8 @@ class RequestTarget(Base):
     rationale: Mapped[str | None] = mapped_column(Text)
     shared_categories: Mapped[list[str]] = mapped_column(JSON)
     decided_by: Mapped[str | None] = mapped_column(ForeignKey("practitioners.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    grants_expire_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    grants_expire_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 Index("ix_request_targets_agency", RequestTarget.agency_id, RequestTarget.status)
@@ -360,9 +361,9 @@ class RequestRatingChange(Base):
     request_id: Mapped[str] = mapped_column(ForeignKey("information_requests.id"), index=True)
     rating: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str] = mapped_column(Text)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     changed_by: Mapped[str] = mapped_column(ForeignKey("practitioners.id"))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Job(Base):
@@ -374,15 +375,15 @@ class Job(Base):
     kind: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str] = mapped_column(String(36))
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
-    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    run_at: Mapped[datetime] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(String(20))  # PENDING, DONE, CANCELLED or DEAD (dead-lettered)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(100))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, str] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 Index("ix_jobs_due", Job.status, Job.run_at)
@@ -396,4 +397,4 @@ class WebhookEndpoint(Base):
     agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
     url: Mapped[str] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

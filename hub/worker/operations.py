@@ -54,7 +54,7 @@ def replay(door: SystemDoor, job_ids: list[str], now: datetime) -> list[str]:
     for job_id in job_ids:
         allowed = door.decide("replay_delivery", HubResource("job"), Subject("job", job_id),
                               "operator replayed a dead letter").allowed
-        if allowed and jobs.replay(door.session, job_id, JobKind.WEBHOOK, now):
+        if allowed and door.query(jobs.replay, job_id, JobKind.WEBHOOK, now):
             replayed.append(job_id)
     return replayed
 
@@ -62,7 +62,7 @@ def replay(door: SystemDoor, job_ids: list[str], now: datetime) -> list[str]:
 def add_endpoint(door: SystemDoor, agency_code: str, url: str, now: datetime) -> str:
     if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise ValueError("Webhook endpoints use https (plain http only on this machine, for testing).")
-    agency = door.session.scalar(select(t.Agency).where(t.Agency.official_code == agency_code))
+    agency = door.scalar(select(t.Agency).where(t.Agency.official_code == agency_code))
     if agency is None:
         raise LookupError(f"No agency has the official code {agency_code!r}.")
     endpoint_id = t.new_id()
@@ -70,6 +70,6 @@ def add_endpoint(door: SystemDoor, agency_code: str, url: str, now: datetime) ->
     if not door.decide("add_webhook_endpoint", HubResource("webhook_endpoint"), subject,
                        f"{agency.name}: {url}").allowed:
         raise PermissionError("The policy does not let an operator register webhook endpoints.")
-    door.session.add(t.WebhookEndpoint(id=endpoint_id, agency_id=agency.id, url=url, active=True, created_at=now))
-    door.session.flush()
+    door.add(t.WebhookEndpoint(id=endpoint_id, agency_id=agency.id, url=url, active=True, created_at=now))
+    door.flush()
     return endpoint_id

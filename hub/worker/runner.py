@@ -88,7 +88,7 @@ class Worker:
     def claim(self) -> list[ClaimedJob]:
         with self._job(f"claim-{self.owner}") as request:
             door = request.as_system(self.system)
-            claimed = jobs.claim(door.session, self.owner, self.clock(),
+            claimed = door.query(jobs.claim, self.owner, self.clock(),
                                  timedelta(seconds=self.settings.worker_lease_seconds), self.batch)
             request.commit()
         return claimed
@@ -98,7 +98,7 @@ class Worker:
         try:
             with self._job(f"job-{job.id}") as request:
                 door = request.as_system(self.system)
-                if not jobs.finish(door.session, job, now):
+                if not door.query(jobs.finish, job, now):
                     return  # our lease ran out and another worker has the job: it does it, we do nothing
                 HANDLERS[job.kind](door, job, now, self.workflow)
                 request.commit()
@@ -108,9 +108,9 @@ class Worker:
 
     def _deliver(self, job: ClaimedJob) -> None:
         with self._job(f"job-{job.id}") as request:
-            session = request.as_system(self.system).session
-            endpoint = session.get(t.WebhookEndpoint, job.payload.get("endpoint_id", ""))
-            notification = session.get(t.Notification, job.subject_id)
+            door = request.as_system(self.system)
+            endpoint = door.get(t.WebhookEndpoint, job.payload.get("endpoint_id", ""))
+            notification = door.get(t.Notification, job.subject_id)
             url = endpoint.url if endpoint and endpoint.active else None
             payload = webhooks.body(notification) if notification else b""
             child_id = notification.child_id if notification else None
@@ -127,13 +127,13 @@ class Worker:
         with self._job(f"job-{job.id}") as request:
             door = request.as_system(self.system)
             if error is None:
-                kept, action, reason = jobs.finish(door.session, job, now), "deliver", f"delivered to {url}"
+                kept, action, reason = door.query(jobs.finish, job, now), "deliver", f"delivered to {url}"
             elif url is None or attempt >= self.settings.webhook_max_attempts:
-                kept, action = jobs.dead_letter(door.session, job, now, error), "dead_letter"
+                kept, action = door.query(jobs.dead_letter, job, now, error), "dead_letter"
                 reason = f"attempt {attempt} failed ({error}): on the dead-letter list"
             else:
                 at = now + webhooks.backoff(attempt, self.settings.webhook_backoff_seconds)
-                kept, action = jobs.retry(door.session, job, now, at, error), "deliver_failed"
+                kept, action = door.query(jobs.retry, job, now, at, error), "deliver_failed"
                 reason = f"attempt {attempt} failed ({error}); next at {at.isoformat()}"
             if kept:
                 door.decide(action, NOTICE, Subject("notification", job.subject_id, child_id), reason)
@@ -143,5 +143,5 @@ class Worker:
         now = self.clock()
         with self._job(f"job-{job.id}") as request:
             door = request.as_system(self.system)
-            if jobs.retry(door.session, job, now, now + webhooks.backoff(job.attempts + 1, 30), error):
+            if door.query(jobs.retry, job, now, now + webhooks.backoff(job.attempts + 1, 30), error):
                 request.commit()

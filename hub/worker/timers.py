@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from hub.access.system import SystemDoor, Why
 from hub.domain.access import NotificationFacts, RequestFacts
 from hub.domain.information_request import RequestStatus, TargetStatus
@@ -26,11 +24,11 @@ Handler = Callable[[SystemDoor, ClaimedJob, datetime, Workflow], None]
 REQUEST, NOTICE = RequestFacts(from_actor_agency=False, to_actor_agency=False), NotificationFacts(False, False)
 
 
-def _pending(session: Session, target_id: str) -> tuple[t.RequestTarget, t.InformationRequest] | None:
-    target = session.get(t.RequestTarget, target_id)
+def _pending(door: SystemDoor, target_id: str) -> tuple[t.RequestTarget, t.InformationRequest] | None:
+    target = door.get(t.RequestTarget, target_id)
     if target is None or target.status != TargetStatus.PENDING:
         return None
-    request = session.get(t.InformationRequest, target.request_id)
+    request = door.get(t.InformationRequest, target.request_id)
     if request is None or request.status == RequestStatus.CLOSED:
         return None
     return target, request
@@ -45,37 +43,35 @@ def _why(request: t.InformationRequest) -> Why:
 
 
 def request_due_soon(door: SystemDoor, job: ClaimedJob, now: datetime, workflow: Workflow) -> None:
-    session = door.session
-    found = _pending(session, job.subject_id)
+    found = _pending(door, job.subject_id)
     if found is None:
         return
     target, request = found
     due = as_utc(request.due_at)
-    recipient = routing.front_door_of(session, target.agency_id)
+    recipient = door.query(routing.front_door_of, target.agency_id)
     subject = Subject("information_request", request.id, request.child_id, target.agency_id)
     if not door.decide("remind", REQUEST, subject, f"due soon: reminded {recipient.key}", _why(request)).allowed:
         return
-    notices.write(session, Notice(
+    door.query(notices.write, Notice(
         kind=NotificationKind.REQUEST_DUE_SOON, recipient=recipient, child_id=request.child_id, request_id=request.id,
         due_at=due, summary=f"A {request.rating} information request to your agency is due at {_local(workflow, due)}.",
         dedupe_key=f"{NotificationKind.REQUEST_DUE_SOON}:{target.id}:{due.isoformat()}"), now)
 
 
 def request_overdue(door: SystemDoor, job: ClaimedJob, now: datetime, workflow: Workflow) -> None:
-    session = door.session
-    found = _pending(session, job.subject_id)
+    found = _pending(door, job.subject_id)
     if found is None:
         return
     target, request = found
     due = as_utc(request.due_at)
     if due > now:  # re-rated to a later time: its re-armed timer fires then
         return
-    lead = routing.escalation_of(session, target.agency_id)
+    lead = door.query(routing.escalation_of, target.agency_id)
     subject = Subject("information_request", request.id, request.child_id, target.agency_id)
     if not door.decide("escalate", REQUEST, subject, f"overdue since {due.isoformat()}: escalated to {lead.key}",
                        _why(request)).allowed:
         return
-    agency = session.get(t.Agency, target.agency_id)
+    agency = door.get(t.Agency, target.agency_id)
     name = agency.name if agency else "An agency"
     for recipient, summary in (
             (lead, f"Overdue: a {request.rating} information request to your agency was due at "
@@ -83,28 +79,27 @@ def request_overdue(door: SystemDoor, job: ClaimedJob, now: datetime, workflow: 
             (Recipient(request.requesting_agency_id, practitioner_id=request.requested_by),
              f"Overdue: {name} has not answered your {request.rating} request, due at {_local(workflow, due)}; "
              "its MASH lead has been told.")):
-        notices.write(session, Notice(
+        door.query(notices.write, Notice(
             kind=NotificationKind.REQUEST_OVERDUE, recipient=recipient, child_id=request.child_id,
             request_id=request.id, due_at=due, summary=summary,
             dedupe_key=f"{NotificationKind.REQUEST_OVERDUE}:{target.id}:{due.isoformat()}:{recipient.key}"), now)
 
 
 def encompass_unacknowledged(door: SystemDoor, job: ClaimedJob, now: datetime, workflow: Workflow) -> None:
-    session = door.session
-    notice = session.get(t.Notification, job.subject_id)
+    notice = door.get(t.Notification, job.subject_id)
     if notice is None or notice.acknowledged_at is not None:
         return
-    recipients = [routing.escalation_of(session, notice.recipient_agency_id)]
+    recipients = [door.query(routing.escalation_of, notice.recipient_agency_id)]
     if notice.actor_agency_id and notice.actor_agency_id != notice.recipient_agency_id:
-        recipients.append(routing.escalation_of(session, notice.actor_agency_id))  # the force, to telephone
+        recipients.append(door.query(routing.escalation_of, notice.actor_agency_id))  # the force, to telephone
     due = as_utc(notice.due_at) if notice.due_at else now
-    school = session.get(t.Agency, notice.recipient_agency_id)
+    school = door.get(t.Agency, notice.recipient_agency_id)
     subject = Subject("notification", notice.id, notice.child_id, notice.actor_agency_id)
     reason = f"not acknowledged by {due.isoformat()}: escalated to {', '.join(r.key for r in recipients)}"
     if not door.decide("escalate", NOTICE, subject, reason).allowed:
         return
     for recipient in recipients:
-        notices.write(session, Notice(
+        door.query(notices.write, Notice(
             kind=NotificationKind.ENCOMPASS_UNACKNOWLEDGED, recipient=recipient, child_id=notice.child_id,
             record_key=notice.record_key, due_at=due, do_not_approach_parents=notice.do_not_approach_parents,
             summary=f"Operation Encompass notice to {school.name if school else 'a school'} not acknowledged by the "

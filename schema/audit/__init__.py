@@ -1,1 +1,1 @@
-"""The audit ledger in GraphQL, for information-governance officers (issue 4)."""
+"""The audit ledger in GraphQL, for information-governance officers."""

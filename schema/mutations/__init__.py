@@ -52,11 +52,11 @@ class Mutation:
         resolver=resolve_identity,
         description="Say who a queued person is: one of the candidates, or a new child. Audited.",
     )
-    record_break_glass_review: RecordBreakGlassReviewPayload = strawberry.mutation(  # issue 4
+    record_break_glass_review: RecordBreakGlassReviewPayload = strawberry.mutation(
         resolver=record_break_glass_review,
         description="Record what your review of a break-glass use found (IG officers; itself audited).",
     )
-    # Issue 5: information requests, sharing decisions, notifications and Operation Encompass.
+    # Information requests, sharing decisions, notifications and Operation Encompass.
     create_information_request: CreateInformationRequestPayload = strawberry.mutation(
         resolver=create_information_request,
         description="Ask agencies of the child's partnership for information, with a purpose (Hub-Purpose), a RAG "

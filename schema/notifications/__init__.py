@@ -1,1 +1,1 @@
-"""Notifications: the inbox and its subscription (issue 5)."""
+"""Notifications: the inbox and its subscription."""

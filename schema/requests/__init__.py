@@ -1,1 +1,1 @@
-"""Information requests and sharing decisions in the GraphQL layer (issue 5)."""
+"""Information requests and sharing decisions in the GraphQL layer."""

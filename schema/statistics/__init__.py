@@ -1,1 +1,1 @@
-"""De-identified partnership statistics (issue 5)."""
+"""De-identified partnership statistics."""

@@ -6,8 +6,10 @@ records arrive through the adapters, as they do under ``make run``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -23,6 +25,7 @@ from hub.bootstrap import Hub, bootstrap
 from hub.demo import seed
 from hub.identity.matcher import AUTO_LINK, REVIEW
 from hub.identity.tables import ResolutionItem
+from hub.ingest import quarantine
 from hub.ingest.apply import Applied
 from hub.ingest.sync import Ingest, SyncSummary
 from hub.ingest.tables import AdapterCursor, QuarantineItem
@@ -180,7 +183,9 @@ def test_an_invalid_record_is_quarantined_with_its_reason_and_replays_after_a_fi
         entry = uow.session.scalar(select(QuarantineItem).where(QuarantineItem.source_id == "INV-7777"))
         assert entry is not None and entry.status == "QUARANTINED"
         assert "CP-IS code 'LACI' does not match a CHILD_IN_NEED involvement" in entry.reason
-        entry.payload = {**entry.payload, "cpisCode": None}  # the operator's fix
+        # The operator's fix (the payload is sealed at rest: opened and sealed again through the quarantine).
+        quarantine.fix(uow.session, entry, {**quarantine.payload_of(uow.session, entry), "cpisCode": None},
+                       datetime.now(UTC))
         uow.commit()
         entry_id = entry.id
     assert fed.adapters is not None
@@ -367,3 +372,15 @@ def test_a_person_the_hub_cannot_store_as_given_is_bad_data_not_a_failed_sync() 
                 replace(fine, date_of_birth=None, mother=replace(fine, local_id="M" * 101))):
         with pytest.raises(BadRecordError):
             check_person(bad)
+
+
+def test_identity_queue_details_are_sealed_at_rest(fed: Hub) -> None:
+    """What an agency sent about a person awaiting identity resolution is child data: sealed, not plain JSON."""
+    from sqlalchemy import text
+
+    with UnitOfWork(fed.session_factory) as uow:
+        stored = uow.session.execute(text(
+            "SELECT person FROM identity_resolutions WHERE local_id = 'NOM-1004'")).scalar_one()
+    text_stored = stored if isinstance(stored, str) else json.dumps(stored)
+    assert "Jade" not in text_stored and "JADE" not in text_stored and "2010" not in text_stored
+    assert json.loads(text_stored)["sealed"].startswith("kek:")

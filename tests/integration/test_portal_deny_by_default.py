@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from starlette.routing import Mount, Route
 
 from hub.bootstrap import Hub
@@ -102,3 +102,55 @@ def test_an_ig_officer_cannot_open_a_pupil_and_a_dsl_cannot_open_the_audit(clien
                                                         "from-month": "1", "from-year": "2026", "to-day": "1",
                                                         "to-month": "2", "to-year": "2026"})
         assert export.status_code == 403 and "content-disposition" not in export.headers
+
+
+SUE = "sue.social@council.southvale.example"  # another partnership's social worker: no relationship to anyone here
+
+
+def counts(hub: Hub) -> tuple[int, ...]:
+    """What a page or form could change: records, requests, grants, acknowledgements, sessions aside."""
+    statements = [select(func.count()).select_from(table) for table in (
+        t.RecordVersion.__table__, t.InformationRequest.__table__, t.Grant.__table__)]
+    statements.append(select(func.count()).where(t.Notification.acknowledged_at.is_not(None)))
+    with UnitOfWork(hub.session_factory) as uow:
+        return tuple(uow.session.scalar(statement) or 0 for statement in statements)
+
+
+def real_ids(hub: Hub) -> dict[str, str]:
+    """Real ids of Northbridge's data, so the walk knocks on doors that exist."""
+    with UnitOfWork(hub.session_factory) as uow:
+        child = uow.session.scalar(select(t.Child.id).where(t.Child.given_name == "Amelia",
+                                                            t.Child.family_name == "Hart"))
+        request = uow.session.scalar(select(t.InformationRequest.id).limit(1))
+        notification = uow.session.scalar(select(t.Notification.id).limit(1))
+    assert child
+    return {"child_id": child, "request_id": request or str(uuid.uuid4()),
+            "notification_id": notification or str(uuid.uuid4()), "seq": "1"}
+
+
+def test_signed_in_with_no_relationship_every_page_and_form_shows_and_changes_nothing(
+        client: httpx.Client, hub: Hub) -> None:
+    """NetBox's walk, signed in: another partnership's practitioner opens every page and posts every form
+    (with a valid CSRF token, against real ids) and is shown nothing of Northbridge's children."""
+    ids = real_ids(hub)
+    token = signed_in(client, SUE)
+    mount = portal_mount(hub)
+    router = mount.app.app  # type: ignore[attr-defined]
+    before = counts(hub)
+    walked = 0
+    for route in router.routes:
+        if not isinstance(route, Route) or route.path in PUBLIC or route.path.startswith("/sign-out"):
+            continue
+        path = "/portal" + re.sub(r"\{([^}]+)\}", lambda m: ids.get(m.group(1), str(uuid.uuid4())), route.path)
+        for method in sorted(route.methods or ()):
+            if method == "HEAD":
+                continue
+            data = {"csrf_token": token, "outcome": "JUSTIFIED", "notes": "walk", "summary": "walk",
+                    "decision": "SHARE_ALL", "format": "jsonl"} if method == "POST" else None
+            response = client.request(method, path, data=data)
+            walked += 1
+            assert response.status_code in (200, 400, 403, 404), (method, path, response.status_code)
+            assert "Amelia" not in response.text and "Hart" not in response.text, (method, path)
+            assert "content-disposition" not in response.headers, (method, path)
+    assert walked > 15
+    assert counts(hub) == before

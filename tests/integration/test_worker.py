@@ -4,6 +4,7 @@ workers take jobs FOR UPDATE SKIP LOCKED; on SQLite by an atomic conditional UPD
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -11,6 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from hub.policy import Policy
+from hub.settings import PROJECT_ROOT
 from hub.storage import tables as t
 from hub.storage.database import make_engine, make_session_factory
 from hub.worker.runner import Worker
@@ -112,3 +115,47 @@ def test_an_answered_request_does_not_escalate(w) -> None:
     pending = w.rows(select(func.count()).select_from(t.Job).where(t.Job.status == "PENDING",
                                                                    t.Job.run_at <= london(2026, 6, 8, 13, 1)))
     assert pending == [0]
+
+
+def polar_rule_names() -> set[str]:
+    """Every rule name a permit rule in policies/ gives itself."""
+    text = "".join(path.read_text() for path in sorted((PROJECT_ROOT / "policies").glob("*.polar")))
+    return set(re.findall(r'permit\([^)]*"([a-z_]+)"\)', text.replace("\n", " ")))
+
+
+def test_the_worker_acts_as_the_system_under_real_rules_with_the_policy_version(w) -> None:
+    """Every audit event the worker writes names a rule that exists in policies/ and the policy version, and
+    the worker as a system actor (never a practitioner)."""
+    request_ids = overdue_requests(w, 1)
+    w.clock.set(london(2026, 6, 8, 13, 1))
+    worker = w.worker("system-check")
+    worker.run_until_idle()
+    worker.close()
+    events = w.rows(select(t.AuditEvent).where(t.AuditEvent.operation == "worker"))
+    assert any(event.resource_id in request_ids for event in events)
+    rules = polar_rule_names()
+    for event in events:
+        assert event.rule in rules, event.rule
+        assert event.policy_version == w.hub.policy.version
+        assert event.actor_practitioner_id is None and event.client_id.startswith("hub-worker:")
+
+
+def test_a_worker_the_policy_does_not_permit_acts_on_nothing_and_says_so(w, tmp_path) -> None:
+    """Deny by default for the worker: under policies without the system rules, a due escalation is refused,
+    recorded as refused, and no notification is written."""
+    strict = tmp_path / "policies"
+    strict.mkdir()
+    for path in (PROJECT_ROOT / "policies").glob("*.polar"):
+        if path.name != "system.polar":
+            (strict / path.name).write_text(path.read_text())
+    request_ids = overdue_requests(w, 1)
+    w.clock.set(london(2026, 6, 8, 13, 1))
+    notices_before = w.rows(select(func.count()).select_from(t.Notification))[0]
+    worker = w.worker("no-rules", policy=Policy(strict))
+    assert worker.run_until_idle() >= 1
+    worker.close()
+    assert escalations(w, request_ids) == Counter()
+    refusals = w.rows(select(t.AuditEvent).where(t.AuditEvent.resource_id.in_(request_ids),
+                                                 t.AuditEvent.operation == "worker"))
+    assert refusals and {(e.decision, e.rule) for e in refusals} == {("DENY", "default_deny")}
+    assert w.rows(select(func.count()).select_from(t.Notification))[0] == notices_before

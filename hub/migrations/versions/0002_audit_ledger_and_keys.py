@@ -1,4 +1,4 @@
-"""Audit checkpoints and encryption keys (issue 4): signed checkpoints (append-only), children's data keys,
+"""Audit checkpoints and encryption keys: signed checkpoints (append-only), children's data keys,
 room for a sealed postcode, and an index for the break-glass review queue.
 
 Revision ID: 0002

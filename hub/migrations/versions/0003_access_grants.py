@@ -1,4 +1,4 @@
-"""Grants and break-glass (issue 3), and the notifications table owner alerts are recorded in.
+"""Grants and break-glass, and the notifications table owner alerts are recorded in.
 
 Revision ID: 0003
 Revises: 0002

@@ -1,4 +1,4 @@
-"""Adapter cursors, quarantine and identity resolution (issue 6).
+"""Adapter cursors, quarantine and identity resolution.
 
 Revision ID: 0004
 Revises: 0003

@@ -1,4 +1,4 @@
-"""Information requests, sharing decisions, notifications and their delivery (issue 5).
+"""Information requests, sharing decisions, notifications and their delivery.
 
 Revision ID: 0005
 Revises: 0004

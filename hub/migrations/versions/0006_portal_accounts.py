@@ -1,4 +1,4 @@
-"""Portal sign-in: passwords, TOTP, sessions (issue 7).
+"""Portal sign-in: passwords, TOTP, sessions.
 
 Revision ID: 0006
 Revises: 0005

@@ -1,0 +1,56 @@
+"""The backstop behind the door: a request's session refuses to touch child data until the request has
+entered through a door.
+
+Identification steps (a token, a portal session, a sign-in check) and refusals run before any door is
+opened; if one of them, or a new path, reaches for a child's data, the statement fails (``GateClosedError``)
+instead of returning rows nobody decided on. ``open_request`` closes the gate; ``enter`` and ``as_system``
+open it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.util import find_tables
+
+GATE = "hub.gate"
+# Tables holding information about a child (what the policy decides on), and the keys that open it.
+CHILD_DATA = frozenset({
+    "children", "record_versions", "agency_record_links", "grants", "break_glass_sessions", "information_requests",
+    "request_targets", "request_rating_changes", "notifications", "identity_keys", "identity_resolutions",
+    "adapter_quarantine", "adapter_source_items", "child_data_keys",
+})
+
+
+class GateClosedError(RuntimeError):
+    """Child data was reached before the request entered through a door: a path that forgot the check."""
+
+
+def close(session: Session) -> None:
+    session.info[GATE] = False
+    if not event.contains(session, "do_orm_execute", _guard):
+        event.listen(session, "do_orm_execute", _guard)
+
+
+def open_(session: Session) -> None:
+    session.info[GATE] = True
+
+
+def forget(session: Session) -> None:
+    session.info.pop(GATE, None)
+
+
+def _guard(state: ORMExecuteState) -> None:
+    statement = state.statement
+    if state.session.info.get(GATE) is not False or not isinstance(statement, ClauseElement):
+        return
+    touched = set()
+    for found in find_tables(statement, check_columns=True, include_aliases=True, include_joins=True,
+                             include_crud=True):
+        name = getattr(getattr(found, "element", found), "name", None)  # an alias names its table's element
+        if isinstance(name, str):
+            touched.add(name)
+    if touched & CHILD_DATA:
+        raise GateClosedError(f"{', '.join(sorted(touched & CHILD_DATA))} reached before the request entered a "
+                              "door: identify the caller, then open the door (hub.access.request)")
