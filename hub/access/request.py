@@ -95,6 +95,11 @@ class RequestScope:
             client_id=client_id[:100] if client_id else None, reason=reason[:500],
         ))
 
+    def note(self, entry: AuditEntry) -> None:
+        """Record what identifying the caller came to, when no door follows (a client's credentials
+        accepted at /oauth/token)."""
+        self._refusals.append(entry)
+
     # -- the door ----------------------------------------------------------------------------------------
     def enter(self, actor: Actor, *, purpose: str | None, case_reference: str | None,
               operation: str | None = None) -> Door:

@@ -10,14 +10,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from hub.audit import ledger
+from hub.access.request import open_request
 from hub.audit.entry import AuditEntry, Verdict
 from hub.authentication import issue_client_token
 from hub.bootstrap import Hub
 from hub.door import utc_now
 from hub.errors import AuthenticationError
-from hub.storage.unit_of_work import UnitOfWork
-from hub.web.requests import audit_refusal, request_id
+from hub.web.requests import request_id
 
 MAX_FORM_BYTES = 4096
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -59,29 +58,27 @@ class TokenEndpoint:
         return await run_in_threadpool(self._issue, rid, form.get("grant_type", ""), client_id, secret)
 
     def _issue(self, rid: str, grant_type: str, client_id: str, secret: str) -> Response:
-        with UnitOfWork(self.hub.session_factory) as uow:
+        with open_request(self.hub.gateway, request_id=rid) as request:
             if grant_type != "client_credentials":
-                audit_refusal(uow.session, rid, "token", "api_client", "unsupported grant type",
-                              client_id=client_id)
-                uow.commit()
+                request.refuse("token", "api_client", "unsupported grant type", client_id=client_id)
+                request.commit()
                 return oauth_error(400, "unsupported_grant_type", "Only client_credentials is supported.", rid)
             if not client_id or not secret:
-                audit_refusal(uow.session, rid, "token", "api_client", "missing client credentials",
-                              client_id=client_id)
-                uow.commit()
+                request.refuse("token", "api_client", "missing client credentials", client_id=client_id)
+                request.commit()
                 return oauth_error(401, "invalid_client", "Send client_id and client_secret.", rid)
             try:
-                grant = issue_client_token(uow.session, self.hub.tokens, client_id, secret, utc_now())
+                grant = request.identify(issue_client_token, self.hub.tokens, client_id, secret, utc_now())
             except AuthenticationError as error:
-                audit_refusal(uow.session, rid, "token", "api_client", error.message, client_id=client_id)
-                uow.commit()
+                request.refuse("token", "api_client", error.message, client_id=client_id)
+                request.commit()
                 return oauth_error(401, "invalid_client", error.message, rid)
-            ledger.append(uow.session, [AuditEntry(
+            request.note(AuditEntry(
                 occurred_at=utc_now(), request_id=rid, action="token", resource_type="api_client",
                 resource_id=grant.client_id, decision=Verdict.ALLOW, client_id=grant.client_id,
                 actor_agency_id=grant.agency_id, reason="client credentials accepted",
-            )])
-            uow.commit()
+            ))
+            request.commit()
         return JSONResponse(
             {"access_token": grant.token, "token_type": "Bearer", "expires_in": grant.expires_in},
             headers={**NO_STORE, "X-Request-Id": rid},
