@@ -64,11 +64,7 @@ class RequestScope:
         self.operation = operation
         self._door: Door | None = None
         self._system: SystemDoor | None = None
-        self._refusals: list[AuditEntry] = []
-
-    @property
-    def door(self) -> Door | None:
-        return self._door
+        self._owed: list[AuditEntry] = []  # refusals and notes made before (or instead of) a door
 
     # -- before anyone is identified -------------------------------------------------------------------
     def authenticate(self, tokens: TokenIssuer, authorization: str | None, on_behalf_of: str | None, *,
@@ -89,7 +85,7 @@ class RequestScope:
 
     def refuse(self, action: str, resource_type: str, reason: str, *, client_id: str | None = None) -> None:
         """Audit a refusal made before any actor was established."""
-        self._refusals.append(AuditEntry(
+        self._owed.append(AuditEntry(
             occurred_at=self._gateway.clock(), request_id=self.request_id, operation=self.operation,
             action=action, resource_type=resource_type, decision=Verdict.DENY,
             client_id=client_id[:100] if client_id else None, reason=reason[:500],
@@ -98,13 +94,13 @@ class RequestScope:
     def note(self, entry: AuditEntry) -> None:
         """Record what identifying the caller came to, when no door follows (a client's credentials
         accepted at /oauth/token)."""
-        self._refusals.append(entry)
+        self._owed.append(entry)
 
     # -- the door ----------------------------------------------------------------------------------------
     def enter(self, actor: Actor, *, purpose: str | None, case_reference: str | None,
               operation: str | None = None) -> Door:
         """The door for ``actor``, declaring ``purpose`` and ``case_reference``; one per request."""
-        if self._door is not None:
+        if self._door is not None or self._system is not None:
             raise RuntimeError("A request opens one door.")
         gateway = self._gateway
         door = Door(self._uow, gateway.policy, gateway.reference, actor, request_id=self.request_id,
@@ -127,11 +123,11 @@ class RequestScope:
     # -- the end -----------------------------------------------------------------------------------------
     def commit(self) -> list[int]:
         """Append every audit entry this request owes and commit its work: together, or neither."""
-        entries = [*self._refusals, *(self._door.pending_entries if self._door else ()),
+        entries = [*self._owed, *(self._door.pending_entries if self._door else ()),
                    *(self._system.entries if self._system else ())]
         seqs = ledger.append(self._uow.session, entries)
         self._uow.commit()
-        self._refusals = []
+        self._owed = []
         if self._door is not None:
             self._door.forget_pending()
         if self._system is not None:

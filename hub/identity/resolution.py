@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hub.adapters.contract import BadRecordError
 from hub.domain.access import ChildFacts
@@ -23,7 +24,7 @@ from hub.identity.matcher import Match
 from hub.identity.tables import ResolutionItem
 from hub.storage import tables as t
 from hub.storage.sealing import key_store
-from hub.storage.secrets_at_rest import open_document, seal_document
+from hub.storage.secrets_at_rest import is_sealed_document, open_document, seal_document
 
 OPEN, LINKED, CREATED = "OPEN", "LINKED", "CREATED"
 TABLE = "identity_resolutions"
@@ -166,6 +167,14 @@ def resolve(door: Door, item_id: str, *, link_to: str | None) -> ResolutionView:
         reason=f"{item.local_id} linked to {how}",
     )
     return _view(item, person_of(door, item))
+
+
+def seal_stored(session: Session) -> int:
+    """Seal person details stored before sealing existed; how many were sealed."""
+    plain = [i for i in session.scalars(select(ResolutionItem)) if not is_sealed_document(i.person)]
+    for item in plain:
+        item.person = seal_document(key_store(session), TABLE, "person", item.id, item.person)
+    return len(plain)
 
 
 def person_of(door: Door, item: ResolutionItem) -> dict[str, Any]:

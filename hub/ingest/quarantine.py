@@ -19,7 +19,7 @@ from hub.adapters.contract import RawItem
 from hub.door import Door, Subject
 from hub.ingest.tables import QuarantineItem
 from hub.storage.sealing import key_store
-from hub.storage.secrets_at_rest import open_document, seal_document
+from hub.storage.secrets_at_rest import is_sealed_document, open_document, seal_document
 from hub.storage.tables import new_id
 
 TABLE = "adapter_quarantine"
@@ -86,6 +86,14 @@ def payload_of(session: Session, entry: QuarantineItem) -> dict[str, Any]:
 
 def as_raw(session: Session, entry: QuarantineItem) -> RawItem:
     return RawItem(entry.source_id, payload_of(session, entry))
+
+
+def seal_stored(session: Session) -> int:
+    """Seal payloads stored before sealing existed; how many were sealed."""
+    plain = [e for e in session.scalars(select(QuarantineItem)) if not is_sealed_document(e.payload)]
+    for entry in plain:
+        entry.payload = _sealed(session, entry, entry.payload)
+    return len(plain)
 
 
 def _sealed(session: Session, entry: QuarantineItem, payload: Mapping[str, Any]) -> dict[str, Any]:

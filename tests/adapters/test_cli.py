@@ -177,3 +177,25 @@ def test_a_person_the_policy_may_not_queue_is_quarantined_and_nothing_is_written
     assert queued == 0
     assert held and all(status == "QUARANTINED" for status, _ in held)
     assert refusals and all(tuple(row) == ("DENY", "default_deny") for row in refusals)
+
+
+def test_hub_migrate_seals_payloads_stored_before_sealing(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    env = {**os.environ, "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}",
+           "HUB_KEY_DIR": str(tmp_path / "keys")}
+    assert hub(env, "migrate").returncode == 0
+    engine = create_engine(env["HUB_DATABASE_URL"])
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO adapter_quarantine (id, adapter, source_id, payload, reason, status, created_at, updated_at) "
+            "VALUES ('q-old', 'police', 'NB-OLD-1', :payload, 'old', 'QUARANTINED', '2026-01-01 00:00:00', "
+            "'2026-01-01 00:00:00')"), {"payload": json.dumps({"subject": {"surname": "OLDNAME"}})})
+    migrated = hub(env, "migrate")
+    assert migrated.returncode == 0 and "1 stored documents sealed" in migrated.stdout, migrated.stderr
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT payload FROM adapter_quarantine WHERE id = 'q-old'")).scalar_one()
+    engine.dispose()
+    assert "OLDNAME" not in stored
+    shown = hub(env, "adapters", "quarantine", "show", "q-old")
+    assert shown.returncode == 0 and "OLDNAME" in shown.stdout
