@@ -46,3 +46,7 @@ permit(actor: System, "shred", keys: HubResource, "operator_shreds_a_childs_data
 # it. The read is decided here and audited with the item; the list of items shows no payload.
 permit(actor: System, "read", item: HubResource, "operator_reads_quarantined_item") if
     hub_operator(actor) and item.kind = "quarantine_item";
+
+# ... and corrects one (the corrected payload replaces the agency's, sealed again) before replaying it.
+permit(actor: System, "fix", item: HubResource, "operator_corrects_quarantined_item") if
+    hub_operator(actor) and item.kind = "quarantine_item";

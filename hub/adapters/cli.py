@@ -97,18 +97,16 @@ def sync(name: str = typer.Argument(..., help="An adapter's name, or 'all'.")) -
 def list_adapters() -> None:
     """The adapters, their agencies, capabilities, URLs and cursors."""
     from hub.adapters.registry import NAMES, REGISTERED, AdapterRegistry
+    from hub.commands.operator import operator_request
     from hub.ingest.tables import AdapterCursor
-    from hub.storage.database import make_engine, make_session_factory
-    from hub.storage.unit_of_work import UnitOfWork
 
     settings = Settings.from_env()
     registry = AdapterRegistry(settings)
-    engine = make_engine(settings.database_url)
     table = Table("name", "agency", "capabilities", "url", "cursor")
-    with UnitOfWork(make_session_factory(engine)) as uow:
+    with operator_request("adapters list", settings) as op:
         for name in NAMES:
             config = registry.config(name)
-            cursor = uow.session.get(AdapterCursor, name)
+            cursor = op.door.get(AdapterCursor, name)
             table.add_row(
                 name,
                 config.agency_code,
@@ -116,22 +114,18 @@ def list_adapters() -> None:
                 config.base_url,
                 cursor.cursor if cursor else "-",
             )
-    engine.dispose()
     console.print(table)
 
 
 @quarantine_app.command("list")
 def quarantine_list(adapter: str = typer.Option(None, help="Only this adapter's items.")) -> None:
     """Open items: quarantined bad data, and records held until an identity is resolved."""
+    from hub.commands.operator import operator_request
     from hub.ingest import quarantine
-    from hub.storage.database import make_engine, make_session_factory
-    from hub.storage.unit_of_work import UnitOfWork
 
-    settings = Settings.from_env()
-    engine = make_engine(settings.database_url)
     table = Table("id", "adapter", "source id", "status", "reason", "since")
-    with UnitOfWork(make_session_factory(engine)) as uow:
-        for entry in quarantine.entries(uow.session, adapter):
+    with operator_request("adapters quarantine list") as op:  # no payload is read: the reasons only
+        for entry in op.door.query(quarantine.entries, adapter):
             table.add_row(
                 entry.id,
                 entry.adapter,
@@ -140,7 +134,6 @@ def quarantine_list(adapter: str = typer.Option(None, help="Only this adapter's 
                 entry.reason,
                 entry.created_at.strftime("%Y-%m-%d %H:%M"),
             )
-    engine.dispose()
     console.print(table)
 
 
@@ -179,23 +172,29 @@ def quarantine_replay(
     ] = None,
 ) -> None:
     """Apply a quarantined item again, after fixing its payload or the hub."""
-    from hub.door import utc_now
+    from hub.commands.operator import operator_request, refused
+    from hub.domain.access import HubResource
+    from hub.door import Subject, utc_now
     from hub.ingest import quarantine
     from hub.ingest.apply import Applied
     from hub.ingest.sync import Ingest
     from hub.ingest.tables import QuarantineItem
-    from hub.storage.unit_of_work import UnitOfWork
 
     hub = _hub()
     try:
-        with UnitOfWork(hub.session_factory) as uow:
-            entry = uow.session.get(QuarantineItem, item_id)
+        with operator_request("adapters quarantine replay", hub.settings) as op:
+            entry = op.door.get(QuarantineItem, item_id)
             if entry is None:
                 typer.echo(f"No quarantine item {item_id}.", err=True)
                 raise typer.Exit(code=2)
-            if payload is not None:
-                quarantine.fix(uow.session, entry, json.loads(payload.read_text()), utc_now())
-                uow.commit()
+            if payload is not None:  # the operator's correction replaces what the agency sent: decided, recorded
+                subject = Subject("quarantine_item", entry.id)
+                if not op.door.decide("fix", HubResource("quarantine_item"), subject,
+                                      f"{entry.adapter} {entry.source_id}: payload corrected").allowed:
+                    op.commit()
+                    raise refused("correct quarantined payloads")
+                op.door.query(quarantine.fix, entry, json.loads(payload.read_text()), utc_now())
+                op.commit()
             name = entry.adapter
         assert hub.adapters is not None
         outcome, reason = Ingest(hub.session_factory, hub.policy, hub.adapters.get(name), name, hub.reference,
