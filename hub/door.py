@@ -6,7 +6,9 @@ entry buffered here, and (5) ``commit`` appends the entries to the ledger in the
 write. The API returns data only after ``commit`` succeeds; if the audit append fails, nothing is returned
 and any write is rolled back.
 
-A door with no actor, or whose purpose is missing or unknown, permits nothing.
+A door is opened by the request scope (``hub.access.request.open_request``), never by a service. It has no
+public session: rows are reached through it (``Rows``), and ``change`` decides, writes and records in one
+call. A door with no actor, or whose purpose is missing or unknown, permits nothing.
 """
 
 from __future__ import annotations
