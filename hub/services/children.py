@@ -5,21 +5,25 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hub.domain.access import ChildFacts
-from hub.domain.child import ChildMatch, ChildView
+from hub.domain.child import ChildMatch, ChildView, MatchConfidence
 from hub.domain.nhs_number import InvalidNhsNumberError, normalise_nhs_number
+from hub.domain.record import AgencyContact
 from hub.door import Door, Subject
 from hub.errors import ValidationError
 from hub.identity import matcher
 from hub.identity.demographics import Demographics
+from hub.services.find_probing import probing_limited
 from hub.storage import queries, sealing
 from hub.storage import tables as t
 
 IDENTITY_FIELDS = ("nhs_number", "given_name", "family_name", "date_of_birth", "sex")
 MAX_FOUND = 5
+MAX_CANDIDATES = 50  # scored before the relationship is checked, so children hidden from the actor take no place
 
 
 def find_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildMatch | None:
-    """Who knows this child and how to reach them: never content. Invalid numbers raise a clear error."""
+    """Who knows this child and how to reach them: never content. Invalid numbers raise a clear error. A child
+    the actor has no relationship with gets the answer for a child who does not exist."""
     door.access(Subject("child"), "find")
     try:
         nhs_number = normalise_nhs_number(raw_nhs_number)
@@ -34,38 +38,50 @@ def find_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildMatch | No
         # The same answer whether absent or withheld; the audit says which.
         door.record(subject, "find", decision, reason=None if child else "no child with this NHS number")
         return None
-    agency_ids = queries.involved_agency_ids(door.session, child.id, door.today())
-    contacts = door.contacts(agency_ids)
     door.record(subject, "find", decision, fields=("involved_agencies",))
-    return ChildMatch(child.id, 1.0, tuple(sorted(contacts.values(), key=lambda contact: contact.name)))
+    return ChildMatch(child.id, MatchConfidence.HIGH, _contacts(door, child.id))
 
 
 def find_children(door: Door, person: Demographics) -> list[ChildMatch]:
-    """FIND by names, date of birth and (optionally) sex and postcode: the children who may be this person,
-    each with a match confidence and whom to contact; never content. Only plausible matches (at least the
-    identity matcher's review threshold) are returned, best first."""
+    """FIND by names, date of birth and (optionally) sex and postcode: the children who may be this person and
+    whom the actor has a relationship with, each with a coarse match confidence and whom to contact; never
+    content. Only plausible matches (at least the identity matcher's review threshold) are returned, best
+    first. A withheld address counts only for the agency that withheld it, and one child probed with many
+    differing details is answered no more (``hub.services.find_probing``)."""
     subject = Subject("child")
     door.access(subject, "find")
     problem = _demographics_problem(person)
     if problem is not None:
         door.refuse(subject, "find", problem.message)
         raise problem
-    decision = door.decide("find", ChildFacts(), subject, audit=False)  # the rule reads the role and purpose
-    if not decision.allowed:
-        door.record(subject, "find", decision)
-        return []
-    found = [c for c in matcher.match(door.session, replace(person, nhs_number=None)).candidates
-             if c.score >= matcher.REVIEW][:MAX_FOUND]
-    if not found:
-        door.record(subject, "find", decision, reason="no plausible match")
-    matches = []
+    found = matcher.match(door.session, replace(person, nhs_number=None), address_reader=door.actor.agency_id,
+                          kept=MAX_CANDIDATES).candidates
+    matches: list[ChildMatch] = []
     for candidate in found:
-        agency_ids = queries.involved_agency_ids(door.session, candidate.child_id, door.today())
-        contacts = sorted(door.contacts(agency_ids).values(), key=lambda contact: contact.name)
-        door.record(Subject("child", candidate.child_id, candidate.child_id), "find", decision,
-                    fields=("involved_agencies",), reason=f"demographic match {candidate.score:.2f}")
-        matches.append(ChildMatch(candidate.child_id, candidate.score, tuple(contacts)))
+        if candidate.score < matcher.REVIEW or len(matches) == MAX_FOUND:
+            break
+        child = queries.child(door.session, candidate.child_id)
+        assert child is not None  # matched in this transaction
+        found_subject = Subject("child", child.id, child.id)
+        decision = door.decide("find", child_facts(door, child), found_subject, audit=False)
+        if probing_limited(door, child, person):
+            door.refuse(found_subject, "find", "withheld: repeated probing of this child with differing details")
+            continue
+        if not decision.allowed:
+            door.record(found_subject, "find", decision, reason="demographic match withheld: no relationship")
+            continue
+        band = matcher.confidence(candidate.score)
+        door.record(found_subject, "find", decision, fields=("involved_agencies",),
+                    reason=f"demographic match {candidate.score:.2f} ({band})")
+        matches.append(ChildMatch(child.id, band, _contacts(door, child.id)))
+    if not matches:
+        door.refuse(subject, "find", "no plausible match the actor may see")
     return matches
+
+
+def _contacts(door: Door, child_id: str) -> tuple[AgencyContact, ...]:
+    agency_ids = queries.involved_agency_ids(door.session, child_id, door.today())
+    return tuple(sorted(door.contacts(agency_ids).values(), key=lambda contact: contact.name))
 
 
 def _demographics_problem(person: Demographics) -> ValidationError | None:
