@@ -102,8 +102,10 @@ def read_child(door: Door, child_id: str) -> ChildView | None:
     child = queries.child(door.session, child_id)
     subject = Subject("child", child_id, child.id if child else None)
     if child is None:
-        door.access(subject, "read")
-        door.refuse(subject, "read", "no such child")
+        # The same work as a refusal: the relationships are looked up (none hold for an id no child has) and
+        # the policy asked, so neither the answer nor its timing tells a missing child from a hidden one.
+        facts = child_facts(door, t.Child(id=child_id))
+        door.record(subject, "read", door.decide("read", facts, subject, audit=False), reason="no such child")
         return None
     return _release_child(door, child, child_facts(door, child), subject)
 
