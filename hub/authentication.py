@@ -75,16 +75,19 @@ def authenticate(
     client = session.scalar(select(t.ApiClient).where(t.ApiClient.client_id == claims.subject))
     if client is None or not client.active or client.agency_id != claims.agency_id:
         raise AuthenticationError("The client of this token is not active.")
+    # From here the client is verified: a refusal names it, so the audit shows which system asked.
     if not on_behalf_of:
         raise AuthenticationError(
             "An agency system must say which practitioner it acts for.",
             "Send the Hub-On-Behalf-Of header with the practitioner's e-mail address.",
+            client_id=client.client_id,
         )
     practitioner = queries.practitioner_by_email(session, on_behalf_of.strip())
-    if practitioner is None or practitioner.agency_id != client.agency_id or not practitioner.active:
-        # One message whether the practitioner is unknown or belongs to another agency.
-        raise AuthenticationError("This client cannot act for that practitioner: not one of its agency's.")
-    actor = queries.load_actor(session, practitioner.id, client_id=client.client_id)
+    actor = None
+    if practitioner is not None and practitioner.agency_id == client.agency_id and practitioner.active:
+        actor = queries.load_actor(session, practitioner.id, client_id=client.client_id)
     if actor is None:
-        raise AuthenticationError("This client cannot act for that practitioner: not one of its agency's.")
+        # One message whether the practitioner is unknown or belongs to another agency.
+        raise AuthenticationError("This client cannot act for that practitioner: not one of its agency's.",
+                                  client_id=client.client_id)
     return actor

@@ -100,7 +100,7 @@ class GraphQLEndpoint:
                 actor = authenticate(uow.session, self.hub.tokens, headers.get("authorization"),
                                      headers.get("hub-on-behalf-of"))
             except AuthenticationError as error:
-                audit_refusal(uow.session, rid, "authenticate", "graphql", error.message)
+                audit_refusal(uow.session, rid, "authenticate", "graphql", error.message, client_id=error.client_id)
                 uow.commit()
                 return error_response(401, error.code, error.message, rid, error.suggestion,
                                       headers={"WWW-Authenticate": 'Bearer realm="hub"'})

@@ -98,6 +98,7 @@ class SubscriptionEndpoint(GraphQL[SubscriptionContext, None]):
         try:
             return authenticate(uow.session, self.hub.tokens, authorization, on_behalf_of)
         except AuthenticationError as error:
-            audit_refusal(uow.session, rid, "authenticate", "graphql_subscription", error.message)
+            audit_refusal(uow.session, rid, "authenticate", "graphql_subscription", error.message,
+                          client_id=error.client_id)
             uow.commit()
             raise
