@@ -36,9 +36,11 @@ class ClientGrant:
 
 
 def issue_client_token(
-    session: Session, issuer: TokenIssuer, client_id: str, secret: str, now: datetime
+    session: Session, issuer: TokenIssuer, client_id: str, secret: str, now: datetime,
+    lifetime_seconds: int | None = None,
 ) -> ClientGrant:
-    """OAuth2 client credentials: an agency system proves its secret and gets a short-lived token."""
+    """OAuth2 client credentials: an agency system proves its secret and gets a short-lived token, of the
+    lifetime it asked for if that is within the cap (ValidationError otherwise, once the secret is proved)."""
     client = session.scalar(select(t.ApiClient).where(t.ApiClient.client_id == client_id))
     try:
         _hasher.verify(client.secret_hash if client else _DUMMY_HASH, secret)
@@ -46,8 +48,9 @@ def issue_client_token(
         client = None
     if client is None or not client.active:
         raise AuthenticationError("Unknown client, or wrong client secret.")
-    token = issuer.issue("client", client.client_id, client.agency_id, now)
-    return ClientGrant(client.client_id, client.agency_id, token, issuer.ttl_seconds)
+    lifetime = issuer.lifetime(lifetime_seconds)
+    token = issuer.issue("client", client.client_id, client.agency_id, now, lifetime)
+    return ClientGrant(client.client_id, client.agency_id, token, lifetime)
 
 
 def authenticate(

@@ -83,29 +83,40 @@ def demo(
 
 
 @app.command()
-def token(practitioner: str = typer.Option(..., help="The practitioner's e-mail address.")) -> None:
-    """Print an access token for a practitioner (for operators; it expires after HUB_TOKEN_TTL_SECONDS)."""
+def token(practitioner: str = typer.Option(..., help="The practitioner's e-mail address."),
+          lifetime_seconds: int | None = typer.Option(
+              None, help="How long the token lives; at most HUB_TOKEN_MAX_LIFETIME_SECONDS.")) -> None:
+    """Print an access token for a practitioner (for operators; it expires after HUB_TOKEN_TTL_SECONDS, or the
+    lifetime asked for: never more than HUB_TOKEN_MAX_LIFETIME_SECONDS)."""
     from hub.audit import ledger
     from hub.audit.entry import AuditEntry, Verdict
     from hub.bootstrap import open_storage
     from hub.door import utc_now
+    from hub.errors import ValidationError
     from hub.storage import queries
     from hub.storage.unit_of_work import UnitOfWork
     from hub.tokens import TokenIssuer
 
     settings = Settings.from_env()
     engine, session_factory, keys = open_storage(settings)  # its audit event may fall due for a checkpoint
-    issuer = TokenIssuer(keys, settings.token_issuer, settings.token_ttl_seconds)
+    issuer = TokenIssuer(keys, settings.token_issuer, settings.token_ttl_seconds,
+                         max_lifetime_seconds=settings.token_max_lifetime_seconds)
+    try:
+        lifetime = issuer.lifetime(lifetime_seconds)
+    except ValidationError as error:
+        engine.dispose()
+        typer.echo(error.message, err=True)
+        raise typer.Exit(code=2) from None
     with UnitOfWork(session_factory) as uow:
         row = queries.practitioner_by_email(uow.session, practitioner)
         if row is None or not row.active:
             typer.echo(f"No active practitioner with the e-mail address {practitioner!r}.", err=True)
             raise typer.Exit(code=2)
-        issued = issuer.issue("practitioner", row.id, row.agency_id, utc_now())
+        issued = issuer.issue("practitioner", row.id, row.agency_id, utc_now(), lifetime)
         ledger.append(uow.session, [AuditEntry(
             occurred_at=utc_now(), request_id="cli-token", action="token", resource_type="practitioner",
             resource_id=row.id, decision=Verdict.ALLOW, actor_practitioner_id=row.id, actor_email=row.email,
-            actor_agency_id=row.agency_id, reason="operator issued a token with `hub token`",
+            actor_agency_id=row.agency_id, reason=f"operator issued a token with `hub token` ({lifetime} s)",
         )])
         uow.commit()
     engine.dispose()

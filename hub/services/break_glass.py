@@ -59,7 +59,8 @@ def declare_emergency(door: Door, child_id: str, reason: str) -> EmergencyAccess
     ).all())
     # One ledger event per owning agency, naming it, so every owner's IG officer finds the use in their own
     # review queue (an agency's queue holds the events where it is the actor or the owner).
-    for owner in owners or [None]:
+    recorded_owners: list[str | None] = [*owners] or [None]
+    for owner in recorded_owners:
         door.record(replace(subject, owner_agency_id=owner), "break_glass", decision, fields=("flag", "summary"),
                     reason=reason.strip())
     for owner in owners:
