@@ -32,7 +32,7 @@ def find_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildMatch | No
         raise
     child = queries.child_by_nhs_number(door.session, nhs_number)
     subject = Subject("child", child.id if child else None, child.id if child else None)
-    facts = child_facts(door, child, identified_by_nhs_number=True) if child else ChildFacts()
+    facts = child_facts(door, child, identified_by_nhs_number=True) if child else _no_child_facts(door)
     decision = door.decide("find", facts, subject, audit=False)
     if child is None or not decision.allowed:
         # The same answer whether absent or withheld; the audit says which.
@@ -61,7 +61,8 @@ def find_children(door: Door, person: Demographics) -> list[ChildMatch]:
         if candidate.score < matcher.REVIEW or len(matches) == MAX_FOUND:
             break
         child = queries.child(door.session, candidate.child_id)
-        assert child is not None  # matched in this transaction
+        if child is None:  # matched a moment ago in this transaction: never, but fail closed
+            continue
         found_subject = Subject("child", child.id, child.id)
         decision = door.decide("find", child_facts(door, child), found_subject, audit=False)
         if probing_limited(door, child, person):
@@ -102,10 +103,8 @@ def read_child(door: Door, child_id: str) -> ChildView | None:
     child = queries.child(door.session, child_id)
     subject = Subject("child", child_id, child.id if child else None)
     if child is None:
-        # The same work as a refusal: the relationships are looked up (none hold for an id no child has) and
-        # the policy asked, so neither the answer nor its timing tells a missing child from a hidden one.
-        facts = child_facts(door, t.Child(id=child_id))
-        door.record(subject, "read", door.decide("read", facts, subject, audit=False), reason="no such child")
+        door.record(subject, "read", door.decide("read", _no_child_facts(door, child_id), subject, audit=False),
+                    reason="no such child")
         return None
     return _release_child(door, child, child_facts(door, child), subject)
 
@@ -121,7 +120,8 @@ def read_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildView | Non
         raise
     child = queries.child_by_nhs_number(door.session, nhs_number)
     if child is None:
-        door.refuse(subject, "read", "no child with this NHS number")
+        door.record(subject, "read", door.decide("read", _no_child_facts(door), subject, audit=False),
+                    reason="no child with this NHS number")
         return None
     facts = child_facts(door, child, identified_by_nhs_number=True)
     return _release_child(door, child, facts, Subject("child", child.id, child.id))
@@ -138,6 +138,12 @@ def _release_child(door: Door, child: t.Child, facts: ChildFacts, subject: Subje
     fields = (*IDENTITY_FIELDS, "postcode") if with_address else IDENTITY_FIELDS
     door.record(subject, "read", decision, fields=fields)
     return view
+
+
+def _no_child_facts(door: Door, child_id: str = "") -> ChildFacts:
+    """The facts of a child who does not exist, found with the same work as a hidden child's (the relationships
+    looked up, for an id no child has), so neither the answer nor its timing tells the two apart."""
+    return child_facts(door, t.Child(id=child_id))
 
 
 def child_facts(door: Door, child: t.Child, *, identified_by_nhs_number: bool = False) -> ChildFacts:

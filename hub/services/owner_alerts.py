@@ -42,7 +42,7 @@ def _summary(door: Door, view: RecordView) -> str:
     """What was read (the tiers), by which agency, and whom to contact. Never the reader's purpose or case
     reference: they could tell the owner of another agency's restricted work (a live investigation, say)."""
     read = [str(tier).lower() for tier in (Tier.FLAG, Tier.SUMMARY, Tier.DETAIL)
-            if any(PART_TIERS[field] == tier for field in view.released_fields)]
+            if any(PART_TIERS[field] == tier for field in view.released_fields)] or ["flag"]
     tiers = " and ".join(read) if len(read) < 3 else f"{read[0]}, {read[1]} and {read[2]}"
     contact = door.contacts([door.actor.agency_id]).get(door.actor.agency_id)
     reach = f" on {contact.office_hours_phone}" if contact and contact.office_hours_phone else ""

@@ -112,17 +112,25 @@ def counting(hub) -> Iterator[dict[str, int]]:
 
 def test_a_refused_child_costs_the_same_work_as_a_missing_one(hub, http, demo) -> None:
     amelia = demo.child("Amelia", "Hart")
+    nhs = demo.nhs_number(amelia)
     sue = as_practitioner(hub, http, "sue.social@council.southvale.example", "S47_ENQUIRY")
-    query = "query($id: ID!) { child(id: $id) { givenName } }"
-    for child_id in (amelia, ABSENT):  # warm the caches both paths share
-        sue.gql(query, {"id": child_id})
-    work = {}
-    for name, child_id in (("refused", amelia), ("missing", ABSENT)):
-        with counting(hub) as counts:
-            assert sue.gql(query, {"id": child_id}) == {"data": {"child": None}}
-        work[name] = counts
-    assert work["refused"] == work["missing"], work
-    assert work["missing"]["decisions"] >= 1
+    asks = [  # (query, a Northbridge child Sue may not see, no child at all)
+        ("query($v: ID!) { child(id: $v) { givenName } }", amelia, ABSENT),
+        ("query($v: String!) { childByNhsNumber(nhsNumber: $v) { givenName } }", nhs, "9999999999"),
+        ("query($v: String!) { findChildByNhsNumber(nhsNumber: $v) { childId } }", nhs, "9999999999"),
+    ]
+    for query, hidden, missing in asks:
+        for value in (hidden, missing):  # warm the caches both paths share
+            sue.gql(query, {"v": value})
+        work: dict[str, list[tuple[int, int]]] = {"hidden": [], "missing": []}
+        for _ in range(3):  # the fewest of three: reference data may fall due for a refresh mid-request
+            for name, value in (("hidden", hidden), ("missing", missing)):
+                with counting(hub) as counts:
+                    body = sue.gql(query, {"v": value})
+                assert list(body["data"].values()) == [None], body
+                work[name].append((counts["sql"], counts["decisions"]))
+        assert min(work["hidden"]) == min(work["missing"]), (query, work)
+        assert min(work["missing"])[1] >= 1
 
 
 def test_a_refused_on_behalf_of_call_is_audited_with_its_client_id(hub, http) -> None:
