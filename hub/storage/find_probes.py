@@ -1,8 +1,8 @@
 """FIND probes: which details one practitioner asked about which child, kept for the probing window only.
 
 Only a digest of the details is kept (the names, date of birth, sex and postcode asked about, normalised), so
-repeated identical questions count once and differing ones each count. Rows older than the window are
-deleted as new ones arrive; nothing here is an audit record (the ledger keeps every FIND).
+repeated identical questions count once and differing ones each count. A practitioner's rows older than the
+window are deleted when they next search; nothing here is an audit record (the ledger keeps every FIND).
 """
 
 from __future__ import annotations
