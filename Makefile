@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/policy_list.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/child_refusal.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules hub/portal/assets

@@ -36,9 +36,11 @@ class ClientGrant:
 
 
 def issue_client_token(
-    session: Session, issuer: TokenIssuer, client_id: str, secret: str, now: datetime
+    session: Session, issuer: TokenIssuer, client_id: str, secret: str, now: datetime,
+    lifetime_seconds: int | None = None,
 ) -> ClientGrant:
-    """OAuth2 client credentials: an agency system proves its secret and gets a short-lived token."""
+    """OAuth2 client credentials: an agency system proves its secret and gets a short-lived token, of the
+    lifetime it asked for if that is within the cap (ValidationError otherwise, once the secret is proved)."""
     client = session.scalar(select(t.ApiClient).where(t.ApiClient.client_id == client_id))
     try:
         _hasher.verify(client.secret_hash if client else _DUMMY_HASH, secret)
@@ -46,8 +48,9 @@ def issue_client_token(
         client = None
     if client is None or not client.active:
         raise AuthenticationError("Unknown client, or wrong client secret.")
-    token = issuer.issue("client", client.client_id, client.agency_id, now)
-    return ClientGrant(client.client_id, client.agency_id, token, issuer.ttl_seconds)
+    lifetime = issuer.lifetime(lifetime_seconds)
+    token = issuer.issue("client", client.client_id, client.agency_id, now, lifetime)
+    return ClientGrant(client.client_id, client.agency_id, token, lifetime)
 
 
 def authenticate(
@@ -75,16 +78,19 @@ def authenticate(
     client = session.scalar(select(t.ApiClient).where(t.ApiClient.client_id == claims.subject))
     if client is None or not client.active or client.agency_id != claims.agency_id:
         raise AuthenticationError("The client of this token is not active.")
+    # From here the client is verified: a refusal names it, so the audit shows which system asked.
     if not on_behalf_of:
         raise AuthenticationError(
             "An agency system must say which practitioner it acts for.",
             "Send the Hub-On-Behalf-Of header with the practitioner's e-mail address.",
+            client_id=client.client_id,
         )
     practitioner = queries.practitioner_by_email(session, on_behalf_of.strip())
-    if practitioner is None or practitioner.agency_id != client.agency_id or not practitioner.active:
-        # One message whether the practitioner is unknown or belongs to another agency.
-        raise AuthenticationError("This client cannot act for that practitioner: not one of its agency's.")
-    actor = queries.load_actor(session, practitioner.id, client_id=client.client_id)
+    actor = None
+    if practitioner is not None and practitioner.agency_id == client.agency_id and practitioner.active:
+        actor = queries.load_actor(session, practitioner.id, client_id=client.client_id)
     if actor is None:
-        raise AuthenticationError("This client cannot act for that practitioner: not one of its agency's.")
+        # One message whether the practitioner is unknown or belongs to another agency.
+        raise AuthenticationError("This client cannot act for that practitioner: not one of its agency's.",
+                                  client_id=client.client_id)
     return actor

@@ -78,7 +78,8 @@ def bootstrap(settings: Settings | None = None) -> Hub:
         policy=Policy(settings.policy_dir),
         keys=keys,
         reference=ReferenceData(),
-        tokens=TokenIssuer(keys, settings.token_issuer, settings.token_ttl_seconds),
+        tokens=TokenIssuer(keys, settings.token_issuer, settings.token_ttl_seconds,
+                           max_lifetime_seconds=settings.token_max_lifetime_seconds),
         schema=build_schema(
             SchemaLimits(
                 production=settings.production,

@@ -86,27 +86,37 @@ def demo(
 
 
 @app.command()
-def token(practitioner: str = typer.Option(..., help="The practitioner's e-mail address.")) -> None:
-    """Print an access token for a practitioner (for operators; it expires after HUB_TOKEN_TTL_SECONDS)."""
+def token(practitioner: str = typer.Option(..., help="The practitioner's e-mail address."),
+          lifetime_seconds: int | None = typer.Option(
+              None, help="How long the token lives; at most HUB_TOKEN_MAX_LIFETIME_SECONDS.")) -> None:
+    """Print an access token for a practitioner (for operators; it expires after HUB_TOKEN_TTL_SECONDS, or the
+    lifetime asked for: never more than HUB_TOKEN_MAX_LIFETIME_SECONDS)."""
     from hub.commands.operator import operator_request, refused
     from hub.domain.access import HubResource
     from hub.door import Subject, utc_now
+    from hub.errors import ValidationError
     from hub.storage import queries
     from hub.tokens import TokenIssuer
 
     settings = Settings.from_env()
     with operator_request("token", settings) as op:  # its audit event may fall due for a checkpoint
-        issuer = TokenIssuer(op.keys, settings.token_issuer, settings.token_ttl_seconds)
+        issuer = TokenIssuer(op.keys, settings.token_issuer, settings.token_ttl_seconds,
+                             max_lifetime_seconds=settings.token_max_lifetime_seconds)
+        try:
+            lifetime = issuer.lifetime(lifetime_seconds)
+        except ValidationError as error:
+            typer.echo(error.message, err=True)
+            raise typer.Exit(code=2) from None
         row = op.door.query(queries.practitioner_by_email, practitioner)
         if row is None or not row.active:
             typer.echo(f"No active practitioner with the e-mail address {practitioner!r}.", err=True)
             raise typer.Exit(code=2)
         subject = Subject("practitioner", row.id, None, row.agency_id)
         if not op.door.decide("token", HubResource("practitioner"), subject,
-                              f"operator issued a token for {row.email} with `hub token`").allowed:
+                              f"operator issued a token for {row.email} with `hub token` ({lifetime} s)").allowed:
             op.commit()
             raise refused("issue tokens")
-        issued = issuer.issue("practitioner", row.id, row.agency_id, utc_now())
+        issued = issuer.issue("practitioner", row.id, row.agency_id, utc_now(), lifetime)
         op.commit()
     typer.echo(issued)
 

@@ -48,3 +48,7 @@ class ConflictError(HubError):
 
 class AuthenticationError(HubError):
     code = "UNAUTHENTICATED"
+
+    def __init__(self, message: str, suggestion: str | None = None, *, client_id: str | None = None) -> None:
+        super().__init__(message, suggestion)
+        self.client_id = client_id  # the verified API client, when it was refused for whom it named

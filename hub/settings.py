@@ -62,6 +62,8 @@ class Settings:
     # The TLS-terminating proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated IPs):
     # behind them the portal knows it is on https (Secure cookies, HSTS).
     forwarded_allow_ips: str = "127.0.0.1"
+    # No access token lives longer than this, however it was asked for; a token claiming more is refused.
+    token_max_lifetime_seconds: int = 3600
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -110,6 +112,12 @@ class Settings:
                 raise SettingsError(f"HUB_{name} must be at least 1, not {value}")
             return value
 
+        token_cap = positive(integer("TOKEN_MAX_LIFETIME_SECONDS", 3600), "TOKEN_MAX_LIFETIME_SECONDS")
+        token_ttl = positive(integer("TOKEN_TTL_SECONDS", 600), "TOKEN_TTL_SECONDS")
+        if token_ttl > token_cap:
+            raise SettingsError(f"HUB_TOKEN_TTL_SECONDS ({token_ttl}) must not exceed "
+                                f"HUB_TOKEN_MAX_LIFETIME_SECONDS ({token_cap})")
+
         return cls(
             database_url=env.get("HUB_DATABASE_URL", f"sqlite:///{var / 'hub.sqlite3'}"),
             host=env.get("HUB_HOST", "127.0.0.1"),
@@ -118,7 +126,7 @@ class Settings:
             policy_dir=Path(env.get("HUB_POLICY_DIR", str(PROJECT_ROOT / "policies"))),
             # Production hides the IDE, introspection, field suggestions and GET queries.
             production=flag("PRODUCTION", False),
-            token_ttl_seconds=integer("TOKEN_TTL_SECONDS", 600),
+            token_ttl_seconds=token_ttl,
             token_issuer=env.get("HUB_TOKEN_ISSUER", "safeguarding-hub"),
             max_query_depth=integer("MAX_QUERY_DEPTH", 8),
             max_aliases=integer("MAX_ALIASES", 15),
@@ -154,4 +162,5 @@ class Settings:
             ),
             portal_idle_minutes=positive(integer("PORTAL_IDLE_MINUTES", 15), "PORTAL_IDLE_MINUTES"),
             forwarded_allow_ips=env.get("HUB_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            token_max_lifetime_seconds=token_cap,
         )

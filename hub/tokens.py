@@ -9,7 +9,7 @@ from typing import Literal
 
 import jwt
 
-from hub.errors import AuthenticationError
+from hub.errors import AuthenticationError, ValidationError
 from hub.keys import KeyError_, KeyStore
 
 AUDIENCE = "safeguarding-hub-api"
@@ -25,12 +25,31 @@ class TokenClaims:
 
 
 class TokenIssuer:
-    def __init__(self, keys: KeyStore, issuer: str, ttl_seconds: int) -> None:
+    def __init__(self, keys: KeyStore, issuer: str, ttl_seconds: int, *, max_lifetime_seconds: int) -> None:
+        if not 0 < ttl_seconds <= max_lifetime_seconds:
+            raise ValueError("a token's default lifetime must be positive and within the maximum")
         self._keys = keys
         self._issuer = issuer
         self.ttl_seconds = ttl_seconds
+        self.max_lifetime_seconds = max_lifetime_seconds
 
-    def issue(self, kind: TokenKind, subject: str, agency_id: str, now: datetime) -> str:
+    def lifetime(self, requested: int | None) -> int:
+        """The lifetime to issue: the default, or the one asked for if it is within the cap."""
+        if requested is None:
+            return self.ttl_seconds
+        if requested < 1:
+            raise ValidationError("A token's lifetime is a positive number of seconds.", field="expires_in")
+        if requested > self.max_lifetime_seconds:
+            raise ValidationError(
+                f"A token lives at most {self.max_lifetime_seconds} seconds "
+                f"(HUB_TOKEN_MAX_LIFETIME_SECONDS); ask for {self.max_lifetime_seconds} or fewer.",
+                field="expires_in")
+        return requested
+
+    def issue(self, kind: TokenKind, subject: str, agency_id: str, now: datetime,
+              lifetime_seconds: int | None = None) -> str:
+        """A signed token; ``lifetime_seconds`` above the cap raises ValidationError and issues nothing."""
+        lifetime = self.lifetime(lifetime_seconds)
         kid, key = self._keys.current_signing_key()
         claims = {
             "iss": self._issuer,
@@ -40,7 +59,7 @@ class TokenIssuer:
             "agency": agency_id,
             "iat": now,
             "nbf": now,
-            "exp": now + timedelta(seconds=self.ttl_seconds),
+            "exp": now + timedelta(seconds=lifetime),
             "jti": secrets.token_hex(12),
         }
         return jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": kid})
@@ -63,6 +82,12 @@ class TokenIssuer:
             raise AuthenticationError("The access token has expired.", "Request a new token.") from None
         except (jwt.InvalidTokenError, KeyError_, ValueError):
             raise AuthenticationError("The access token is not valid.") from None
+        # A token signed with a longer life than the hub allows (an old key, a changed cap, a forged issuer
+        # setting) is refused, however far from its expiry it is.
+        iat, exp = claims.get("iat"), claims.get("exp")
+        if not isinstance(iat, int | float) or not isinstance(exp, int | float) or \
+                exp - iat > self.max_lifetime_seconds:
+            raise AuthenticationError("The access token lives longer than the hub allows.", "Request a new token.")
         kind = claims.get("kind")
         if kind not in ("client", "practitioner") or not isinstance(claims.get("agency"), str):
             raise AuthenticationError("The access token is not valid.")

@@ -25,10 +25,18 @@ permit(actor: Practitioner, "read_address", child: Child, "agency_reads_address_
     child.withholds_address and
     permit(actor, "read", child, _);
 
-# FIND before FETCH: a practitioner working a case may learn that a child is known and whom to contact,
-# never content.
-permit(actor: Practitioner, "find", _child: Child, "case_practitioner_finds_child") if
-    working_a_case(actor);
+# FIND before FETCH: a practitioner may learn that a child is known and whom to contact, never content, and
+# only of a child they have a relationship with: ON_ROLL, IN_AREA or INVOLVED as their role's row of the
+# table allows (``related``), or, in unscheduled care, the child they name by NHS number. A child the actor
+# may not see is indistinguishable from one that does not exist: knowing a child from a closed case, or
+# holding a grant, does not let anyone find them.
+permit(actor: Practitioner, "find", child: Child, rule) if
+    related(actor, child, rule);
+
+permit(actor: Practitioner, "find", child: Child, "unscheduled_care_finds_child_by_nhs_number") if
+    has_role(actor, "UNSCHEDULED_CARE_CLINICIAN") and
+    actor.purpose = "UNSCHEDULED_CARE" and
+    child.identified_by_nhs_number;
 
 # Break-glass: an eligible role declares an emergency, with a reason, for any child.
 permit(actor: Practitioner, "break_glass", _child: Child, "eligible_role_declares_emergency") if

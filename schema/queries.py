@@ -87,16 +87,21 @@ class Query(AuditQuery, RequestQuery, NotificationQuery, StatisticsQuery):  # is
 
     @strawberry.field(
         description="FIND by a child's details (names, date of birth, optionally sex and postcode): the children "
-        "who may be this person, best first, each with a match confidence and whom to contact; never content. "
-        "Only plausible matches are returned; none is linked or changed by asking."
+        "who may be this person and whom you have a relationship with (on your school's roll, in your area or "
+        "your agency's case, as your role allows), best first, each with a match confidence band and whom to "
+        "contact; never content. Only plausible matches are returned; none is linked or changed by asking. A "
+        "withheld address never counts, except for the agency that withheld it; one child searched for again "
+        "and again with differing details is not answered for a while, and the agencies involved are told."
     )
     def find_children(self, info: Info, input: FindChildrenInput) -> list[ChildMatchResult]:
         person = Demographics(input.given_name, input.family_name, input.date_of_birth, input.sex, input.postcode)
         return [ChildMatchResult.from_match(m) for m in children.find_children(info.context.door, person)]
 
     @strawberry.field(
-        description="FIND: whether a child with this NHS number is known and which agencies to contact. "
-        "Invalid NHS numbers (not ten digits, or a wrong Modulus 11 check digit) are an error."
+        description="FIND: whether a child with this NHS number is known and which agencies to contact. Null for "
+        "a child you have no relationship with (unscheduled care: any child you name by NHS number), the same "
+        "answer as for a number no child holds. Invalid NHS numbers (not ten digits, or a wrong Modulus 11 "
+        "check digit) are an error."
     )
     def find_child_by_nhs_number(self, info: Info, nhs_number: str) -> ChildMatchResult | None:
         match = children.find_child_by_nhs_number(info.context.door, nhs_number)

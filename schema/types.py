@@ -10,6 +10,7 @@ from hub.context import RequestContext
 from hub.domain import actor as actor_domain
 from hub.domain import record as record_domain
 from hub.domain.child import ChildMatch, ChildView
+from hub.domain.child import MatchConfidence as MatchConfidenceBand
 from hub.domain.record import AgencyContact, RecordView
 from hub.services import records
 
@@ -18,6 +19,11 @@ Category = strawberry.enum(record_domain.Category, description="What a record is
 RecordStatus = strawberry.enum(record_domain.RecordStatus)
 Role = strawberry.enum(actor_domain.Role)
 AgencyKind = strawberry.enum(actor_domain.AgencyKind)
+MatchConfidence = strawberry.enum(
+    MatchConfidenceBand,
+    description="How sure a FIND is, in bands: HIGH (an exact NHS number, or every detail agreeing), MEDIUM "
+    "(names and date of birth agree), LOW (a possible match: check with the agencies before relying on it).",
+)
 
 
 @strawberry.type(description="An agency and how to reach it, in and out of office hours.")
@@ -215,7 +221,7 @@ class Child:
 @strawberry.type(description="FIND before FETCH: that a child is known, and who to contact. Never content.")
 class ChildMatchResult:
     child_id: strawberry.ID
-    confidence: float
+    confidence: MatchConfidence
     involved_agencies: list[Agency]
 
     @classmethod

@@ -73,7 +73,7 @@ class RequestScope:
         try:
             return authenticate(self._uow.session, tokens, authorization, on_behalf_of)
         except AuthenticationError as error:
-            self.refuse("authenticate", resource_type, error.message)
+            self.refuse("authenticate", resource_type, error.message, client_id=error.client_id)
             raise
 
     def identify(self, step: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:

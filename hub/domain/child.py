@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from hub.domain.record import AgencyContact
 
@@ -23,10 +24,19 @@ class ChildView:
     identified_by_nhs_number: bool = False  # how the caller named the child (unscheduled care reads flags so)
 
 
+class MatchConfidence(StrEnum):
+    """How sure a FIND is, in coarse bands: a score to the hundredth would let a caller watch it move with each
+    guessed detail and so learn details they may not read."""
+
+    HIGH = "HIGH"  # an exact NHS number, or every detail agreeing, address included
+    MEDIUM = "MEDIUM"  # names and date of birth agree
+    LOW = "LOW"  # a possible match: check with the agencies before relying on it
+
+
 @dataclass(frozen=True)
 class ChildMatch:
     """FIND before FETCH: that a child is known, and who to contact; never content."""
 
     child_id: str
-    confidence: float
+    confidence: MatchConfidence
     involved_agencies: tuple[AgencyContact, ...]

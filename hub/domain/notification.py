@@ -17,6 +17,7 @@ from hub.domain.actor import AgencyKind, Role
 class NotificationKind(StrEnum):
     RECORD_ACCESSED = "RECORD_ACCESSED"  # a partner read the agency's records (CP-IS style)
     BREAK_GLASS_USED = "BREAK_GLASS_USED"
+    FIND_PROBING = "FIND_PROBING"  # a practitioner searched for one child again and again with differing details
     DOMESTIC_ABUSE_INCIDENT = "DOMESTIC_ABUSE_INCIDENT"  # Operation Encompass
     ENCOMPASS_UNACKNOWLEDGED = "ENCOMPASS_UNACKNOWLEDGED"  # not acknowledged by the start of the school day
     REQUEST_RECEIVED = "REQUEST_RECEIVED"

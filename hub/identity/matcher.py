@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, exists, insert, or_, select
 from sqlalchemy.orm import Session
 
+from hub.domain.child import MatchConfidence
 from hub.identity.demographics import Demographics
 from hub.identity.keys import index_keys, lookup_keys
 from hub.identity.scoring import score
@@ -28,6 +29,7 @@ AUTO_LINK = 0.88  # names, date of birth and sex agreeing are not enough: the ad
 REVIEW = 0.60
 MARGIN = 0.05  # the best candidate must lead the next by this much to be linked without review
 KEPT_CANDIDATES = 5
+MEDIUM = 0.75  # names and date of birth agreeing, without sex or address, score 10/12
 
 
 class Outcome(StrEnum):
@@ -63,7 +65,14 @@ _COLUMNS = (
 )
 
 
-def match(session: Session, person: Demographics) -> Match:
+def match(session: Session, person: Demographics, *, address_reader: str | None = None,
+          kept: int = KEPT_CANDIDATES) -> Match:
+    """The outcome of matching ``person`` against the hub's children, with up to ``kept`` candidates.
+
+    ``address_reader``: the agency the answer is for, when it is shown to one (FIND). A withheld address then
+    counts only if that agency withheld it: for anyone else it is as if the hub held no address, so a guessed
+    postcode cannot move the score, the order or the time taken. None: the hub's own matching (ingest).
+    """
     if person.nhs_number:
         child_id = session.scalar(select(t.Child.id).where(t.Child.nhs_number == person.nhs_number))
         if child_id is not None:
@@ -78,23 +87,33 @@ def match(session: Session, person: Demographics) -> Match:
     born = or_(t.Child.date_of_birth.is_not(None), t.Child.mother_id.is_(None))  # never an unborn child
     # Driven from the key index: the blocks' child ids first, then those children by primary key.
     blocked = select(IdentityKey.child_id).where(IdentityKey.key.in_(sorted(lookup_keys(query))))
-    rows = session.execute(select(*_COLUMNS).where(t.Child.id.in_(blocked), born)).all()
+    rows = session.execute(
+        select(*_COLUMNS, t.Child.address_withheld_by).where(t.Child.id.in_(blocked), born)).all()
     scored = sorted(
         (
             Candidate(row.id, round(s.value, 4), s.reasons)
             for row in rows
-            if (s := score(query, _candidate(session, row).normalised())).value > 0
+            if (s := score(query, _candidate(session, row, address_reader).normalised())).value > 0
         ),
-        key=lambda c: c.score,
-        reverse=True,
-    )[:KEPT_CANDIDATES]
+        key=lambda c: (-c.score, c.child_id),
+    )[:kept]
     return decide(tuple(scored))
 
 
-def _candidate(session: Session, row: Any) -> Demographics:  # a Row of _COLUMNS
-    # A withheld address is sealed at rest; matching opens it inside the hub (it is never released here).
-    postcode = sealing.open_stored_postcode(session, row.id, row.postcode)
+def _candidate(session: Session, row: Any, address_reader: str | None) -> Demographics:
+    # A withheld address is sealed at rest. Matching inside the hub opens it (it is never released here); an
+    # answer shown to an agency uses it only if that agency withheld it, and otherwise never opens it.
+    withheld_from_reader = row.address_withheld_by is not None and address_reader is not None \
+        and row.address_withheld_by != address_reader
+    postcode = None if withheld_from_reader else sealing.open_stored_postcode(session, row.id, row.postcode)
     return Demographics(row.given_name, row.family_name, row.date_of_birth, row.sex, postcode, row.nhs_number)
+
+
+def confidence(score_value: float) -> MatchConfidence:
+    """The band a score falls in, as FIND shows it (scores below ``REVIEW`` are never shown)."""
+    if score_value >= AUTO_LINK:
+        return MatchConfidence.HIGH
+    return MatchConfidence.MEDIUM if score_value >= MEDIUM else MatchConfidence.LOW
 
 
 def decide(candidates: tuple[Candidate, ...]) -> Match:

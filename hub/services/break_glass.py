@@ -4,7 +4,7 @@ alerted, and the declaration (action ``break_glass`` in the ledger) waits for IG
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -54,10 +54,15 @@ def declare_emergency(door: Door, child_id: str, reason: str) -> EmergencyAccess
                                   expires_at=now + BREAK_GLASS_DURATION)
     door.add(session)
     door.flush()
-    door.record(subject, "break_glass", decision, fields=("flag", "summary"), reason=reason.strip())
-    owners = door.scalars(
+    owners = sorted(door.scalars(
         select(t.RecordVersion.owner_agency_id).where(t.RecordVersion.child_id == child.id).distinct()
-    ).all()
+    ).all())
+    # One ledger event per owning agency, naming it, so every owner's IG officer finds the use in their own
+    # review queue (an agency's queue holds the events where it is the actor or the owner).
+    recorded_owners: list[str | None] = [*owners] or [None]
+    for owner in recorded_owners:
+        door.record(replace(subject, owner_agency_id=owner), "break_glass", decision, fields=("flag", "summary"),
+                    reason=reason.strip())
     for owner in owners:
         if owner != door.actor.agency_id:
             notices.notify(door, Notice(

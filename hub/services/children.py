@@ -5,21 +5,25 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hub.domain.access import ChildFacts
-from hub.domain.child import ChildMatch, ChildView
+from hub.domain.child import ChildMatch, ChildView, MatchConfidence
 from hub.domain.nhs_number import InvalidNhsNumberError, normalise_nhs_number
+from hub.domain.record import AgencyContact
 from hub.door import Door, Subject
 from hub.errors import ValidationError
 from hub.identity import matcher
 from hub.identity.demographics import Demographics
+from hub.services.find_probing import probing_limited
 from hub.storage import queries, sealing
 from hub.storage import tables as t
 
 IDENTITY_FIELDS = ("nhs_number", "given_name", "family_name", "date_of_birth", "sex")
 MAX_FOUND = 5
+MAX_CANDIDATES = 50  # scored before the relationship is checked, so children hidden from the actor take no place
 
 
 def find_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildMatch | None:
-    """Who knows this child and how to reach them: never content. Invalid numbers raise a clear error."""
+    """Who knows this child and how to reach them: never content. Invalid numbers raise a clear error. A child
+    the actor has no relationship with gets the answer for a child who does not exist."""
     door.access(Subject("child"), "find")
     try:
         nhs_number = normalise_nhs_number(raw_nhs_number)
@@ -28,44 +32,57 @@ def find_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildMatch | No
         raise
     child = door.query(queries.child_by_nhs_number, nhs_number)
     subject = Subject("child", child.id if child else None, child.id if child else None)
-    facts = child_facts(door, child, identified_by_nhs_number=True) if child else ChildFacts()
+    facts = child_facts(door, child, identified_by_nhs_number=True) if child else _no_child_facts(door)
     decision = door.decide("find", facts, subject, audit=False)
     if child is None or not decision.allowed:
         # The same answer whether absent or withheld; the audit says which.
         door.record(subject, "find", decision, reason=None if child else "no child with this NHS number")
         return None
-    agency_ids = door.query(queries.involved_agency_ids, child.id, door.today())
-    contacts = door.contacts(agency_ids)
     door.record(subject, "find", decision, fields=("involved_agencies",))
-    return ChildMatch(child.id, 1.0, tuple(sorted(contacts.values(), key=lambda contact: contact.name)))
+    return ChildMatch(child.id, MatchConfidence.HIGH, _contacts(door, child.id))
 
 
 def find_children(door: Door, person: Demographics) -> list[ChildMatch]:
-    """FIND by names, date of birth and (optionally) sex and postcode: the children who may be this person,
-    each with a match confidence and whom to contact; never content. Only plausible matches (at least the
-    identity matcher's review threshold) are returned, best first."""
+    """FIND by names, date of birth and (optionally) sex and postcode: the children who may be this person and
+    whom the actor has a relationship with, each with a coarse match confidence and whom to contact; never
+    content. Only plausible matches (at least the identity matcher's review threshold) are returned, best
+    first. A withheld address counts only for the agency that withheld it, and one child probed with many
+    differing details is answered no more (``hub.services.find_probing``)."""
     subject = Subject("child")
     door.access(subject, "find")
     problem = _demographics_problem(person)
     if problem is not None:
         door.refuse(subject, "find", problem.message)
         raise problem
-    decision = door.decide("find", ChildFacts(), subject, audit=False)  # the rule reads the role and purpose
-    if not decision.allowed:
-        door.record(subject, "find", decision)
-        return []
-    found = [c for c in door.query(matcher.match, replace(person, nhs_number=None)).candidates
-             if c.score >= matcher.REVIEW][:MAX_FOUND]
-    if not found:
-        door.record(subject, "find", decision, reason="no plausible match")
-    matches = []
+    found = door.query(matcher.match, replace(person, nhs_number=None), address_reader=door.actor.agency_id,
+                          kept=MAX_CANDIDATES).candidates
+    matches: list[ChildMatch] = []
     for candidate in found:
-        agency_ids = door.query(queries.involved_agency_ids, candidate.child_id, door.today())
-        contacts = sorted(door.contacts(agency_ids).values(), key=lambda contact: contact.name)
-        door.record(Subject("child", candidate.child_id, candidate.child_id), "find", decision,
-                    fields=("involved_agencies",), reason=f"demographic match {candidate.score:.2f}")
-        matches.append(ChildMatch(candidate.child_id, candidate.score, tuple(contacts)))
+        if candidate.score < matcher.REVIEW or len(matches) == MAX_FOUND:
+            break
+        child = door.query(queries.child, candidate.child_id)
+        if child is None:  # matched a moment ago in this transaction: never, but fail closed
+            continue
+        found_subject = Subject("child", child.id, child.id)
+        decision = door.decide("find", child_facts(door, child), found_subject, audit=False)
+        if probing_limited(door, child, person):
+            door.refuse(found_subject, "find", "withheld: repeated probing of this child with differing details")
+            continue
+        if not decision.allowed:
+            door.record(found_subject, "find", decision, reason="demographic match withheld: no relationship")
+            continue
+        band = matcher.confidence(candidate.score)
+        door.record(found_subject, "find", decision, fields=("involved_agencies",),
+                    reason=f"demographic match {candidate.score:.2f} ({band})")
+        matches.append(ChildMatch(child.id, band, _contacts(door, child.id)))
+    if not matches:
+        door.refuse(subject, "find", "no plausible match the actor may see")
     return matches
+
+
+def _contacts(door: Door, child_id: str) -> tuple[AgencyContact, ...]:
+    agency_ids = door.query(queries.involved_agency_ids, child_id, door.today())
+    return tuple(sorted(door.contacts(agency_ids).values(), key=lambda contact: contact.name))
 
 
 def _demographics_problem(person: Demographics) -> ValidationError | None:
@@ -86,8 +103,8 @@ def read_child(door: Door, child_id: str) -> ChildView | None:
     child = door.query(queries.child, child_id)
     subject = Subject("child", child_id, child.id if child else None)
     if child is None:
-        door.access(subject, "read")
-        door.refuse(subject, "read", "no such child")
+        door.record(subject, "read", door.decide("read", _no_child_facts(door, child_id), subject, audit=False),
+                    reason="no such child")
         return None
     return _release_child(door, child, child_facts(door, child), subject)
 
@@ -103,7 +120,8 @@ def read_child_by_nhs_number(door: Door, raw_nhs_number: str) -> ChildView | Non
         raise
     child = door.query(queries.child_by_nhs_number, nhs_number)
     if child is None:
-        door.refuse(subject, "read", "no child with this NHS number")
+        door.record(subject, "read", door.decide("read", _no_child_facts(door), subject, audit=False),
+                    reason="no child with this NHS number")
         return None
     facts = child_facts(door, child, identified_by_nhs_number=True)
     return _release_child(door, child, facts, Subject("child", child.id, child.id))
@@ -120,6 +138,12 @@ def _release_child(door: Door, child: t.Child, facts: ChildFacts, subject: Subje
     fields = (*IDENTITY_FIELDS, "postcode") if with_address else IDENTITY_FIELDS
     door.record(subject, "read", decision, fields=fields)
     return view
+
+
+def _no_child_facts(door: Door, child_id: str = "") -> ChildFacts:
+    """The facts of a child who does not exist, found with the same work as a hidden child's (the relationships
+    looked up, for an id no child has), so neither the answer nor its timing tells the two apart."""
+    return child_facts(door, t.Child(id=child_id))
 
 
 def child_facts(door: Door, child: t.Child, *, identified_by_nhs_number: bool = False) -> ChildFacts:

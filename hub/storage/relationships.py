@@ -44,9 +44,15 @@ def child_relationships(viewer: Viewer, child_id: ColumnElement[str] | Instrumen
         # A correlated lookup rather than a join: a join would invite the planner to drive a list from the
         # area's children and sort them all, instead of walking records newest first and stopping at a page.
         "in_area": exists().where(t.Child.id == child_id, t.Child.partnership_id.in_(sorted(viewer.partnership_ids))),
+        # A grant lets the grantee know whom its records are about only when it covers a record the owner
+        # holds: a grant of a category the owner does not hold reveals nothing, not even the child's identity.
         "granted": exists().where(
             t.Grant.child_id == child_id, t.Grant.grantee_agency_id == viewer.agency_id,
-            t.Grant.expires_at > viewer.now),
+            t.Grant.expires_at > viewer.now,
+            exists().where(t.RecordVersion.child_id == child_id,
+                           t.RecordVersion.owner_agency_id == t.Grant.owner_agency_id,
+                           t.RecordVersion.category == t.Grant.category,
+                           t.RecordVersion.tier != "RESTRICTED")),
         "break_glass": exists().where(
             t.BreakGlassSession.child_id == child_id,
             t.BreakGlassSession.practitioner_id == viewer.practitioner_id,

@@ -15,7 +15,7 @@ from hub.audit.entry import AuditEntry, Verdict
 from hub.authentication import issue_client_token
 from hub.bootstrap import Hub
 from hub.door import utc_now
-from hub.errors import AuthenticationError
+from hub.errors import AuthenticationError, ValidationError
 from hub.web.requests import request_id
 
 MAX_FORM_BYTES = 4096
@@ -55,9 +55,15 @@ class TokenEndpoint:
         client_id, secret = _basic_credentials(request.headers.get("authorization"))
         client_id = client_id or form.get("client_id", "")
         secret = secret or form.get("client_secret", "")
-        return await run_in_threadpool(self._issue, rid, form.get("grant_type", ""), client_id, secret)
+        lifetime: int | None = None
+        if "expires_in" in form:  # a shorter (or, within HUB_TOKEN_MAX_LIFETIME_SECONDS, longer) token
+            try:
+                lifetime = int(form["expires_in"])
+            except ValueError:
+                return oauth_error(400, "invalid_request", "expires_in is a whole number of seconds.", rid)
+        return await run_in_threadpool(self._issue, rid, form.get("grant_type", ""), client_id, secret, lifetime)
 
-    def _issue(self, rid: str, grant_type: str, client_id: str, secret: str) -> Response:
+    def _issue(self, rid: str, grant_type: str, client_id: str, secret: str, lifetime: int | None) -> Response:
         with open_request(self.hub.gateway, request_id=rid) as request:
             if grant_type != "client_credentials":
                 request.refuse("token", "api_client", "unsupported grant type", client_id=client_id)
@@ -68,11 +74,15 @@ class TokenEndpoint:
                 request.commit()
                 return oauth_error(401, "invalid_client", "Send client_id and client_secret.", rid)
             try:
-                grant = request.identify(issue_client_token, self.hub.tokens, client_id, secret, utc_now())
+                grant = request.identify(issue_client_token, self.hub.tokens, client_id, secret, utc_now(), lifetime)
             except AuthenticationError as error:
                 request.refuse("token", "api_client", error.message, client_id=client_id)
                 request.commit()
                 return oauth_error(401, "invalid_client", error.message, rid)
+            except ValidationError as error:
+                request.refuse("token", "api_client", error.message, client_id=client_id)
+                request.commit()
+                return oauth_error(400, "invalid_request", error.message, rid)
             request.note(AuditEntry(
                 occurred_at=utc_now(), request_id=rid, action="token", resource_type="api_client",
                 resource_id=grant.client_id, decision=Verdict.ALLOW, client_id=grant.client_id,

@@ -145,10 +145,9 @@ def test_every_field_denies_an_actor_with_no_relationship(hub, http, demo) -> No
                            ("ian.ig@council.northbridge.example", "AUDIT_REVIEW")]:
         caller = as_practitioner(hub, http, email, purpose)
         for operation, name, field in walk(hub):
-            if email.startswith("sue") and name in {"records", "findChildByNhsNumber", "notifications"}:
-                # Her own area's children are hers to see, and so is her own inbox (alerts about them); and FIND
-                # is meant for any practitioner working a case, anywhere, to learn whom to contact (never
-                # content). Paula and Ian prove all three denied.
+            if email.startswith("sue") and name in {"records", "notifications"}:
+                # Her own area's children are hers to see, and so is her own inbox (alerts about them). Paula and
+                # Ian prove both denied.
                 continue
             if email.startswith("ian") and name in IG_AUDIT_FIELDS:
                 continue  # his own agency's audit trail is his to review; Paula and Sue prove it denied

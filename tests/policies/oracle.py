@@ -71,3 +71,15 @@ def may_read_child(actor: PolicyActor, child: ChildFacts) -> bool:
         or ("UNSCHEDULED_CARE_CLINICIAN" in actor.roles and actor.purpose == "UNSCHEDULED_CARE"
             and child.identified_by_nhs_number)
     )
+
+
+def may_find(actor: PolicyActor, child: ChildFacts) -> bool:
+    """FIND answers only for a child the actor has a relationship with: ON_ROLL (DSL), IN_AREA or INVOLVED as
+    the role's row of the table allows (the rows above), or unscheduled care naming the child by NHS number.
+    Knowing the child from a closed case, or holding a grant, is not enough."""
+    return (
+        is_dsl_for(actor, child)
+        or flag_and_summary_related(actor, child)
+        or ("UNSCHEDULED_CARE_CLINICIAN" in actor.roles and actor.purpose == "UNSCHEDULED_CARE"
+            and child.identified_by_nhs_number)
+    )

@@ -172,6 +172,48 @@ def test_a_seeded_sample_of_the_whole_fact_space_agrees_with_the_table(policy: P
         assert policy.decide(who, "read", child).allowed == oracle.may_read_child(who, child), (who, child)
 
 
+# FIND: (who, purpose, the child's facts, the rule that must decide, or None for a denial). A child the actor
+# may not see is indistinguishable from one that does not exist, so FIND needs the relationship READ needs.
+FIND_TABLE = [
+    ("DSL", "EDUCATION_SAFEGUARDING", ChildFacts(on_roll=True), "dsl_pupil_on_roll"),
+    ("DEPUTY_DSL", "EDUCATION_SAFEGUARDING", ChildFacts(on_roll=True), "dsl_pupil_on_roll"),
+    ("DSL", "EDUCATION_SAFEGUARDING", ChildFacts(in_area=True, known=True), None),  # not on the school's roll
+    ("DSL", "EDUCATION_SAFEGUARDING", ChildFacts(granted=True), None),  # a grant does not widen FIND
+    ("SOCIAL_WORKER", "S47_ENQUIRY", ChildFacts(in_area=True), "children_services_in_area_or_involved"),
+    ("MASH_PRACTITIONER", "MASH_TRIAGE", ChildFacts(involved=True), "children_services_in_area_or_involved"),
+    ("SOCIAL_WORKER", "S47_ENQUIRY", ChildFacts(), None),  # another partnership's child
+    ("SOCIAL_WORKER", "S47_ENQUIRY", ChildFacts(known=True), None),  # a closed case elsewhere
+    ("POLICE_OFFICER", "POLICE_INVESTIGATION", ChildFacts(involved=True), "police_involved"),
+    ("POLICE_OFFICER", "POLICE_INVESTIGATION", ChildFacts(in_area=True), None),  # outside an involvement
+    ("POLICE_OFFICER", "MASH_TRIAGE", ChildFacts(in_area=True), "police_in_area_for_mash"),
+    ("HEALTH_SAFEGUARDING_PRACTITIONER", "HEALTH_SAFEGUARDING", ChildFacts(in_area=True),
+     "health_safeguarding_in_area_or_involved"),
+    ("UNSCHEDULED_CARE_CLINICIAN", "UNSCHEDULED_CARE", ChildFacts(identified_by_nhs_number=True),
+     "unscheduled_care_finds_child_by_nhs_number"),
+    ("UNSCHEDULED_CARE_CLINICIAN", "UNSCHEDULED_CARE", ChildFacts(in_area=True), None),  # by details: no
+    ("IG_OFFICER", "AUDIT_REVIEW", ChildFacts(in_area=True, involved=True, known=True), None),
+    ("PARTNERSHIP_MANAGER", "PARTNERSHIP_ASSURANCE", ChildFacts(in_area=True), None),
+]
+
+
+@pytest.mark.parametrize(("role", "purpose", "child", "rule"), FIND_TABLE,
+                         ids=[f"find-{r[0]}-{r[1]}-{i}" for i, r in enumerate(FIND_TABLE)])
+def test_find_table_row(policy: Policy, role, purpose, child, rule) -> None:
+    decision = policy.decide(actor(role, purpose), "find", child)
+    assert (decision.allowed, decision.rule) == (rule is not None, rule or "default_deny")
+
+
+def test_find_agrees_with_the_table_over_the_whole_fact_space(policy: Policy) -> None:
+    checked = 0
+    for role, purpose in product(ROLES, PURPOSES):
+        who = actor(role, purpose)
+        for values in product((False, True), repeat=len(CHILD_FACT_NAMES)):
+            child = ChildFacts(**dict(zip(CHILD_FACT_NAMES, values, strict=True)))
+            assert policy.decide(who, "find", child).allowed == oracle.may_find(who, child), (role, purpose, child)
+            checked += 1
+    assert checked == len(ROLES) * len(PURPOSES) * 2 ** len(CHILD_FACT_NAMES)
+
+
 def test_withheld_addresses_are_read_only_by_the_agency_that_withheld_them(policy: Policy) -> None:
     sam = actor("SOCIAL_WORKER", "S47_ENQUIRY")
     for withheld, withholds, allowed in product((False, True), (False, True), (True, False)):

@@ -24,7 +24,16 @@ def test_portal_idle_timeout_defaults_to_a_quarter_of_an_hour() -> None:
 
 
 @pytest.mark.parametrize(("name", "value"), [("HUB_PORT", "eighty"), ("HUB_PRODUCTION", "maybe"),
-                                             ("HUB_PORTAL_IDLE_MINUTES", "0")])
+                                             ("HUB_PORTAL_IDLE_MINUTES", "0"),
+                                             ("HUB_TOKEN_MAX_LIFETIME_SECONDS", "0"),
+                                             ("HUB_TOKEN_MAX_LIFETIME_SECONDS", "300")])
 def test_unusable_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value})
+
+
+def test_tokens_live_ten_minutes_and_never_more_than_an_hour_by_default() -> None:
+    settings = Settings.from_env({})
+    assert (settings.token_ttl_seconds, settings.token_max_lifetime_seconds) == (600, 3600)
+    with pytest.raises(SettingsError, match="HUB_TOKEN_TTL_SECONDS"):
+        Settings.from_env({"HUB_TOKEN_TTL_SECONDS": "7200"})

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from hub.errors import AuthenticationError
+from hub.errors import AuthenticationError, ValidationError
 from hub.keys import KeyStore
 from hub.tokens import TokenIssuer
 
@@ -26,7 +26,7 @@ def test_key_directory_and_files_are_private(keys: KeyStore) -> None:
 
 
 def test_issued_tokens_verify_and_carry_the_subject(keys: KeyStore) -> None:
-    issuer = TokenIssuer(keys, "hub", 600)
+    issuer = TokenIssuer(keys, "hub", 600, max_lifetime_seconds=3600)
     token = issuer.issue("client", "police-records", "agency-1", datetime.now(UTC))
     claims = issuer.verify(token)
     assert (claims.kind, claims.subject, claims.agency_id) == ("client", "police-records", "agency-1")
@@ -34,7 +34,7 @@ def test_issued_tokens_verify_and_carry_the_subject(keys: KeyStore) -> None:
 
 
 def test_tokens_signed_before_a_rotation_still_verify(keys: KeyStore) -> None:
-    issuer = TokenIssuer(keys, "hub", 600)
+    issuer = TokenIssuer(keys, "hub", 600, max_lifetime_seconds=3600)
     old = issuer.issue("practitioner", "p", "a", datetime.now(UTC))
     keys.rotate_signing_key()
     assert issuer.verify(old).subject == "p"
@@ -43,11 +43,12 @@ def test_tokens_signed_before_a_rotation_still_verify(keys: KeyStore) -> None:
 
 
 def test_expired_wrong_issuer_and_symmetric_tokens_are_refused(keys: KeyStore) -> None:
-    issuer = TokenIssuer(keys, "hub", 600)
+    issuer = TokenIssuer(keys, "hub", 600, max_lifetime_seconds=3600)
     expired = issuer.issue("client", "c", "a", datetime.now(UTC) - timedelta(hours=1))
     with pytest.raises(AuthenticationError, match="expired"):
         issuer.verify(expired)
-    other = TokenIssuer(keys, "someone-else", 600).issue("client", "c", "a", datetime.now(UTC))
+    other = TokenIssuer(keys, "someone-else", 600, max_lifetime_seconds=3600).issue(
+        "client", "c", "a", datetime.now(UTC))
     with pytest.raises(AuthenticationError, match="not valid"):
         issuer.verify(other)
     kid, _ = keys.current_signing_key()
@@ -55,3 +56,16 @@ def test_expired_wrong_issuer_and_symmetric_tokens_are_refused(keys: KeyStore) -
                       headers={"kid": kid})
     with pytest.raises(AuthenticationError, match="not valid"):
         issuer.verify(hmac)
+
+
+def test_no_token_is_issued_or_accepted_beyond_the_maximum_lifetime(keys: KeyStore) -> None:
+    issuer = TokenIssuer(keys, "hub", 600, max_lifetime_seconds=900)
+    with pytest.raises(ValidationError, match="at most 900 seconds"):
+        issuer.issue("client", "c", "a", datetime.now(UTC), lifetime_seconds=901)
+    assert issuer.verify(issuer.issue("client", "c", "a", datetime.now(UTC), lifetime_seconds=900)).subject == "c"
+    longer = TokenIssuer(keys, "hub", 600, max_lifetime_seconds=3600).issue(
+        "client", "c", "a", datetime.now(UTC), lifetime_seconds=3600)
+    with pytest.raises(AuthenticationError, match="lives longer"):
+        issuer.verify(longer)
+    with pytest.raises(ValueError, match="within the maximum"):
+        TokenIssuer(keys, "hub", 1000, max_lifetime_seconds=900)
