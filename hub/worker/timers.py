@@ -18,6 +18,7 @@ from hub.services import notices, routing
 from hub.storage import tables as t
 from hub.storage.jobs import ClaimedJob, JobKind
 from hub.worker.audit import WorkerIdentity, entry
+from hub.worker.review_timers import HANDLERS as REVIEW_HANDLERS
 
 Handler = Callable[[Session, ClaimedJob, datetime, Workflow, WorkerIdentity], list[AuditEntry]]
 
@@ -112,4 +113,5 @@ HANDLERS: dict[str, Handler] = {
     JobKind.REQUEST_DUE_SOON: request_due_soon,
     JobKind.REQUEST_OVERDUE: request_overdue,
     JobKind.ENCOMPASS_ESCALATION: encompass_unacknowledged,
+    **REVIEW_HANDLERS,  # the partnership's own timers
 }
