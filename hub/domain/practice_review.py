@@ -23,7 +23,7 @@ MAX_TEXT = 10_000
 MAX_CHILDREN = 4
 NOTIFICATION_WORKING_DAYS = 5
 RAPID_REVIEW_WORKING_DAYS = 15
-LOCAL_REVIEW_PUBLICATION_DAYS = 183  # "about 6 months"
+LOCAL_REVIEW_PUBLICATION_MONTHS = 6  # "about 6 months"
 
 
 class IncidentKind(StrEnum):
@@ -87,20 +87,28 @@ def add_working_days(calendar: WorkingCalendar, start: datetime, days: int) -> d
 
 
 def working_days_left(calendar: WorkingCalendar, now: datetime, due: datetime) -> int:
-    """Whole working days from now until ``due``: today counts while it is still open; 0 once due."""
+    """Whole working days after today up to the day ``due`` falls on: 5 on the day of awareness, 0 on the day
+    it is due (and after)."""
     now, due = as_utc(now), as_utc(due)
-    if now >= due:
-        return 0
-    local_now = now.astimezone(calendar.timezone)
     last = due.astimezone(calendar.timezone).date()
-    day, left = local_now.date(), 0
-    if calendar.is_working_day(day) and local_now.time() < calendar.day_end:
-        left += 1
+    day, left = now.astimezone(calendar.timezone).date(), 0
     while day < last:
         day += timedelta(days=1)
         if calendar.is_working_day(day):
             left += 1
     return left
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day of the month ``months`` later (the month's last day when it has no such day)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in range(day.day, 27, -1):
+        try:
+            return date(year, month, candidate)
+        except ValueError:
+            continue
+    return date(year, month, min(day.day, 28))
 
 
 @dataclass(frozen=True)
@@ -110,10 +118,7 @@ class Countdown:
     due_at: datetime
     working_days_left: int
     met_at: datetime | None
-
-    @property
-    def overdue(self) -> bool:
-        return self.met_at is None and self.working_days_left == 0
+    overdue: bool  # passed, and not met
 
     @property
     def met_on_time(self) -> bool | None:
@@ -123,7 +128,7 @@ class Countdown:
 def countdown(calendar: WorkingCalendar, now: datetime, due: datetime, met_at: datetime | None) -> Countdown:
     due = as_utc(due)
     met = as_utc(met_at) if met_at else None
-    return Countdown(due, 0 if met else working_days_left(calendar, now, due), met)
+    return Countdown(due, 0 if met else working_days_left(calendar, now, due), met, met is None and as_utc(now) > due)
 
 
 # -- drafts and their rules --------------------------------------------------------------------------------

@@ -7,11 +7,9 @@ is tracked to its publication, about 6 months on."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from hub.domain.notification import Notice, NotificationKind, Recipient
 from hub.domain.practice_review import (
-    LOCAL_REVIEW_PUBLICATION_DAYS,
+    LOCAL_REVIEW_PUBLICATION_MONTHS,
     RAPID_REVIEW_WORKING_DAYS,
     LocalReviewStatus,
     ReviewDecision,
@@ -23,6 +21,7 @@ from hub.domain.practice_review import (
     add_working_days,
     check_text,
     countdown,
+    months_after,
 )
 from hub.domain.workflow import Workflow
 from hub.domain.working_time import as_utc
@@ -136,7 +135,8 @@ def decide_review(door: Door, workflow: Workflow, review_id: str, draft: ReviewD
     review.decided_by, review.decided_at = door.actor.practitioner_id, now
     if draft.decision == ReviewDecision.LOCAL_REVIEW:
         review.local_review_status = str(LocalReviewStatus.IN_PROGRESS)
-        review.local_review_due_on = (now + timedelta(days=LOCAL_REVIEW_PUBLICATION_DAYS)).date()
+        review.local_review_due_on = months_after(now.astimezone(workflow.calendar.timezone).date(),
+                                                  LOCAL_REVIEW_PUBLICATION_MONTHS)
     rows.flush()
     door.record(subject, "decide", decision, fields=("decision", "reasons"), reason=str(draft.decision))
     return review_view(door, workflow, rows, review)

@@ -1,0 +1,121 @@
+"""The demo's partnership work: Northbridge's integrated care board (its third lead partner), the lead
+partners' signatories, a scrutineer, a reviewer and a CDOP member, the Department for Education's and the
+national panel's representatives, the child death overview panel covering Northbridge and Southvale with
+their child populations, and Northbridge's published arrangements (version 1, signed by all three).
+
+Idempotent: ``seed_partnership`` adds only what is missing, so demos seeded before it get it too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.storage import partnership_tables as pt
+from hub.storage import tables as t
+
+SEEDED_AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+# (key, kind, official code, name, e-mail domain, partnership code or None, office phone, out-of-hours phone)
+AGENCIES = [
+    ("icb", "HEALTH", "QNB", "Northbridge Integrated Care Board", "icb.northbridge.example", "NB", "01632 960600",
+     "01632 960699"),
+    ("dfe", "OTHER_RELEVANT_AGENCY", "DFE", "Department for Education", "education.gov.example", None,
+     "0370 000 2288", "0370 000 2288"),
+    ("panel", "OTHER_RELEVANT_AGENCY", "CSPRP", "Child Safeguarding Practice Review Panel", "panel.gov.example", None,
+     "0370 000 2289", "0370 000 2289"),
+]
+
+# (e-mail, name, agency key (these or the main demo's), roles); portal accounts follow hub.demo's scheme.
+PRACTITIONERS = [
+    ("lena.lead@council.northbridge.example", "Lena Lead", "council", ["LEAD_PARTNER_SIGNATORY"]),
+    ("colin.chief@police.northbridge.example", "Colin Chief", "police", ["LEAD_PARTNER_SIGNATORY"]),
+    ("iris.icb@icb.northbridge.example", "Iris Icb", "icb", ["LEAD_PARTNER_SIGNATORY"]),
+    ("sid.scrutineer@council.northbridge.example", "Sid Scrutineer", "council", ["SCRUTINEER"]),
+    ("rita.reviewer@icb.northbridge.example", "Rita Reviewer", "icb", ["REVIEWER"]),
+    ("cara.cdop@icb.northbridge.example", "Cara Cdop", "icb", ["CDOP_MEMBER"]),
+    ("sol.state@education.gov.example", "Sol State", "dfe", ["SECRETARY_OF_STATE_REPRESENTATIVE"]),
+    ("nina.panel@panel.gov.example", "Nina Panel", "panel", ["NATIONAL_PANEL_MEMBER"]),
+]
+
+MAIN_AGENCY_CODES = {"council": "E06000901", "police": "NB01", "nhs": "RNB01", "primary": "190001",
+                     "academy": "190002"}
+POPULATIONS = {"NB": 48_200, "SV": 35_700}  # children aged 0-17 (synthetic)
+
+ARRANGEMENTS = {
+    "area_covered": "The area of Northbridge Council: the towns of Northbridge and Eastmoor and their villages.",
+    "resourcing": "Funded by the three lead partners in equal shares (£420,000 in 2026-27), with contributions "
+                  "in kind from schools; the business unit is hosted by the council.",
+    "independent_scrutiny": "An independent scrutineer reviews the partnership's work twice a year, reads its "
+                            "de-identified statistics and case-review decisions, and reports to the lead partners "
+                            "and in the yearly report.",
+    "scrutineer": "Sid Scrutineer, independent scrutineer",
+    "yearly_report": "Yearly report 2025-26: published September 2026 on the partnership's website.",
+}
+
+
+def seed_partnership(session: Session) -> bool:
+    """Add the demo's partnership work where missing; True when anything was added."""
+    partnerships = {p.code: p for p in session.scalars(select(t.Partnership))}
+    if "NB" not in partnerships or session.scalar(select(t.Agency).where(t.Agency.official_code == "QNB")):
+        return False
+    agencies = {key: session.scalar(select(t.Agency).where(t.Agency.official_code == code))
+                for key, code in MAIN_AGENCY_CODES.items()}
+    for key, kind, code, name, domain, partnership, phone, out_of_hours in AGENCIES:
+        agencies[key] = t.Agency(id=t.new_id(), kind=kind, official_code=code, name=name, office_hours_phone=phone,
+                                 out_of_hours_phone=out_of_hours, email=f"safeguarding@{domain}")
+        session.add(agencies[key])
+        session.flush()
+        if partnership:
+            session.add(t.AgencyPartnership(agency_id=agencies[key].id, partnership_id=partnerships[partnership].id))
+    people: dict[str, t.Practitioner] = {}
+    for email, name, agency, roles in PRACTITIONERS:
+        found = agencies.get(agency)
+        if found is None:
+            continue
+        people[email] = t.Practitioner(id=t.new_id(), agency_id=found.id, email=email, name=name, roles=roles)
+        session.add(people[email])
+    cdop = pt.Cdop(id=t.new_id(), code="NBSV-CDOP", name="Northbridge and Southvale Child Death Overview Panel")
+    session.add(cdop)
+    session.flush()
+    for code, children in POPULATIONS.items():
+        if code in partnerships:
+            session.add(pt.CdopPartnership(cdop_id=cdop.id, partnership_id=partnerships[code].id))
+            session.add(pt.PartnershipPopulation(partnership_id=partnerships[code].id, children=children,
+                                                 as_of_year=2026))
+    _publish(session, partnerships["NB"], agencies, people)
+    session.flush()
+    return True
+
+
+def _publish(session: Session, partnership: t.Partnership, agencies: dict[str, t.Agency | None],
+             people: dict[str, t.Practitioner]) -> None:
+    council, police, icb = agencies["council"], agencies["police"], agencies["icb"]
+    paula = session.scalar(select(t.Practitioner).where(
+        t.Practitioner.email == "paula.partnership@council.northbridge.example"))
+    if council is None or police is None or icb is None or paula is None:
+        return
+    relevant = [(agencies[key], text) for key, text in (
+        ("nhs", "Provider of hospital and community health services; sits on the safeguarding practice group."),
+        ("primary", "Named in the education safeguarding sub-group; Operation Encompass through the hub."),
+        ("academy", "Named in the education safeguarding sub-group; Operation Encompass through the hub."))]
+    content = {**ARRANGEMENTS, "lead_partners": [
+        {"partner": "LOCAL_AUTHORITY", "agency_id": council.id, "lead": "Chief Executive, Northbridge Council",
+         "delegate": "Director of Children's Services"},
+        {"partner": "POLICE", "agency_id": police.id, "lead": "Chief Constable, Northbridge Police",
+         "delegate": "Detective Chief Superintendent, Public Protection"},
+        {"partner": "INTEGRATED_CARE_BOARD", "agency_id": icb.id, "lead": "Chief Executive, Northbridge ICB",
+         "delegate": "Chief Nursing Officer"}],
+        "relevant_agencies": [{"agency_id": agency.id, "participation": text}
+                              for agency, text in relevant if agency is not None]}
+    arrangement = pt.Arrangement(id=t.new_id(), partnership_id=partnership.id, version=1, status="PUBLISHED",
+                                 content=content, drafted_by=paula.id, drafted_at=SEEDED_AT, published_at=SEEDED_AT)
+    session.add(arrangement)
+    session.flush()
+    for partner, agency, email in (("LOCAL_AUTHORITY", council, "lena.lead@council.northbridge.example"),
+                                   ("POLICE", police, "colin.chief@police.northbridge.example"),
+                                   ("INTEGRATED_CARE_BOARD", icb, "iris.icb@icb.northbridge.example")):
+        session.add(pt.ArrangementSignature(id=t.new_id(), arrangement_id=arrangement.id, partner=partner,
+                                            agency_id=agency.id, signed_by=people[email].id, signed_at=SEEDED_AT))
