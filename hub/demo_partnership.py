@@ -64,12 +64,13 @@ def seed_partnership(session: Session) -> bool:
     agencies = {key: session.scalar(select(t.Agency).where(t.Agency.official_code == code))
                 for key, code in MAIN_AGENCY_CODES.items()}
     for key, kind, code, name, domain, partnership, phone, out_of_hours in AGENCIES:
-        agencies[key] = t.Agency(id=t.new_id(), kind=kind, official_code=code, name=name, office_hours_phone=phone,
-                                 out_of_hours_phone=out_of_hours, email=f"safeguarding@{domain}")
-        session.add(agencies[key])
+        agency = t.Agency(id=t.new_id(), kind=kind, official_code=code, name=name, office_hours_phone=phone,
+                          out_of_hours_phone=out_of_hours, email=f"safeguarding@{domain}")
+        agencies[key] = agency
+        session.add(agency)
         session.flush()
         if partnership:
-            session.add(t.AgencyPartnership(agency_id=agencies[key].id, partnership_id=partnerships[partnership].id))
+            session.add(t.AgencyPartnership(agency_id=agency.id, partnership_id=partnerships[partnership].id))
     people: dict[str, t.Practitioner] = {}
     for email, name, agency, roles in PRACTITIONERS:
         found = agencies.get(agency)

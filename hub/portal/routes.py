@@ -16,6 +16,7 @@ from hub.door import utc_now
 from hub.portal.dsl import DslPages
 from hub.portal.headers import PortalSecurityHeaders
 from hub.portal.ig import IgPages
+from hub.portal.partnership import PartnershipPages
 from hub.portal.requests import RequestPages
 from hub.portal.sign_in import SignInPages
 from hub.portal.web import Clock, Outcome, Page, Portal, Redirect, Visit, home, is_dsl, is_ig_officer
@@ -65,6 +66,7 @@ def portal_mount(hub: Hub, clock: Clock = utc_now) -> Mount:
         Route("/requests/{request_id}", requests.show, methods=["GET"]),
         Route("/requests/{request_id}/answer", requests.answer, methods=["POST"]),
         *ig.routes(),
+        *PartnershipPages(portal).routes(),  # arrangements (public), statistics, incidents, child death review
         Mount("/assets", app=StaticFiles(directory=ASSETS, check_dir=False)),
     ]
     return Mount("/portal", app=PortalSecurityHeaders(Router(routes, default=not_found)))
