@@ -61,8 +61,9 @@ def seed_partnership(session: Session) -> bool:
     partnerships = {p.code: p for p in session.scalars(select(t.Partnership))}
     if "NB" not in partnerships or session.scalar(select(t.Agency).where(t.Agency.official_code == "QNB")):
         return False
-    agencies = {key: session.scalar(select(t.Agency).where(t.Agency.official_code == code))
-                for key, code in MAIN_AGENCY_CODES.items()}
+    agencies: dict[str, t.Agency | None] = {
+        key: session.scalar(select(t.Agency).where(t.Agency.official_code == code))
+        for key, code in MAIN_AGENCY_CODES.items()}
     for key, kind, code, name, domain, partnership, phone, out_of_hours in AGENCIES:
         agency = t.Agency(id=t.new_id(), kind=kind, official_code=code, name=name, office_hours_phone=phone,
                           out_of_hours_phone=out_of_hours, email=f"safeguarding@{domain}")
@@ -72,8 +73,8 @@ def seed_partnership(session: Session) -> bool:
         if partnership:
             session.add(t.AgencyPartnership(agency_id=agency.id, partnership_id=partnerships[partnership].id))
     people: dict[str, t.Practitioner] = {}
-    for email, name, agency, roles in PRACTITIONERS:
-        found = agencies.get(agency)
+    for email, name, agency_key, roles in PRACTITIONERS:
+        found = agencies.get(agency_key)
         if found is None:
             continue
         people[email] = t.Practitioner(id=t.new_id(), agency_id=found.id, email=email, name=name, roles=roles)
