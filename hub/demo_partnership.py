@@ -89,6 +89,7 @@ def seed_partnership(session: Session) -> bool:
                                                  as_of_year=2026))
     _publish(session, partnerships["NB"], agencies, people)
     session.flush()
+    _deaths(session, cdop, people["cara.cdop@icb.northbridge.example"])
     return True
 
 
@@ -121,3 +122,49 @@ def _publish(session: Session, partnership: t.Partnership, agencies: dict[str, t
                                    ("INTEGRATED_CARE_BOARD", icb, "iris.icb@icb.northbridge.example")):
         session.add(pt.ArrangementSignature(id=t.new_id(), arrangement_id=arrangement.id, partner=partner,
                                             agency_id=agency.id, signed_by=people[email].id, signed_at=SEEDED_AT))
+
+
+# Synthetic deaths the panel has analysed this year, so its statistics have something to show (most cells
+# are small numbers, suppressed, as they would be).
+DEATHS = [
+    ("PERINATAL_NEONATAL_EVENT", "NO_MODIFIABLE_FACTORS", False), ("INFECTION", "NO_MODIFIABLE_FACTORS", False),
+    ("SUDDEN_UNEXPECTED_UNEXPLAINED_DEATH", "MODIFIABLE_FACTORS_IDENTIFIED", True),
+    ("TRAUMA_AND_OTHER_EXTERNAL_FACTORS", "MODIFIABLE_FACTORS_IDENTIFIED", True),
+    ("CHRONIC_MEDICAL_CONDITION", "NO_MODIFIABLE_FACTORS", False), ("MALIGNANCY", "NO_MODIFIABLE_FACTORS", False),
+    ("CHROMOSOMAL_GENETIC_AND_CONGENITAL_ANOMALIES", "NO_MODIFIABLE_FACTORS", False),
+    ("ACUTE_MEDICAL_OR_SURGICAL_CONDITION", "INSUFFICIENT_INFORMATION", False),
+    ("SUDDEN_UNEXPECTED_UNEXPLAINED_DEATH", "MODIFIABLE_FACTORS_IDENTIFIED", True),
+    ("SUICIDE_OR_DELIBERATE_SELF_INFLICTED_HARM", "MODIFIABLE_FACTORS_IDENTIFIED", True),
+    ("PERINATAL_NEONATAL_EVENT", "NO_MODIFIABLE_FACTORS", False), ("INFECTION", "MODIFIABLE_FACTORS_IDENTIFIED", True),
+]
+
+
+def _deaths(session: Session, cdop: pt.Cdop, analyst: t.Practitioner) -> None:
+    from datetime import date, timedelta
+
+    from hub.domain.child_death import age_band
+    from hub.storage import sealing
+
+    partnerships = [p.partnership_id for p in session.scalars(
+        select(pt.CdopPartnership).where(pt.CdopPartnership.cdop_id == cdop.id))]
+    children = session.scalars(select(t.Child).where(
+        t.Child.partnership_id.in_(partnerships), t.Child.date_of_birth.is_not(None), t.Child.nhs_number.is_not(None),
+        t.Child.given_name != "Amelia").order_by(t.Child.nhs_number.desc()).limit(len(DEATHS))).all()
+    for number, (child, (category, modifiable, unexpected)) in enumerate(zip(children, DEATHS, strict=False), 1):
+        died = date(2026, 1, 10) + timedelta(days=23 * number)
+        death_id = t.new_id()
+        factors = [{"domain": domain, "contribution": "MAY_HAVE_CONTRIBUTED" if modifiable.startswith("MODIFIABLE")
+                    and domain != "CHILD" else "NONE_IDENTIFIED", "factors": None if domain == "CHILD" or not
+                    modifiable.startswith("MODIFIABLE") else "Recorded by the panel."}
+                   for domain in ("CHILD", "SOCIAL_ENVIRONMENT", "SERVICE_DELIVERY")]
+        session.add(pt.ChildDeath(
+            id=death_id, case_number=f"CDR-2026-{number:05d}", child_id=child.id, partnership_id=child.partnership_id,
+            cdop_id=cdop.id, notifying_agency_id=analyst.agency_id, notified_by=analyst.id,
+            notified_at=datetime.combine(died, datetime.min.time(), UTC), date_of_death=died,
+            age_band=str(age_band(child.date_of_birth, died)), sex=child.sex, unexpected=unexpected,
+            place_of_death="hospital", status="ANALYSED", category=category, factors=factors,
+            modifiability=modifiable, learning="Learning shared with the partnerships.", analysed_by=analyst.id,
+            analysed_at=SEEDED_AT,
+            circumstances=sealing.seal_text(session, child.id, "child_deaths", "circumstances", death_id,
+                                            "Synthetic demo circumstances.") or ""))
+    session.flush()
