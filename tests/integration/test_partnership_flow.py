@@ -135,6 +135,16 @@ def test_the_partnership_publishes_its_arrangements_with_all_three_signatures(w)
     dee = w.caller(DEE, "EDUCATION_SAFEGUARDING", "DSL-2026-14")
     assert data(dee.post(READ_ARRANGEMENTS, {"p": northbridge(w)}), "partnershipArrangements") == [
         {"version": 2, "status": "PUBLISHED", "scrutineer": "Sid Scrutineer"}]
+    # The public page, without signing in: the new version, and the reading on the ledger as anyone's.
+    page = w.http.get("/portal/arrangements/NB", headers={"X-Request-Id": "public-arrangements-test-1"})
+    assert page.status_code == 200 and "Version 2, published" in page.text and "Signed in as" not in page.text
+    [event] = w.audit("public-arrangements-test-1")
+    assert (event["client_id"], event["action"], event["decision"], event["rule"], event["resource_id"]) == (
+        "public", "read", "ALLOW", "anyone_reads_published_arrangements", arrangement["id"])
+    missing = w.http.get("/portal/arrangements/SV", headers={"X-Request-Id": "public-arrangements-test-2"})
+    assert missing.status_code == 404
+    assert [(e["decision"], e["reason"]) for e in w.audit("public-arrangements-test-2")] == [
+        ("DENY", "nothing published for 'SV'")]
 
 
 def test_the_secretary_of_states_representative_sets_the_intervention_status(w) -> None:
