@@ -33,7 +33,7 @@ from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from hub.policy import Decision
-from hub.services import notices, routing
+from hub.services import notices
 from hub.services.children import child_facts
 from hub.services.partnership_visibility import visible
 from hub.storage import partnership_tables as pt
@@ -114,7 +114,7 @@ def notify_child_death(door: Door, draft: DeathNotificationDraft) -> ChildDeathV
     for agency_id in asked:
         notices.notify(door, Notice(
             kind=NotificationKind.CHILD_DEATH_REPORT_REQUESTED,
-            recipient=routing.front_door_of(door.session, agency_id),
+            recipient=rows.front_door(agency_id),
             summary=f"A child known to your agency has died ({death.case_number}): complete your agency's reporting "
                     f"form for the child death review (purpose CHILD_DEATH_REVIEW).{response}",
             dedupe_key=f"{NotificationKind.CHILD_DEATH_REPORT_REQUESTED}:{death.id}:{agency_id}", child_id=child.id))

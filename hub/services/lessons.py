@@ -12,7 +12,7 @@ from hub.domain.practice_review import LessonDraft, LessonTheme, LessonView, che
 from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
 from hub.errors import ValidationError
-from hub.services import notices, routing
+from hub.services import notices
 from hub.services.paging import encode_cursor, start_offset
 from hub.services.partnership_visibility import visible
 from hub.services.serious_incidents import authorise
@@ -49,7 +49,7 @@ def publish_lesson(door: Door, incident_id: str, draft: LessonDraft) -> LessonVi
     rows.add(lesson)
     for agency_id in checked.agency_ids:
         notices.notify(door, Notice(
-            kind=NotificationKind.LESSON_PUBLISHED, recipient=routing.front_door_of(door.session, agency_id),
+            kind=NotificationKind.LESSON_PUBLISHED, recipient=rows.front_door(agency_id),
             summary=f"A lesson for your agency from a practice review: {checked.title}",
             dedupe_key=f"{NotificationKind.LESSON_PUBLISHED}:{lesson.id}:{agency_id}"))
     door.record(Subject(RESOURCE, lesson.id, subject.child_id, subject.owner_agency_id), "publish_lesson", decision,

@@ -27,7 +27,7 @@ from hub.domain.workflow import Workflow
 from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
 from hub.errors import ConflictError, NotFoundError, ValidationError
-from hub.services import notices, routing
+from hub.services import notices
 from hub.services.serious_incidents import authorise, incident_facts
 from hub.storage import partnership_tables as pt
 from hub.storage import tables as t
@@ -79,7 +79,7 @@ def start_review(door: Door, workflow: Workflow, incident_id: str, reviewer_ids:
     child = incident.child_ids[0]
     for agency_id in asked:  # the request, as every request reaches an agency: to its front door
         notices.notify(door, Notice(
-            kind=NotificationKind.AGENCY_SUMMARY_REQUESTED, recipient=routing.front_door_of(door.session, agency_id),
+            kind=NotificationKind.AGENCY_SUMMARY_REQUESTED, recipient=rows.front_door(agency_id),
             summary=f"The partnership's rapid review of a serious incident asks your agency for its summary of its "
                     f"involvement, by {_local(workflow, summaries_due)} (purpose SERIOUS_INCIDENT_REVIEW).",
             dedupe_key=f"{NotificationKind.AGENCY_SUMMARY_REQUESTED}:{review.id}:{agency_id}", child_id=child,

@@ -31,7 +31,6 @@ from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationE
 from hub.policy import Decision
 from hub.services.children import child_facts
 from hub.services.partnership_visibility import visible
-from hub.storage import jobs
 from hub.storage import partnership_tables as pt
 from hub.storage import tables as t
 from hub.storage.partnership_rows import PartnershipRows
@@ -112,7 +111,7 @@ def record_incident(door: Door, workflow: Workflow, draft: IncidentDraft) -> Inc
     rows.add(incident)
     warn_at = as_utc(datetime.combine(due.astimezone(workflow.calendar.timezone).date(), workflow.calendar.day_start,
                                       workflow.calendar.timezone))
-    jobs.schedule(door.session, kind=NOTIFICATION_DUE_JOB, subject_id=incident.id, run_at=max(warn_at, now), now=now)
+    rows.schedule_timer(NOTIFICATION_DUE_JOB, incident.id, max(warn_at, now), now)
     decision = decisions[0]
     for child in children:
         door.record(Subject(RESOURCE, incident.id, child.id, door.actor.agency_id), "record_incident", decision,
@@ -130,7 +129,7 @@ def notify_national_panel(door: Door, workflow: Workflow, incident_id: str) -> I
     incident.status, incident.notified_at, incident.notified_by = str(IncidentStatus.NOTIFIED), now, \
         door.actor.practitioner_id
     rows.flush()
-    jobs.cancel(door.session, kind=NOTIFICATION_DUE_JOB, subject_ids=[incident.id], now=now)
+    rows.cancel_timer(NOTIFICATION_DUE_JOB, incident.id, now)
     on_time = now <= as_utc(incident.notification_due_at)
     door.record(subject, "notify", decision, fields=FIELDS,
                 reason="notified to the national panel " + ("within" if on_time else "after") + " 5 working days")

@@ -11,9 +11,10 @@ from sqlalchemy import ColumnElement, Select, String, and_, cast, false, func, o
 from sqlalchemy.orm import Session
 
 from hub.domain.actor import AgencyKind
+from hub.domain.notification import Recipient, front_door
 from hub.domain.working_time import as_utc
+from hub.storage import jobs, sealing
 from hub.storage import partnership_tables as pt
-from hub.storage import sealing
 from hub.storage import tables as t
 
 R = TypeVar("R")
@@ -66,6 +67,19 @@ class PartnershipRows:
     def children(self, child_ids: Sequence[str]) -> list[t.Child]:
         found = {c.id: c for c in self.session.scalars(select(t.Child).where(t.Child.id.in_(list(child_ids))))}
         return [found[child_id] for child_id in child_ids if child_id in found]
+
+    def front_door(self, agency_id: str) -> Recipient:
+        """Who reads what is addressed to the agency (``hub.domain.notification.FRONT_DOOR_ROLES``)."""
+        agency = self.session.get(t.Agency, agency_id)
+        if agency is None:
+            raise LookupError(f"no agency {agency_id}")
+        return front_door(agency_id, AgencyKind(agency.kind))
+
+    def schedule_timer(self, kind: str, subject_id: str, run_at: datetime, now: datetime) -> None:
+        jobs.schedule(self.session, kind=kind, subject_id=subject_id, run_at=run_at, now=now)
+
+    def cancel_timer(self, kind: str, subject_id: str, now: datetime) -> None:
+        jobs.cancel(self.session, kind=kind, subject_ids=[subject_id], now=now)
 
     def seal(self, child_id: str, table: str, column: str, row_id: str, value: str | None) -> str | None:
         return sealing.seal_text(self.session, child_id, table, column, row_id, value)

@@ -374,3 +374,13 @@ def test_the_scrutineer_sees_the_statistics_and_no_childs_identity(w, child, inc
     assert data(sid.post("query($id: ID!) { child(id: $id) { givenName } }", {"id": child["id"]}), "child") is None
     assert data(sid.post("query($id: ID!) { childDeath(id: $id) { caseNumber } }", {"id": death["id"]}),
                 "childDeath") is None
+
+
+def test_free_text_about_the_children_is_sealed_at_rest(w, incident, review, death) -> None:
+    from hub.storage import partnership_tables as pt
+
+    stored = [*(row.description for row in w.rows(select(pt.SeriousIncident))),
+              *(row.summary for row in w.rows(select(pt.ReviewSummary)) if row.summary),
+              *(row.circumstances for row in w.rows(select(pt.ChildDeath))),
+              *(row.involvement for row in w.rows(select(pt.ChildDeathReport)) if row.involvement)]
+    assert len(stored) >= 5 and all(text.startswith("sealed:") for text in stored)
