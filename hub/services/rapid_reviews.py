@@ -27,6 +27,7 @@ from hub.domain.workflow import Workflow
 from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
 from hub.errors import ConflictError, NotFoundError, ValidationError
+from hub.policy import Decision
 from hub.services import notices
 from hub.services.serious_incidents import authorise, incident_facts
 from hub.storage import partnership_tables as pt
@@ -35,6 +36,7 @@ from hub.storage.partnership_rows import PartnershipRows
 
 RESOURCE = "rapid_review"
 SUMMARY_WORKING_DAYS = 10  # agencies' summaries: days 2-10 of the 15
+NO_REVIEW = "No rapid review with this id."
 
 
 def _rows(door: Door) -> PartnershipRows:
@@ -96,8 +98,7 @@ def start_review(door: Door, workflow: Workflow, incident_id: str, reviewer_ids:
 
 def submit_summary(door: Door, workflow: Workflow, review_id: str, summary: str) -> ReviewView:
     rows = _rows(door)
-    review = _review(door, rows, review_id, "submit_summary")
-    incident, decision, subject = authorise(door, rows, review.incident_id, "submit_summary")
+    review, incident, decision, subject = _authorise(door, rows, review_id, "submit_summary")
     subject = Subject(RESOURCE, review.id, subject.child_id, door.actor.agency_id)
     row = rows.summary_of(review.id, door.actor.agency_id)
     assert row is not None  # the policy let only an agency asked submit
@@ -120,8 +121,7 @@ def submit_summary(door: Door, workflow: Workflow, review_id: str, summary: str)
 
 def decide_review(door: Door, workflow: Workflow, review_id: str, draft: ReviewDecisionDraft) -> ReviewView:
     rows = _rows(door)
-    review = _review(door, rows, review_id, "decide")
-    _, decision, subject = authorise(door, rows, review.incident_id, "decide")
+    review, _, decision, subject = _authorise(door, rows, review_id, "decide")
     subject = Subject(RESOURCE, review.id, subject.child_id, subject.owner_agency_id)
     if review.status == ReviewStatus.DECIDED:
         _refuse(door, subject, "decide", ConflictError("The review has recorded its decision already."))
@@ -144,8 +144,7 @@ def decide_review(door: Door, workflow: Workflow, review_id: str, draft: ReviewD
 
 def publish_local_review(door: Door, workflow: Workflow, review_id: str) -> ReviewView:
     rows = _rows(door)
-    review = _review(door, rows, review_id, "track_local_review")
-    _, decision, subject = authorise(door, rows, review.incident_id, "track_local_review")
+    review, _, decision, subject = _authorise(door, rows, review_id, "track_local_review")
     subject = Subject(RESOURCE, review.id, subject.child_id, subject.owner_agency_id)
     if review.local_review_status != LocalReviewStatus.IN_PROGRESS:
         _refuse(door, subject, "track_local_review", ConflictError("No local review of this incident is in progress."))
@@ -158,8 +157,7 @@ def publish_local_review(door: Door, workflow: Workflow, review_id: str) -> Revi
 def read_review(door: Door, workflow: Workflow, review_id: str) -> ReviewView | None:
     rows = _rows(door)
     try:
-        review = _review(door, rows, review_id, "read")
-        _, decision, subject = authorise(door, rows, review.incident_id, "read")
+        review, _, decision, subject = _authorise(door, rows, review_id, "read")
     except NotFoundError:
         return None
     view = review_view(door, workflow, rows, review)
@@ -169,14 +167,21 @@ def read_review(door: Door, workflow: Workflow, review_id: str) -> ReviewView | 
     return view
 
 
-def _review(door: Door, rows: PartnershipRows, review_id: str, action: str) -> pt.RapidReview:
+def _authorise(door: Door, rows: PartnershipRows, review_id: str, action: str
+               ) -> tuple[pt.RapidReview, pt.SeriousIncident, Decision, Subject]:
+    """The review and its incident, with the decision on the action. A review the actor may not see gets the
+    same answer as no review at all (not the incident's "not found", which would tell the id exists)."""
     review = rows.get(pt.RapidReview, review_id)
     if review is None:
         subject = Subject(RESOURCE, review_id)
         door.access(subject, action)
         door.refuse(subject, action, "no such rapid review")
-        raise NotFoundError("No rapid review with this id.")
-    return review
+        raise NotFoundError(NO_REVIEW)
+    try:
+        incident, decision, subject = authorise(door, rows, review.incident_id, action)
+    except NotFoundError:
+        raise NotFoundError(NO_REVIEW) from None
+    return review, incident, decision, subject
 
 
 def review_view(door: Door, workflow: Workflow, rows: PartnershipRows, review: pt.RapidReview) -> ReviewView:

@@ -384,3 +384,14 @@ def test_free_text_about_the_children_is_sealed_at_rest(w, incident, review, dea
               *(row.circumstances for row in w.rows(select(pt.ChildDeath))),
               *(row.involvement for row in w.rows(select(pt.ChildDeathReport)) if row.involvement)]
     assert len(stored) >= 5 and all(text.startswith("sealed:") for text in stored)
+
+
+def test_a_review_not_yours_looks_exactly_like_no_review(w, review) -> None:
+    sue = w.caller("sue.social@council.southvale.example", "SERIOUS_INCIDENT_REVIEW")
+    for mutation, extra in ((SUBMIT, {"summary": "A summary from an agency nobody asked."}),
+                            (DECIDE, {"decision": "NO_FURTHER_REVIEW", "reasons": "Reasons from an outsider here."})):
+        field = "submitAgencySummary" if mutation is SUBMIT else "recordRapidReviewDecision"
+        real = data(sue.post(mutation, {"input": {"reviewId": review["id"], **extra}}), field)
+        absent = data(sue.post(mutation, {"input": {"reviewId": "00000000-0000-0000-0000-000000000000", **extra}}),
+                      field)
+        assert real == absent and real["errors"][0]["code"] == "NOT_FOUND", (real, absent)
