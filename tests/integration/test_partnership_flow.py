@@ -292,8 +292,14 @@ def test_a_lesson_is_published_de_identified_and_reaches_the_agencies_it_names(w
     # Southvale's social worker does not see Northbridge's lessons; the national panel sees every partnership's.
     assert data(w.caller("sue.social@council.southvale.example", "S47_ENQUIRY").post(LESSONS, {}),
                 "lessons")["totalCount"] == 0
-    national = data(w.caller(NINA, "SERIOUS_INCIDENT_REVIEW", "PANEL-2026").post(LESSONS, {}), "lessons")
+    nina = w.caller(NINA, "SERIOUS_INCIDENT_REVIEW", "PANEL-2026")
+    national = data(nina.post(LESSONS, {}), "lessons")
     assert national["edges"][0]["node"]["partnershipName"] == "Northbridge Safeguarding Children Partnership"
+    # The panel sees the incidents notified to it, across partnerships, without the children's identities.
+    incidents = data(nina.post("{ seriousIncidents { totalCount edges { node { id childIds status } } } }"),
+                     "seriousIncidents")
+    assert incidents["totalCount"] == 1
+    assert incidents["edges"][0]["node"] == {"id": incident["id"], "childIds": [], "status": "NOTIFIED"}
 
 
 @pytest.fixture(scope="module")
