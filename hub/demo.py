@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub import demo_partnership
 from hub.authentication import hash_secret
 from hub.domain.nhs_number import check_digit
 from hub.identity import matcher
@@ -108,7 +109,7 @@ def demo_totp_secret(email: str) -> str:
 def seed_portal_accounts(session: Session) -> int:
     """Give each demo practitioner a portal account once (demos seeded before the portal get them too)."""
     added = 0
-    for email, _, _, roles in PRACTITIONERS:
+    for email, _, _, roles in [*PRACTITIONERS, *demo_partnership.PRACTITIONERS]:
         if "ADAPTER" in roles:  # service accounts: they never sign in to the portal
             continue
         practitioner = session.scalar(select(t.Practitioner).where(t.Practitioner.email == email))
@@ -154,6 +155,7 @@ def seed(session: Session, children: int = 200, *, records: bool = True) -> bool
     simulators through the adapters (``make run``), the way real data would.
     """
     if is_seeded(session):
+        demo_partnership.seed_partnership(session)
         seed_portal_accounts(session)
         return False
     rng = random.Random(20161)  # fixed: the same demo every time
@@ -199,6 +201,7 @@ def seed(session: Session, children: int = 200, *, records: bool = True) -> bool
         builder.southvale_child(next(numbers), i)
     session.flush()
     matcher.index_missing(session)  # so FIND by details and adapters' matching meet the demo's children
+    demo_partnership.seed_partnership(session)  # arrangements, reviewers, the child death overview panel
     seed_portal_accounts(session)
     return True
 

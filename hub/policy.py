@@ -28,10 +28,13 @@ from hub.domain.access import (
     StatisticsScope,
     SystemActor,
 )
+from hub.domain.partnership_access import ArrangementFacts, CdopScope, ChildDeathFacts, IncidentFacts, LessonFacts
 
 DEFAULT_DENY = "default_deny"
 
-Resource = ChildFacts | RecordFacts | AuditScope | RequestFacts | NotificationFacts | StatisticsScope | HubResource
+# The partnership's own work too (policies/partnership.polar, reviews.polar, child_death.polar).
+Resource = (ChildFacts | RecordFacts | AuditScope | RequestFacts | NotificationFacts | StatisticsScope | HubResource
+            | ArrangementFacts | IncidentFacts | LessonFacts | ChildDeathFacts | CdopScope)
 PolicySubject = PolicyActor | SystemActor
 T = TypeVar("T")
 
@@ -72,6 +75,10 @@ class Policy:
                             (NotificationFacts, "Notification"), (StatisticsScope, "Statistics"),
                             (SystemActor, "System"), (HubResource, "HubResource")):
             self._oso.register_class(facts, name=name)  # type: ignore[no-untyped-call]
+        for partnership_facts, name in ((ArrangementFacts, "Arrangement"), (IncidentFacts, "Incident"),
+                                        (LessonFacts, "Lesson"), (ChildDeathFacts, "ChildDeath"),
+                                        (CdopScope, "CdopScope")):
+            self._oso.register_class(partnership_facts, name=name)  # type: ignore[no-untyped-call]
         self._oso.load_files([str(path) for path in files])
         self.decide = lru_cache(maxsize=65_536)(self._decide)
         self.evaluations = 0

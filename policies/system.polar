@@ -50,3 +50,8 @@ permit(actor: System, "read", item: HubResource, "operator_reads_quarantined_ite
 # ... and corrects one (the corrected payload replaces the agency's, sealed again) before replaying it.
 permit(actor: System, "fix", item: HubResource, "operator_corrects_quarantined_item") if
     hub_operator(actor) and item.kind = "quarantine_item";
+
+# -- the partnership's timers --------------------------------------------------------------------------------
+# On the last working day for notifying a serious incident to the national panel, warn whoever recorded it.
+permit(actor: System, "remind", incident: HubResource, "serious_incident_notification_due_warns_recorder") if
+    hub_worker(actor) and incident.kind = "serious_incident";

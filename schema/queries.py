@@ -10,6 +10,7 @@ from hub.services import children, records, registry
 from schema.audit.queries import AuditQuery
 from schema.identity import IdentityResolution, identity_resolutions
 from schema.notifications.queries import NotificationQuery
+from schema.partnership.queries import PartnershipQuery
 from schema.requests.queries import RequestQuery
 from schema.statistics.queries import StatisticsQuery
 from schema.types import (
@@ -29,7 +30,7 @@ Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.type
-class Query(AuditQuery, RequestQuery, NotificationQuery, StatisticsQuery):  # issues 4 and 5
+class Query(AuditQuery, RequestQuery, NotificationQuery, StatisticsQuery, PartnershipQuery):
     @strawberry.field(description="The practitioner this call acts for, and their agency.")
     def me(self, info: Info) -> Me:
         actor = info.context.actor

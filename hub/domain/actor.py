@@ -29,6 +29,11 @@ class Role(StrEnum):
     REVIEWER = "REVIEWER"
     CDOP_MEMBER = "CDOP_MEMBER"
     ADMIN = "ADMIN"
+    # The partnership's own work: each lead partner's signatory of the arrangements, the Secretary of State's
+    # representative (intervention status) and members of the Child Safeguarding Practice Review Panel.
+    LEAD_PARTNER_SIGNATORY = "LEAD_PARTNER_SIGNATORY"
+    SECRETARY_OF_STATE_REPRESENTATIVE = "SECRETARY_OF_STATE_REPRESENTATIVE"
+    NATIONAL_PANEL_MEMBER = "NATIONAL_PANEL_MEMBER"
     ADAPTER = "ADAPTER"  # an agency's adapter run by the hub: writes that agency's records, reads nothing
 
 

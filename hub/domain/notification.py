@@ -26,6 +26,12 @@ class NotificationKind(StrEnum):
     REQUEST_OVERDUE = "REQUEST_OVERDUE"
     REQUEST_ANSWERED = "REQUEST_ANSWERED"
     REQUEST_OUTCOME = "REQUEST_OUTCOME"  # fed back to the agencies that answered and whoever referred
+    # The partnership's reviews (hub.services.serious_incidents, rapid_reviews, lessons, child_deaths).
+    SERIOUS_INCIDENT_NOTIFICATION_DUE = "SERIOUS_INCIDENT_NOTIFICATION_DUE"
+    REVIEW_ASSIGNED = "REVIEW_ASSIGNED"
+    AGENCY_SUMMARY_REQUESTED = "AGENCY_SUMMARY_REQUESTED"
+    LESSON_PUBLISHED = "LESSON_PUBLISHED"
+    CHILD_DEATH_REPORT_REQUESTED = "CHILD_DEATH_REPORT_REQUESTED"
 
 
 # Kinds that wait for their recipient to acknowledge them.

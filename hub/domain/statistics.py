@@ -47,3 +47,5 @@ class PartnershipReport:
     decisions_by_reason: tuple[Cell, ...]
     encompass_acknowledgements: tuple[Cell, ...]
     break_glass_by_agency_kind: tuple[Cell, ...]
+    # Serious incidents notified, rapid reviews decided and local reviews published, on time or not.
+    review_timeliness: tuple[Cell, ...] = ()

@@ -16,6 +16,8 @@ from hub.door import utc_now
 from hub.portal.dsl import DslPages
 from hub.portal.headers import PortalSecurityHeaders
 from hub.portal.ig import IgPages
+from hub.portal.partnership import PartnershipPages
+from hub.portal.partnership_nav import partnership_nav
 from hub.portal.requests import RequestPages
 from hub.portal.sign_in import SignInPages
 from hub.portal.web import Clock, Outcome, Page, Portal, Redirect, Visit, home, is_dsl, is_ig_officer
@@ -35,7 +37,8 @@ def portal_mount(hub: Hub, clock: Clock = utc_now) -> Mount:
         def work(visit: Visit) -> Outcome:
             return Page("account.html", {"roles": sorted(str(Role(role)).replace("_", " ").lower().capitalize()
                                                           for role in visit.actor.roles),
-                                         "has_pages": is_dsl(visit.actor) or is_ig_officer(visit.actor)})
+                                         "has_pages": is_dsl(visit.actor) or is_ig_officer(visit.actor)
+                                         or bool(partnership_nav(visit.actor))})
         return await portal.signed_in(request, work)
 
     async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
@@ -65,6 +68,7 @@ def portal_mount(hub: Hub, clock: Clock = utc_now) -> Mount:
         Route("/requests/{request_id}", requests.show, methods=["GET"]),
         Route("/requests/{request_id}/answer", requests.answer, methods=["POST"]),
         *ig.routes(),
+        *PartnershipPages(portal).routes(),  # arrangements (public), statistics, incidents, child death review
         Mount("/assets", app=StaticFiles(directory=ASSETS, check_dir=False)),
     ]
     return Mount("/portal", app=PortalSecurityHeaders(Router(routes, default=not_found)))

@@ -16,8 +16,10 @@ from hub.door import Door, Subject
 from hub.errors import ValidationError
 from hub.storage import statistics
 from hub.storage import tables as t
+from hub.storage.partnership_rows import PartnershipRows
 
-FIELDS = ("timeliness", "decisions_by_reason", "encompass_acknowledgements", "break_glass_by_agency_kind")
+FIELDS = ("timeliness", "decisions_by_reason", "encompass_acknowledgements", "break_glass_by_agency_kind",
+          "review_timeliness")
 
 
 def partnership_report(door: Door, workflow: Workflow, partnership_id: str, start: date | None = None,
@@ -41,6 +43,8 @@ def partnership_report(door: Door, workflow: Workflow, partnership_id: str, star
     reasons = door.query(statistics.decisions_by_reason, partnership_id, period)
     encompass = door.query(statistics.encompass_acknowledgements, partnership_id, period, now)
     break_glass = door.query(statistics.break_glass_by_agency_kind, partnership_id, period)
+    reviews = door.query(lambda session: PartnershipRows(session).review_timeliness(
+        partnership_id, period.start, period.end, now))
     return PartnershipReport(
         partnership_id=partnership.id, partnership_name=partnership.name, period_start=start, period_end=end,
         timeliness=tuple(TimelinessRow(str(rating), *(suppress(n) for n in timeliness.get(str(rating), (0, 0, 0, 0))))
@@ -51,6 +55,7 @@ def partnership_report(door: Door, workflow: Workflow, partnership_id: str, star
             strict=True)),
         break_glass_by_agency_kind=tuple(Cell(str(kind), suppress(break_glass.get(str(kind), 0)))
                                          for kind in AgencyKind),
+        review_timeliness=tuple(Cell(label, suppress(count)) for label, count in reviews.items()),
     )
 
 

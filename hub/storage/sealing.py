@@ -99,7 +99,10 @@ def open_stored_postcode(session: Session, child_id: str, stored: str | None) ->
 
 # Free text about a child in other tables: sealed with the child's data key like record detail.
 SEALED_TEXT = {"information_requests": ("justification", "consent_reason", "outcome_note"),
-               "request_targets": ("rationale",)}
+               "request_targets": ("rationale",),
+               # The partnership's reviews: sealed with (the first) child's key (hub.storage.partnership_tables).
+               "serious_incidents": ("description",), "review_summaries": ("summary",),
+               "child_deaths": ("circumstances",), "child_death_reports": ("involvement", "concerns")}
 
 
 def seal_text(session: Session, child_id: str, table: str, column: str, row_id: str,

@@ -18,6 +18,7 @@ from hub.door import Subject
 from hub.services import notices, routing
 from hub.storage import tables as t
 from hub.storage.jobs import ClaimedJob, JobKind
+from hub.worker.review_timers import HANDLERS as REVIEW_HANDLERS
 
 Handler = Callable[[SystemDoor, ClaimedJob, datetime, Workflow], None]
 # What the worker is to a request or a notice: never its sender nor its recipient.
@@ -112,4 +113,5 @@ HANDLERS: dict[str, Handler] = {
     JobKind.REQUEST_DUE_SOON: request_due_soon,
     JobKind.REQUEST_OVERDUE: request_overdue,
     JobKind.ENCOMPASS_ESCALATION: encompass_unacknowledged,
+    **REVIEW_HANDLERS,  # the partnership's own timers
 }

@@ -26,10 +26,11 @@ from schema.mutations.record_information_request_outcome import (
 )
 from schema.mutations.resolve_identity import ResolveIdentityPayload, resolve_identity
 from schema.mutations.share_record import ShareRecordPayload, share_record
+from schema.partnership.mutations import PartnershipMutation
 
 
 @strawberry.type
-class Mutation:
+class Mutation(PartnershipMutation):
     share_record: ShareRecordPayload = strawberry.mutation(
         resolver=share_record, description="Share a record about a child, owned by your agency."
     )

@@ -7,6 +7,7 @@ import datetime
 import strawberry
 
 from hub.domain import statistics as domain
+from hub.services.statistics_csv import partnership_report_csv
 
 
 @strawberry.type(description="A labelled count; \"<5\" when between 1 and 4 (suppressed).")
@@ -34,6 +35,9 @@ class PartnershipReport:
     decisions_by_reason: list[StatisticCell]
     encompass_acknowledgements: list[StatisticCell]
     break_glass_by_agency_kind: list[StatisticCell]
+    review_timeliness: list[StatisticCell] = strawberry.field(
+        description="Serious incidents notified, rapid reviews decided and local reviews published, on time or not.")
+    csv: str = strawberry.field(description="The whole report as CSV (section, label, count), as the portal offers.")
 
     @classmethod
     def from_domain(cls, report: domain.PartnershipReport) -> PartnershipReport:
@@ -48,4 +52,5 @@ class PartnershipReport:
                                          awaiting=row.awaiting) for row in report.timeliness],
             decisions_by_reason=cells(report.decisions_by_reason),
             encompass_acknowledgements=cells(report.encompass_acknowledgements),
-            break_glass_by_agency_kind=cells(report.break_glass_by_agency_kind))
+            break_glass_by_agency_kind=cells(report.break_glass_by_agency_kind),
+            review_timeliness=cells(report.review_timeliness), csv=partnership_report_csv(report))

@@ -23,7 +23,8 @@ from hub.storage.unit_of_work import UnitOfWork
 from tests.api import as_practitioner
 
 # Fields that carry no child data: who the caller is, and the public purpose registry.
-NOT_CHILD_DATA = {"me", "purposes"}
+# The child death overview panels covering the caller's partnerships: their names, for choosing one.
+NOT_CHILD_DATA = {"me", "purposes", "childDeathOverviewPanels"}
 # The IG officer's own agency's audit trail (metadata, never content): his to read by the decision table.
 IG_AUDIT_FIELDS = {"auditEvents", "childAccessHistory", "partnerAccesses", "breakGlassReviewQueue",
                    "recordBreakGlassReview"}

@@ -20,7 +20,8 @@ from hub.storage.unit_of_work import UnitOfWork
 from tests.conftest import LiveServer
 from tests.portal import DEE, IAN, code_for, password_for
 
-PUBLIC = {"/sign-in", "/sign-in/code", "/sign-in/enrol", "/signed-out", "/exit"}
+PUBLIC = {"/sign-in", "/sign-in/code", "/sign-in/enrol", "/signed-out", "/exit",
+          "/arrangements/{code}"}  # a partnership's published arrangements: anyone may read them
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -1,0 +1,114 @@
+"""Lessons from reviews: published de-identified (a lesson naming a child of its review is refused), tagged
+by theme and agency, pushed to every agency it names (a notification to its front door, and its webhooks),
+searchable by any practitioner of the partnership; the national panel searches across partnerships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hub.domain.notification import Notice, NotificationKind
+from hub.domain.partnership_access import LessonFacts
+from hub.domain.practice_review import LessonDraft, LessonTheme, LessonView, check_lesson
+from hub.domain.working_time import as_utc
+from hub.door import Door, Subject
+from hub.errors import ValidationError
+from hub.services import notices
+from hub.services.paging import encode_cursor, start_offset
+from hub.services.partnership_visibility import visible
+from hub.services.serious_incidents import authorise
+from hub.storage import partnership_tables as pt
+from hub.storage import tables as t
+from hub.storage.partnership_rows import PartnershipRows
+
+RESOURCE = "lesson"
+CURSOR = "lesson"
+FIELDS = ("title", "summary", "themes", "agencies")
+
+
+def _rows(door: Door) -> PartnershipRows:
+    return door.query(PartnershipRows)
+
+
+def publish_lesson(door: Door, incident_id: str, draft: LessonDraft) -> LessonView:
+    rows = _rows(door)
+    incident, decision, subject = authorise(door, rows, incident_id, "publish_lesson")
+    review = rows.review_of(incident.id)
+    members = rows.partnership_agencies(incident.partnership_id)
+    names = [n for child in rows.children(incident.child_ids) for n in (child.given_name, child.family_name)]
+    try:
+        if any(agency_id not in members for agency_id in draft.agency_ids):
+            raise ValidationError("Name agencies of the partnership.", field="agencyIds")
+        checked = check_lesson(draft, names)
+    except ValidationError as error:
+        door.refuse(subject, "publish_lesson", error.message)
+        raise
+    lesson = pt.Lesson(id=t.new_id(), partnership_id=incident.partnership_id, review_id=review.id if review else None,
+                       title=checked.title, summary=checked.summary, themes=[str(x) for x in checked.themes],
+                       agency_ids=list(checked.agency_ids), published_by=door.actor.practitioner_id,
+                       published_at=door.now())
+    rows.add(lesson)
+    for agency_id in checked.agency_ids:
+        notices.notify(door, Notice(
+            kind=NotificationKind.LESSON_PUBLISHED, recipient=rows.front_door(agency_id),
+            summary=f"A lesson for your agency from a practice review: {checked.title}",
+            dedupe_key=f"{NotificationKind.LESSON_PUBLISHED}:{lesson.id}:{agency_id}"))
+    door.record(Subject(RESOURCE, lesson.id, subject.child_id, subject.owner_agency_id), "publish_lesson", decision,
+                fields=FIELDS, reason=f"sent to {len(checked.agency_ids)} agencies")
+    return _views(rows, [lesson])[0]
+
+
+@dataclass(frozen=True)
+class LessonSearch:
+    text: str | None = None
+    theme: LessonTheme | None = None
+    agency_id: str | None = None
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    views: tuple[LessonView, ...]
+    offset: int
+    total: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.views) < self.total
+
+
+def encode(offset: int) -> str:
+    return encode_cursor(CURSOR, offset)
+
+
+def search_lessons(door: Door, wanted: LessonSearch, *, first: int = 20, after: str | None = None) -> LessonPage:
+    """Lessons the actor may read (their partnerships', or every one for the national panel), newest first."""
+    rows = _rows(door)
+    offset = start_offset(CURSOR, first, after)
+    subject = Subject(RESOURCE)
+    door.access(subject, "list")
+    partnerships = sorted(door.actor.partnership_ids)
+    condition = visible(door, subject, "read", LessonFacts, {
+        "own_partnership": pt.Lesson.partnership_id.in_(partnerships)})
+    text = (wanted.text or "").strip()[:200] or None
+    found, total = rows.lessons(condition, text, str(wanted.theme) if wanted.theme else None, wanted.agency_id,
+                                offset, first)
+    released = []
+    for lesson in found:
+        facts = LessonFacts(own_partnership=lesson.partnership_id in door.actor.partnership_ids)
+        decision = door.decide("read", facts, subject, audit=False)
+        if not decision.allowed:  # SQL and policy disagree: fail closed, and say so
+            door.refuse(Subject(RESOURCE, lesson.id), "read", "withheld: visible in SQL but not by policy")
+            continue
+        door.record(Subject(RESOURCE, lesson.id), "read", decision, fields=FIELDS)
+        released.append(lesson)
+    return LessonPage(tuple(_views(rows, released)), offset, total)
+
+
+def _views(rows: PartnershipRows, lessons: list[pt.Lesson]) -> list[LessonView]:
+    names = rows.names(lesson.published_by for lesson in lessons)
+    partnerships = rows.partnership_names(lesson.partnership_id for lesson in lessons)
+    return [LessonView(id=x.id, partnership_id=x.partnership_id,
+                       partnership_name=partnerships.get(x.partnership_id, ""),
+                       review_id=x.review_id, title=x.title, summary=x.summary,
+                       themes=tuple(LessonTheme(theme) for theme in x.themes), agency_ids=tuple(x.agency_ids),
+                       published_by_name=names.get(x.published_by, ""), published_at=as_utc(x.published_at))
+            for x in lessons]
