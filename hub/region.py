@@ -15,7 +15,7 @@ import random
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert, select, text
@@ -197,7 +197,7 @@ def _child(rows: Rows, region: Region, keys: KeyStore, index: int, nhs: str | No
         }
         for column in ("summary", "detail") if tier == "RESTRICTED" else ("detail",):
             row[column] = sealing.seal_with(key_row["key_id"], data_key, cid, "record_versions", column, record_id,
-                                            row[column])
+                                            str(row[column]))
         rows.records.append(row)
         if category == "DOMESTIC_ABUSE_INCIDENT" and on_roll and not notified:
             notified = True  # Operation Encompass: the police told the school, and its DSL acknowledged

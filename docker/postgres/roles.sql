@@ -7,24 +7,33 @@
 -- neither alter a table nor drop the triggers that keep the court-safe tables append-only, and grants.sql
 -- (run by the owner after every migration) withholds UPDATE, DELETE and TRUNCATE on those tables.
 \set ON_ERROR_STOP on
+-- The role names may be given (-v owner=... -v app=...); hub_owner and hub_app otherwise.
+\if :{?owner}
+\else
+\set owner hub_owner
+\endif
+\if :{?app}
+\else
+\set app hub_app
+\endif
 
-SELECT format('CREATE ROLE hub_owner LOGIN PASSWORD %L', :'owner_password')
-WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hub_owner') \gexec
-SELECT format('CREATE ROLE hub_app LOGIN PASSWORD %L', :'app_password')
-WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hub_app') \gexec
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'owner', :'owner_password')
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'owner') \gexec
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'app', :'app_password')
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app') \gexec
 -- Re-running the script sets the passwords again (how an operator rotates them).
-SELECT format('ALTER ROLE hub_owner LOGIN PASSWORD %L', :'owner_password') \gexec
-SELECT format('ALTER ROLE hub_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD %L',
-              :'app_password') \gexec
+SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', :'owner', :'owner_password') \gexec
+SELECT format('ALTER ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD %L',
+              :'app', :'app_password') \gexec
 
-SELECT format('CREATE DATABASE %I OWNER hub_owner', :'db')
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'owner')
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \gexec
-SELECT format('ALTER DATABASE %I OWNER TO hub_owner', :'db') \gexec
+SELECT format('ALTER DATABASE %I OWNER TO %I', :'db', :'owner') \gexec
 SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'db') \gexec
-SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO hub_app', :'db') \gexec
+SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', :'db', :'app') \gexec
 
 \connect :db
 -- Only the owner creates objects; PostgreSQL 15 already denies CREATE on public to others, older ones did not.
-ALTER SCHEMA public OWNER TO hub_owner;
+ALTER SCHEMA public OWNER TO :"owner";
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-GRANT USAGE ON SCHEMA public TO hub_app;
+GRANT USAGE ON SCHEMA public TO :"app";
