@@ -44,7 +44,7 @@ prune)
     # pip can build packages from source: a runtime that cannot install anything has nothing to compile with.
     rm -rf "$venv"/bin/pip* "$venv"/lib/python3*/site-packages/pip "$venv"/lib/python3*/site-packages/pip-* \
            "$venv"/lib/python3*/site-packages/setuptools "$venv"/lib/python3*/site-packages/setuptools-* \
-           "$venv"/lib/python3*/site-packages/_distutils_hack
+           "$venv"/lib/python3*/site-packages/_distutils_hack "$venv"/lib/python3*/site-packages/distutils-precedence.pth
     ;;
 user)
     home=${1:-/var/lib/hub}
