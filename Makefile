@@ -66,10 +66,11 @@ bench-scale: $(STAMP)
 # The production image (docker/Dockerfile) with podman, or docker where that is what the host has. A host that
 # reaches no container registry makes its base images from Debian's packages first (docker/offline-bases.sh).
 ENGINE ?= $(shell command -v podman || command -v docker)
+ENGINE_FLAGS ?=
 IMAGE ?= localhost/safeguarding-hub:latest
 image:
 	@test -n "$(ENGINE)" || { echo "no podman or docker here: apt-get install podman"; exit 1; }
-	$(ENGINE) build $(if $(findstring podman,$(ENGINE)),--format docker) -f docker/Dockerfile -t $(IMAGE) \
+	$(ENGINE) $(ENGINE_FLAGS) build $(if $(findstring podman,$(ENGINE)),--format docker) -f docker/Dockerfile -t $(IMAGE) \
 	  $(IMAGE_BUILD_ARGS) .
 
 clean:
