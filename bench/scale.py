@@ -161,7 +161,8 @@ def token(hub: Hub, email: str) -> str:
         return hub.tokens.issue("practitioner", row.id, row.agency_id, datetime.now(UTC))
 
 
-def graphql(client: httpx.Client, bearer: str, purpose: str, query: str, variables: dict[str, Any]) -> Callable[[], Any]:
+def graphql(client: httpx.Client, bearer: str, purpose: str, query: str,
+            variables: dict[str, Any]) -> Callable[[], Any]:
     headers = {"Authorization": f"Bearer {bearer}", "Hub-Purpose": purpose, "Hub-Case-Reference": "BENCH-1"}
 
     def call() -> Any:
@@ -240,8 +241,8 @@ def measure_reads(hub: Hub, requests: int) -> list[Line]:
              graphql(client, sam, "S47_ENQUIRY", "query($id: ID!) { child(id: $id) { givenName records(first: 20) "
                      "{ totalCount edges { node { category tier summary detail owner { name } } } } } }",
                      {"id": probe.id}),
-             bare(connection, f"SELECT r.*, count(*) OVER () FROM record_versions r WHERE r.child_id = %s AND {CURRENT} "
-                  "ORDER BY r.start_date DESC, r.record_key LIMIT 20", (probe.id,))),
+             bare(connection, f"SELECT r.*, count(*) OVER () FROM record_versions r WHERE r.child_id = %s "
+                  f"AND {CURRENT} ORDER BY r.start_date DESC, r.record_key LIMIT 20", (probe.id,))),
             ("MASH worklist",
              graphql(client, mia, "MASH_TRIAGE", "{ records(filter: {tiers: [FLAG]}, first: 20) "
                      "{ edges { node { category summary owner { name } } } } }", {}),

@@ -33,7 +33,7 @@ assets)
 venv)
     src=${1:?venv SRC VENV}
     venv=${2:?venv SRC VENV}
-    python3 -m venv "$venv"
+    "${PYTHON:-python3}" -m venv "$venv"   # PYTHON: a 3.11+ interpreter every user can run
     "$venv/bin/pip" install --no-cache-dir --quiet --upgrade pip
     # Only the runtime dependencies (no [dev] extra): no pytest, linters or browser driver in production.
     "$venv/bin/pip" install --no-cache-dir --quiet -e "$src"

@@ -3,7 +3,7 @@ records each, loaded in batches (COPY on PostgreSQL), sealed with the real keys 
 
 It reuses the demo's vocabulary (names, postcodes, agencies, lawful bases, the 999-range NHS numbers) and
 adds records in the demo's categories. Every child is derived from its index alone (its id, NHS number and
-random choices), and a batch is written in one transaction, so a second run finds its batches there and
+random choices), and a batch is written in one transaction, so a second run finds its children there and
 skips them: the command is idempotent, and an interrupted run resumes where it stopped. The demo's own
 children and records (``hub.demo.seed``) take the first NHS numbers; the region starts after them. The 999
 range holds about 909,000 valid numbers, so past that a region's children are recorded without one.
@@ -131,17 +131,18 @@ def build(engine: Engine, keys: KeyStore, children: int, *, batch: int = BATCH,
     written = skipped = records = 0
     for start in range(0, children, batch):
         stop = min(start + batch, children)
-        with engine.begin() as connection:
-            if connection.scalar(select(t.Child.id).where(t.Child.id == child_id(stop - 1))) is not None:
-                skipped += stop - start  # a batch commits whole: its last child there means all of it is
-            else:
-                rows = Rows()
-                for index in range(start, stop):
+        wanted = {child_id(index): index for index in range(start, stop)}
+        with engine.begin() as connection:  # a child is written whole with its rows, or not at all
+            there = set(connection.scalars(select(t.Child.id).where(t.Child.id.in_(list(wanted)))))
+            rows = Rows()
+            for cid, index in wanted.items():
+                if cid not in there:
                     _child(rows, region, keys, index, numbers[index] if index < len(numbers) else None)
-                for table, values in rows.written():
-                    _insert(connection, table, values)
-                written += stop - start
-                records += len(rows.records)
+            for table, values in rows.written():
+                _insert(connection, table, values)
+        skipped += len(there)
+        written += len(wanted) - len(there)
+        records += len(rows.records)
         progress(stop - start)
     if written and engine.dialect.name == "postgresql":
         with engine.connect() as connection:  # fresh statistics, so the planner sees the region's size
