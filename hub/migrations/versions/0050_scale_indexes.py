@@ -23,7 +23,7 @@ down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-INDEXES = [
+INDEXES: list[tuple[str, str, list[str | sa.TextClause]]] = [
     ("ix_record_versions_newest", "record_versions", [sa.text("start_date DESC"), "record_key"]),
     ("ix_children_name_order", "children", ["family_name", "given_name", "id"]),
 ]
