@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 ASSETS := hub/portal/assets/.built
 FRONTEND := $(wildcard hub/portal/frontend/*)
 
-.PHONY: run test lint bench install browser clean
+.PHONY: run test lint bench bench-scale image install browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,22 @@ bench: $(STAMP)
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/audit.py
 	$(BIN)/python bench/child_refusal.py
+
+# The cost curve on PostgreSQL (bench/scale.py): reads and audit appends at each size beside bare SQL.
+# BENCH_SCALE_SIZES=10000,100000,1000000 is the full run (the 1M database takes about an hour to build, once).
+BENCH_SCALE_SIZES ?= 10000,100000
+bench-scale: $(STAMP)
+	BENCH_SCALE_SIZES=$(BENCH_SCALE_SIZES) $(BIN)/python bench/scale.py
+
+# The production image (docker/Dockerfile) with podman, or docker where that is what the host has. A host that
+# reaches no container registry makes its base images from Debian's packages first (docker/offline-bases.sh).
+ENGINE ?= $(shell command -v podman || command -v docker)
+ENGINE_FLAGS ?=
+IMAGE ?= localhost/safeguarding-hub:latest
+image:
+	@test -n "$(ENGINE)" || { echo "no podman or docker here: apt-get install podman"; exit 1; }
+	$(ENGINE) $(ENGINE_FLAGS) build $(if $(findstring podman,$(ENGINE)),--format docker) -f docker/Dockerfile -t $(IMAGE) \
+	  $(IMAGE_BUILD_ARGS) .
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules hub/portal/assets

@@ -60,29 +60,48 @@ def migrate() -> None:
     typer.echo("database is up to date" + (f"; {sealed} stored documents sealed" if sealed else ""))
 
 
+SMALL_DEMO = 200  # hub.demo.seed builds up to this many children one by one; hub.region the rest
+
+
 @app.command()
 def demo(
     if_empty: bool = typer.Option(False, "--if-empty", help="Seed only when no demo data is there yet."),
-    children: int = typer.Option(200, help="How many synthetic Northbridge children besides the named ones."),
+    children: int = typer.Option(SMALL_DEMO, min=0, help="How many synthetic Northbridge children besides the "
+                                 "named ones; past 200, the rest in bulk with about ten records each (1000000 "
+                                 "builds a region; reruns add only what is missing)."),
     reference_only: bool = typer.Option(False, "--reference-only",
                                         help="Partnerships, agencies, practitioners and clients only: "
                                         "Northbridge's children then come from the agency simulators."),
 ) -> None:
     """Seed the demo partnerships, Northbridge and Southvale (idempotent: a second run changes nothing)."""
+    import time
+
+    from hub import region
     from hub.bootstrap import open_storage
     from hub.demo import seed
     from hub.storage.unit_of_work import UnitOfWork
 
     settings = Settings.from_env()
-    engine, session_factory, _ = open_storage(settings)  # the demo's sensitive fields are sealed
+    engine, session_factory, keys = open_storage(settings)  # the demo's sensitive fields are sealed
+    # The first children are the demo's own (the numbering the agency simulators share); past them, a region
+    # written in bulk.
+    small = min(children, SMALL_DEMO)
     with UnitOfWork(session_factory) as uow:
-        seeded = seed(uow.session, children=children, records=not reference_only)
+        seeded = seed(uow.session, children=small, records=not reference_only)
         uow.commit()
-    engine.dispose()
     if seeded:
         typer.echo("seeded the demo partnerships: Northbridge and Southvale")
-    else:
+    if not reference_only and children > small and (seeded or not if_empty):
+        started = time.perf_counter()
+        with typer.progressbar(length=children - small, label="children", show_pos=True) as bar:
+            built = region.build(engine, keys, children - small, progress=bar.update)
+        elapsed = time.perf_counter() - started
+        rate = built.children / elapsed if elapsed else 0.0
+        typer.echo(f"{built.children} children and {built.records} records added, {built.skipped} already there "
+                   f"({elapsed:.1f} s, {rate:,.0f} children/s)")
+    elif not seeded:
         typer.echo("the demo is already seeded; nothing changed" + ("" if if_empty else " (idempotent)"))
+    engine.dispose()
 
 
 @app.command()

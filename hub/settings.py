@@ -119,7 +119,8 @@ class Settings:
                                 f"HUB_TOKEN_MAX_LIFETIME_SECONDS ({token_cap})")
 
         return cls(
-            database_url=env.get("HUB_DATABASE_URL", f"sqlite:///{var / 'hub.sqlite3'}"),
+            database_url=with_password_file(env.get("HUB_DATABASE_URL", f"sqlite:///{var / 'hub.sqlite3'}"),
+                                            env.get("HUB_DATABASE_PASSWORD_FILE")),
             host=env.get("HUB_HOST", "127.0.0.1"),
             port=integer("PORT", 8000),
             key_dir=Path(env.get("HUB_KEY_DIR", str(var / "keys"))),
@@ -164,3 +165,18 @@ class Settings:
             forwarded_allow_ips=env.get("HUB_FORWARDED_ALLOW_IPS", "127.0.0.1"),
             token_max_lifetime_seconds=token_cap,
         )
+
+
+def with_password_file(url: str, password_file: str | None) -> str:
+    """HUB_DATABASE_PASSWORD_FILE: the database password read from a file (a compose or systemd secret), so it
+    is never in the environment, a process listing or an image. It replaces any password in the URL."""
+    if not password_file:
+        return url
+    from sqlalchemy.engine import make_url
+
+    try:
+        password = Path(password_file).read_text().strip()
+    except OSError as error:
+        raise SettingsError(f"HUB_DATABASE_PASSWORD_FILE cannot be read: {error.strerror} ({password_file})") \
+            from None
+    return make_url(url).set(password=password).render_as_string(hide_password=False)

@@ -197,6 +197,23 @@ def _aad(table: str, column: str, row_id: str, child_id: str, header: bytes) -> 
 
 def _seal(session: Session, child_id: str, table: str, column: str, row_id: str, plaintext: str) -> str:
     key_id, data_key = _data_key_for(session, child_id)
+    return seal_with(key_id, data_key, child_id, table, column, row_id, plaintext)
+
+
+# -- bulk loading (``hub demo --children N``): the same keys and format, without a session per row --------
+def new_data_key(keys: KeyStore, child_id: str, now: datetime) -> tuple[dict[str, Any], bytes]:
+    """A fresh data key for a child: the ``child_data_keys`` row to insert (wrapped by the current
+    key-encryption key) and the key itself, to seal that child's values with ``seal_with``."""
+    kek_id, kek = keys.current_kek()
+    key_id, data_key = secrets.token_hex(8), AESGCM.generate_key(bit_length=256)
+    row = {"key_id": key_id, "child_id": child_id, "kek_id": kek_id,
+           "wrapped_key": _wrap(kek, key_id, child_id, data_key), "created_at": now, "shredded_at": None}
+    return row, data_key
+
+
+def seal_with(key_id: str, data_key: bytes, child_id: str, table: str, column: str, row_id: str,
+              plaintext: str) -> str:
+    """Seal one value with a data key already in hand (exactly what ``seal_record`` stores)."""
     header = bytes([VERSION]) + bytes.fromhex(key_id)
     nonce = secrets.token_bytes(12)
     aad = _aad(table, column, row_id, child_id, header)

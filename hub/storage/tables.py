@@ -157,6 +157,10 @@ class RecordVersion(Base):
 
 
 Index("ix_record_versions_start", RecordVersion.start_date, RecordVersion.record_key)
+# Lists of records read newest first, then by key: this index is in that order (migration 0050).
+Index("ix_record_versions_newest", RecordVersion.start_date.desc(), RecordVersion.record_key)
+# A school's roll is listed by name (migration 0050).
+Index("ix_children_name_order", Child.family_name, Child.given_name, Child.id)
 
 
 class AuditEvent(Base):

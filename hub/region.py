@@ -1,0 +1,236 @@
+"""A region at scale for ``hub demo --children N``: about N synthetic Northbridge children with about ten
+records each, loaded in batches (COPY on PostgreSQL), sealed with the real keys exactly as the services seal.
+
+It reuses the demo's vocabulary (names, postcodes, agencies, lawful bases, the 999-range NHS numbers) and
+adds records in the demo's categories. Every child is derived from its index alone (its id, NHS number and
+random choices), and a batch is written in one transaction, so a second run finds its children there and
+skips them: the command is idempotent, and an interrupted run resumes where it stopped. The demo's own
+children and records (``hub.demo.seed``) take the first NHS numbers; the region starts after them. The 999
+range holds about 909,000 valid numbers, so past that a region's children are recorded without one.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, insert, select, text
+
+from hub.demo import AGENCIES, FAMILY, GIVEN, LAWFUL_BASIS, POSTCODES_NB, PRACTITIONERS, TODAY, nhs_numbers
+from hub.identity.demographics import Demographics
+from hub.identity.keys import index_keys
+from hub.identity.tables import IdentityKey
+from hub.keys import KeyStore
+from hub.storage import sealing
+from hub.storage import tables as t
+
+NAMESPACE = uuid.UUID("5f2b8f8e-43a1-4d8e-9a57-6a0c2c1d7e01")  # region children's ids: uuid5(NAMESPACE, i)
+FIRST_NUMBER = 1_000  # the demo's own children use fewer of the 999 range's valid numbers than this
+BATCH = 1_000
+CREATED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+# (agency, category, tier, summary, detail): the demo's kinds of record, each drawn with its weight.
+RECORD_KINDS: Sequence[tuple[int, str, str, str, str, str]] = (
+    (8, "council", "CHILD_IN_NEED", "FLAG", "Child in need plan.", "Plan reviewed; actions agreed with family."),
+    (5, "council", "CHILD_PROTECTION_PLAN", "FLAG", "Child protection plan: neglect.",
+     "Conference agreed a plan under neglect; core group meets monthly."),
+    (3, "council", "LOOKED_AFTER", "FLAG", "Looked after: s.20 agreement.", "Placed with foster carers."),
+    (8, "council", "EARLY_HELP", "FLAG", "Early help assessment and family support.", "Family support plan."),
+    (10, "police", "DOMESTIC_ABUSE_INCIDENT", "SUMMARY", "Domestic abuse incident at the child's home.",
+     "Officers attended; adults separated; child present downstairs."),
+    (4, "police", "MISSING_EPISODE", "SUMMARY", "Missing overnight; found at a friend's home.",
+     "Return interview completed."),
+    (3, "police", "POLICE_INTELLIGENCE", "RESTRICTED", "Intelligence about an adult connected to the child.",
+     "Restricted intelligence."),
+    (10, "nhs", "UNSCHEDULED_CARE_ATTENDANCE", "SUMMARY", "A&E attendance.", "Clinician's notes of the contact."),
+    (8, "nhs", "HEALTH_CONCERN", "DETAIL", "Health contact of safeguarding interest.", "Health visitor notes."),
+    (2, "nhs", "SEXUAL_HEALTH", "RESTRICTED", "Sexual health clinic contact.", "Confidential consultation."),
+    (12, "school", "ATTENDANCE_CONCERN", "SUMMARY", "Attendance below 90% this term.", "DSL's chronology entry."),
+    (6, "school", "SCHOOL_CONCERN", "SUMMARY", "School concern logged by the DSL.", "DSL's chronology entry."),
+    (2, "school", "EXCLUSION", "SUMMARY", "Fixed-term exclusion.", "Exclusion letter and reintegration plan."),
+)
+_WEIGHTS = [kind[0] for kind in RECORD_KINDS]
+LINK_PREFIX = {"council": "LCS", "police": "NBP", "nhs": "MRN", "primary": "UPN", "academy": "UPN"}
+
+
+class RegionError(RuntimeError):
+    """The region cannot be built here (the demo's reference data is missing)."""
+
+
+@dataclass
+class Rows:
+    """One batch's rows, by table, ready for one bulk insert each."""
+
+    children: list[dict[str, Any]] = field(default_factory=list)
+    keys: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    notifications: list[dict[str, Any]] = field(default_factory=list)
+    identity: list[dict[str, Any]] = field(default_factory=list)
+
+    def written(self) -> Iterator[tuple[Table, list[dict[str, Any]]]]:
+        # Parents before children: foreign keys hold at every statement.
+        yield t.Child.__table__, self.children  # type: ignore[misc]
+        yield t.ChildDataKey.__table__, self.keys  # type: ignore[misc]
+        yield t.AgencyRecordLink.__table__, self.links  # type: ignore[misc]
+        yield t.RecordVersion.__table__, self.records  # type: ignore[misc]
+        yield t.Notification.__table__, self.notifications  # type: ignore[misc]
+        yield IdentityKey.__table__, self.identity  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class Region:
+    """What the region needs from the demo's reference data."""
+
+    partnership_id: str
+    agencies: dict[str, str]  # demo key (council, police, ...) -> agency id
+    authors: dict[str, str]  # demo key -> the practitioner who shares that agency's records
+    dsls: dict[str, str]  # school key -> its DSL, who acknowledged the Encompass notices
+
+
+@dataclass(frozen=True)
+class Built:
+    children: int  # children written by this run
+    skipped: int  # children already there (an earlier run)
+    records: int
+
+
+def child_id(index: int) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"region-child-{index}"))
+
+
+def load_region(connection: Connection) -> Region:
+    agencies = dict(connection.execute(
+        select(t.Agency.official_code, t.Agency.id).where(t.Agency.official_code.in_([a.code for a in AGENCIES]))
+    ).all())
+    partnership = connection.scalar(select(t.Partnership.id).where(t.Partnership.code == "NB"))
+    if partnership is None or len(agencies) != len(AGENCIES):
+        raise RegionError("The demo's partnerships and agencies are not there: run `hub demo` first.")
+    by_key = {a.key: agencies[a.code] for a in AGENCIES}
+    emails = dict(connection.execute(select(t.Practitioner.email, t.Practitioner.id)).all())
+    authors: dict[str, str] = {}
+    dsls: dict[str, str] = {}
+    for email, _, agency, roles in PRACTITIONERS:
+        if email in emails:
+            authors.setdefault(agency, emails[email])
+            if "DSL" in roles:
+                dsls.setdefault(agency, emails[email])
+    return Region(partnership, by_key, authors, dsls)
+
+
+def build(engine: Engine, keys: KeyStore, children: int, *, batch: int = BATCH,
+          progress: Callable[[int], None] = lambda _: None) -> Built:
+    """Make sure region children 0..children-1 exist; ``progress`` is told how many children each batch held."""
+    with engine.connect() as connection:
+        region = load_region(connection)
+    numbers = _numbers(children)
+    written = skipped = records = 0
+    for start in range(0, children, batch):
+        stop = min(start + batch, children)
+        wanted = {child_id(index): index for index in range(start, stop)}
+        with engine.begin() as connection:  # a child is written whole with its rows, or not at all
+            there = set(connection.scalars(select(t.Child.id).where(t.Child.id.in_(list(wanted)))))
+            rows = Rows()
+            for cid, index in wanted.items():
+                if cid not in there:
+                    _child(rows, region, keys, index, numbers[index] if index < len(numbers) else None)
+            for table, values in rows.written():
+                _insert(connection, table, values)
+        skipped += len(there)
+        written += len(wanted) - len(there)
+        records += len(rows.records)
+        progress(stop - start)
+    if written and engine.dialect.name == "postgresql":
+        with engine.connect() as connection:  # fresh statistics, so the planner sees the region's size
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    return Built(written, skipped, records)
+
+
+def _numbers(children: int) -> list[str]:
+    numbers = nhs_numbers()
+    for _ in range(FIRST_NUMBER):
+        next(numbers, None)
+    return [number for _, number in zip(range(children), numbers, strict=False)]
+
+
+def _child(rows: Rows, region: Region, keys: KeyStore, index: int, nhs: str | None) -> None:
+    rng = random.Random(index * 7919 + 20161)  # the child depends on its index alone: reruns agree
+    cid = child_id(index)
+    age = rng.randint(4, 15)
+    born = TODAY - timedelta(days=age * 365 + rng.randint(0, 364))
+    given, family, sex = rng.choice(GIVEN), rng.choice(FAMILY), rng.choice(["female", "male"])
+    postcode = rng.choice(POSTCODES_NB)
+    rows.children.append({
+        "id": cid, "nhs_number": nhs, "given_name": given, "family_name": family, "date_of_birth": born,
+        "sex": sex, "postcode": postcode, "partnership_id": region.partnership_id, "mother_id": None,
+        "address_withheld_by": None, "created_at": CREATED,
+    })
+    key_row, data_key = sealing.new_data_key(keys, cid, CREATED)
+    rows.keys.append(key_row)
+    for key in sorted(index_keys(Demographics(given, family, born, sex, postcode, nhs).normalised())):
+        rows.identity.append({"key": key, "child_id": cid})
+    school = "primary" if age <= 10 else "academy"
+    on_roll = rng.random() < 0.97  # a few are home-educated: on no roll
+    linked = {"nhs"} | ({school} if on_roll else set())
+    notified = False
+    for _ in range(rng.randint(8, 12)):
+        _, agency, category, tier, summary, detail = rng.choices(RECORD_KINDS, weights=_WEIGHTS)[0]
+        if agency == "school":
+            if not on_roll:
+                continue
+            agency = school
+        linked.add(agency)
+        start = TODAY - timedelta(days=rng.randint(1, 700))
+        ended = rng.random() < 0.2
+        record_id, record_key = t.new_id(), t.new_id()
+        row = {
+            "id": record_id, "record_key": record_key, "version": 1, "child_id": cid,
+            "owner_agency_id": region.agencies[agency], "category": category, "tier": tier,
+            "status": "ENDED" if ended else "ACTIVE", "summary": summary, "detail": detail, "start_date": start,
+            "end_date": min(TODAY, start + timedelta(days=rng.randint(30, 300))) if ended else None,
+            "lawful_basis": LAWFUL_BASIS[agency], "reason": None, "source_adapter": "demo-region",
+            "source_id": f"region-{index}-{len(rows.records)}", "source_version": "1",
+            "created_by": region.authors[agency], "created_at": CREATED,
+        }
+        for column in ("summary", "detail") if tier == "RESTRICTED" else ("detail",):
+            row[column] = sealing.seal_with(key_row["key_id"], data_key, cid, "record_versions", column, record_id,
+                                            str(row[column]))
+        rows.records.append(row)
+        if category == "DOMESTIC_ABUSE_INCIDENT" and on_roll and not notified:
+            notified = True  # Operation Encompass: the police told the school, and its DSL acknowledged
+            rows.notifications.append({
+                "id": t.new_id(), "kind": "DOMESTIC_ABUSE_INCIDENT", "recipient_agency_id": region.agencies[school],
+                "recipient_practitioner_id": None, "recipient_role": "DSL", "child_id": cid,
+                "record_key": record_key, "actor_practitioner_id": None,
+                "actor_agency_id": region.agencies["police"],
+                "summary": f"Domestic abuse incident: {given} {family} may be affected.",
+                "dedupe_key": f"ENCOMPASS:{record_key}:{school}", "created_at": CREATED,
+                "acknowledged_at": CREATED + timedelta(minutes=40), "acknowledged_by": region.dsls[school],
+                "request_id": None, "due_at": None, "do_not_approach_parents": False,
+            })
+    for agency in sorted(linked):
+        rows.links.append({
+            "id": t.new_id(), "agency_id": region.agencies[agency], "child_id": cid,
+            "local_id": f"{LINK_PREFIX[agency]}-R{index}", "kind": "ROLL" if agency == school else "INVOLVEMENT",
+            "opened_on": born if agency == "nhs" else TODAY - timedelta(days=rng.randint(60, 2000)),
+            "closed_on": None, "allocated_worker": "Sam Social" if agency == "council" else None,
+            "allocated_practitioner_id": region.authors["council"] if agency == "council" else None,
+        })
+
+
+def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    names = ", ".join(f'"{name}"' for name in columns)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
