@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.adapters.registry import AdapterRegistry
-from hub.audit import checkpoint
+from hub.audit import checkpoint, witness
 from hub.domain.workflow import Workflow
 from hub.domain.working_time import WorkingCalendar
 from hub.door import Clock, utc_now
@@ -58,6 +58,8 @@ def open_storage(settings: Settings) -> tuple[Engine, sessionmaker[Session], Key
                                      every_events=settings.checkpoint_every_events,
                                      every_seconds=settings.checkpoint_every_seconds)
     factory = make_session_factory(engine, info={sealing.SESSION_KEY: keys, checkpoint.SESSION_KEY: signer})
+    if settings.checkpoint_publish_dir is not None:
+        witness.attach(factory, settings.checkpoint_publish_dir)
     return engine, factory, keys
 
 

@@ -62,6 +62,9 @@ class Settings:
     # The TLS-terminating proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated IPs):
     # behind them the portal knows it is on https (Secure cookies, HSTS).
     forwarded_allow_ips: str = "127.0.0.1"
+    # A directory outside the database where every committed checkpoint is published (the newest in
+    # ``checkpoint``): `hub audit verify` checks the log against it, so a rolled-back or cut log shows.
+    checkpoint_publish_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -154,4 +157,6 @@ class Settings:
             ),
             portal_idle_minutes=positive(integer("PORTAL_IDLE_MINUTES", 15), "PORTAL_IDLE_MINUTES"),
             forwarded_allow_ips=env.get("HUB_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            checkpoint_publish_dir=Path(env["HUB_CHECKPOINT_PUBLISH_DIR"])
+            if env.get("HUB_CHECKPOINT_PUBLISH_DIR") else None,
         )
