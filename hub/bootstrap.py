@@ -86,7 +86,7 @@ def bootstrap(settings: Settings | None = None) -> Hub:
             )
         ),
         adapters=adapters,
-        detail_fetcher=DetailFetcher(adapters),
+        detail_fetcher=DetailFetcher(adapters, deadline_seconds=settings.fetch_deadline_seconds),
         workflow=workflow(settings.workflow),
     )
 

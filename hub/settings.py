@@ -65,6 +65,9 @@ class Settings:
     # A directory outside the database where every committed checkpoint is published (the newest in
     # ``checkpoint``): `hub audit verify` checks the log against it, so a rolled-back or cut log shows.
     checkpoint_publish_dir: Path | None = None
+    # FETCH on demand waits at most this long for an agency's answer (all retries included): well under a
+    # request's own time, so a hung agency costs a read its detail, not the read.
+    fetch_deadline_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -159,4 +162,5 @@ class Settings:
             forwarded_allow_ips=env.get("HUB_FORWARDED_ALLOW_IPS", "127.0.0.1"),
             checkpoint_publish_dir=Path(env["HUB_CHECKPOINT_PUBLISH_DIR"])
             if env.get("HUB_CHECKPOINT_PUBLISH_DIR") else None,
+            fetch_deadline_seconds=number("FETCH_DEADLINE_SECONDS", 2.0),
         )

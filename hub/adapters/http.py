@@ -139,13 +139,22 @@ class AgencyClient:
             )
         last = "no attempt made"
         for attempt in range(1, self.settings.max_attempts + 1):
+            remaining = self._remaining(context)
+            if remaining is not None and remaining <= 0:
+                last = f"no answer before the caller's deadline ({last})"
+                break
             self.attempts += 1
             try:
-                body = self._attempt(method, path, context, kwargs)
+                body = self._attempt(method, path, context, kwargs, remaining)
             except _Retriable as retriable:
                 last = retriable.reason
                 if attempt < self.settings.max_attempts:
-                    self._sleep(self._backoff(attempt))
+                    pause = self._backoff(attempt)
+                    remaining = self._remaining(context)
+                    if remaining is not None and pause >= remaining:
+                        last = f"no answer before the caller's deadline ({last})"
+                        break
+                    self._sleep(pause)
                 continue
             except (AdapterConfigurationError, SourceNotFoundError):
                 self.breaker.succeeded()  # the system answered; the fault is elsewhere
@@ -158,7 +167,14 @@ class AgencyClient:
             f"last: {last}."
         )
 
-    def _attempt(self, method: str, path: str, context: CallContext, kwargs: dict[str, Any]) -> bytes:
+    @staticmethod
+    def _remaining(context: CallContext) -> float | None:
+        return None if context.deadline is None else context.deadline - time.monotonic()
+
+    def _attempt(self, method: str, path: str, context: CallContext, kwargs: dict[str, Any],
+                 remaining: float | None = None) -> bytes:
+        if remaining is not None and remaining < self.settings.timeout_seconds:
+            kwargs = {**kwargs, "timeout": httpx.Timeout(remaining, connect=min(remaining, 3.0))}
         try:
             with self._http.stream(method, path, headers=context.headers(), **kwargs) as response:
                 status = response.status_code
@@ -176,7 +192,8 @@ class AgencyClient:
                     )
                 return self._read_capped(response)
         except httpx.TimeoutException:
-            raise _Retriable(f"no answer within {self.settings.timeout_seconds} s") from None
+            waited = min(remaining or self.settings.timeout_seconds, self.settings.timeout_seconds)
+            raise _Retriable(f"no answer within {waited:.1f} s") from None
         except httpx.TransportError as error:
             raise _Retriable(f"connection failed ({type(error).__name__})") from None
 
