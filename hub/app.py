@@ -22,6 +22,7 @@ from hub.settings import Settings
 from hub.web.graphql import GraphQLEndpoint
 from hub.web.nul_guard import NulGuard
 from hub.web.oauth import TokenEndpoint
+from hub.web.outage import StorageOutage
 from hub.web.subscriptions import SubscriptionEndpoint
 
 SECURITY_HEADERS = [
@@ -87,7 +88,8 @@ def create_app(hub: Hub | None = None, settings: Settings | None = None, *, cloc
             Route("/readyz", readyz),
             portal_mount(hub, clock),
         ],
-        middleware=[Middleware(SecurityHeaders), Middleware(NulGuard, session_factory=hub.session_factory)],
+        middleware=[Middleware(SecurityHeaders), Middleware(StorageOutage),
+                    Middleware(NulGuard, session_factory=hub.session_factory)],
         lifespan=lifespan,
     )
     app.state.hub = hub
