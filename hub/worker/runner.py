@@ -42,6 +42,8 @@ class Worker:
 
     def __post_init__(self) -> None:
         timeout = self.settings.webhook_timeout_seconds
+        if self.settings.worker_lease_seconds <= timeout:
+            raise ValueError("A job's lease must outlast a webhook's timeout, or a slow delivery is posted twice.")
         self.http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)), follow_redirects=False)
         self.identity = WorkerIdentity(self.owner)
 
@@ -98,20 +100,31 @@ class Worker:
             self._record_failure(job, type(error).__name__)
 
     def _deliver(self, job: ClaimedJob) -> None:
+        """One delivery: its lease renewed and the attempt on the ledger before the POST, the outcome after.
+
+        The POST happens outside any transaction (a slow endpoint holds no lock), under a lease renewed for
+        this job alone, so no other worker can take it and post it again while this one waits."""
+        now = self.clock()
+        attempt = job.attempts + 1
         with UnitOfWork(self.session_factory) as uow:
+            if not jobs.renew(uow.session, job, now, timedelta(seconds=self.settings.worker_lease_seconds)):
+                return  # our lease ran out before we reached the job, and another worker has it
             endpoint = uow.session.get(t.WebhookEndpoint, job.payload.get("endpoint_id", ""))
             notification = uow.session.get(t.Notification, job.subject_id)
             url = endpoint.url if endpoint and endpoint.active else None
             payload = webhooks.body(notification) if notification else b""
             child_id = notification.child_id if notification else None
+            if url is not None:
+                ledger.append(uow.session, [self._webhook_entry(job, now, "deliver_attempt",
+                                                                f"attempt {attempt} to {url}", child_id)])
+            uow.commit()
         error = "the endpoint was removed or deactivated" if url is None else None
-        if url is not None:  # the POST happens outside any transaction: a slow endpoint holds no lock
+        if url is not None:
             try:
                 webhooks.post(self.http, url, payload, webhooks.signed_headers(self.keys, payload, job.id))
             except webhooks.DeliveryError as failure:
                 error = str(failure)
         now = self.clock()
-        attempt = job.attempts + 1
         with UnitOfWork(self.session_factory) as uow:
             if error is None:
                 kept, action, reason = jobs.finish(uow.session, job, now), "deliver", f"delivered to {url}"
@@ -122,9 +135,10 @@ class Worker:
                 at = now + webhooks.backoff(attempt, self.settings.webhook_backoff_seconds)
                 kept, action = jobs.retry(uow.session, job, now, at, error), "deliver_failed"
                 reason = f"attempt {attempt} failed ({error}); next at {at.isoformat()}"
-            if kept:
-                ledger.append(uow.session, [self._webhook_entry(job, now, action, reason, child_id)])
-                uow.commit()
+            if not kept:  # the attempt happened all the same: its outcome stays on the ledger
+                reason += "; the job's lease had passed to another worker"
+            ledger.append(uow.session, [self._webhook_entry(job, now, action, reason, child_id)])
+            uow.commit()
 
     def _webhook_entry(self, job: ClaimedJob, now: datetime, action: str, reason: str,
                        child_id: str | None) -> AuditEntry:
