@@ -180,7 +180,7 @@ class AgencyClient:
                 status = response.status_code
                 if status in RETRIABLE_STATUS:
                     raise _Retriable(f"HTTP {status}")
-                if status == 404:
+                if status in (404, 410):  # 410: gone, e.g. a search the server no longer keeps
                     raise SourceNotFoundError(f"{self.agency} holds nothing at {path}.")
                 if status in (401, 403):
                     raise AdapterConfigurationError(
