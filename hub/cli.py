@@ -38,7 +38,7 @@ def serve(
         from hub.adapters.cli import start_simulators, sync_all
         from hub.bootstrap import bootstrap
 
-        start_simulators()
+        settings, _ = start_simulators(settings)  # free ports, unless HUB_ADAPTER_<SYSTEM>_URL names one
         syncing = bootstrap(settings)
         sync_all(syncing, _adapter_names())
         syncing.dispose()
