@@ -17,6 +17,8 @@ from starlette.routing import Route, WebSocketRoute
 
 from hub.bootstrap import Hub, bootstrap
 from hub.door import Clock, utc_now
+from hub.observability.metrics import state_registry
+from hub.observability.middleware import Observability
 from hub.portal.routes import portal_mount
 from hub.settings import Settings
 from hub.web.graphql import GraphQLEndpoint
@@ -88,7 +90,10 @@ def create_app(hub: Hub | None = None, settings: Settings | None = None, *, cloc
             Route("/readyz", readyz),
             portal_mount(hub, clock),
         ],
-        middleware=[Middleware(SecurityHeaders), Middleware(StorageOutage),
+        middleware=[Middleware(SecurityHeaders),
+                    Middleware(Observability, state=state_registry(hub.session_factory),
+                               metrics_token=hub.settings.metrics_token),
+                    Middleware(StorageOutage),
                     Middleware(NulGuard, session_factory=hub.session_factory)],
         lifespan=lifespan,
     )

@@ -16,6 +16,7 @@ from hub.domain.workflow import Workflow
 from hub.domain.working_time import WorkingCalendar
 from hub.door import Clock, utc_now
 from hub.keys import KeyStore
+from hub.observability import tracing
 from hub.policy import Policy
 from hub.reference import ReferenceData
 from hub.services.fetch_on_demand import DetailFetcher
@@ -52,6 +53,8 @@ def open_storage(settings: Settings) -> tuple[Engine, sessionmaker[Session], Key
     """The database and the keys its sessions need: data keys to seal and open sensitive columns, and the
     signer of audit checkpoints. Everything that opens the hub's database (server, CLI) starts here."""
     engine = make_engine(settings.database_url)
+    if settings.otel_exporter:
+        tracing.trace_sql(engine)
     keys = KeyStore(settings.key_dir)
     keys.ensure()
     signer = checkpoint.Checkpointer(keys, settings.audit_origin,

@@ -68,6 +68,11 @@ class Settings:
     # FETCH on demand waits at most this long for an agency's answer (all retries included): well under a
     # request's own time, so a hung agency costs a read its detail, not the read.
     fetch_deadline_seconds: float = 2.0
+    # Observability: /metrics answers loopback callers, or a bearer of this token; traces go to this
+    # OpenTelemetry exporter (console or otlp; none by default); logs are JSON lines unless "text".
+    metrics_token: str | None = None
+    otel_exporter: str | None = None
+    log_format: str = "json"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -163,4 +168,7 @@ class Settings:
             checkpoint_publish_dir=Path(env["HUB_CHECKPOINT_PUBLISH_DIR"])
             if env.get("HUB_CHECKPOINT_PUBLISH_DIR") else None,
             fetch_deadline_seconds=number("FETCH_DEADLINE_SECONDS", 2.0),
+            metrics_token=env.get("HUB_METRICS_TOKEN") or None,
+            otel_exporter=env.get("HUB_OTEL_EXPORTER") or None,
+            log_format=env.get("HUB_LOG_FORMAT", "json"),
         )

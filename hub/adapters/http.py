@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from hub.adapters.errors import AdapterConfigurationError, AgencyUnavailableError, SourceNotFoundError
+from hub.observability import metrics, tracing
 
 if TYPE_CHECKING:
     from hub.adapters.contract import CallContext
@@ -131,6 +132,20 @@ class AgencyClient:
 
     def request(self, method: str, path: str, context: CallContext, **kwargs: Any) -> bytes:
         """The answer's body, or a clear error after the retries. Never a partial body."""
+        with tracing.agency_call(self.agency, method) as trace_headers:
+            outcome = "error"
+            try:
+                body = self._request(method, path, context, {**kwargs, "trace_headers": trace_headers})
+                outcome = "ok"
+                return body
+            except SourceNotFoundError:
+                outcome = "not_found"
+                raise
+            finally:
+                metrics.ADAPTER_CALLS.labels(self.agency, outcome).inc()
+                metrics.CIRCUIT_OPEN.labels(self.agency).set(1 if self.breaker.is_open else 0)
+
+    def _request(self, method: str, path: str, context: CallContext, kwargs: dict[str, Any]) -> bytes:
         if not self.breaker.allow():
             raise AgencyUnavailableError(
                 f"{self.agency} is unavailable: it failed {self.settings.circuit_failure_threshold} calls "
@@ -175,8 +190,10 @@ class AgencyClient:
                  remaining: float | None = None) -> bytes:
         if remaining is not None and remaining < self.settings.timeout_seconds:
             kwargs = {**kwargs, "timeout": httpx.Timeout(remaining, connect=min(remaining, 3.0))}
+        headers = {**context.headers(), **kwargs.get("trace_headers", {})}
+        kwargs = {name: value for name, value in kwargs.items() if name != "trace_headers"}
         try:
-            with self._http.stream(method, path, headers=context.headers(), **kwargs) as response:
+            with self._http.stream(method, path, headers=headers, **kwargs) as response:
                 status = response.status_code
                 if status in RETRIABLE_STATUS:
                     raise _Retriable(f"HTTP {status}")
