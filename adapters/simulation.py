@@ -90,12 +90,17 @@ class Simulator:
         return f"http://{LOOPBACK}:{self.port}"
 
     def start(self) -> Simulator:
-        self.port = self.requested_port or _free_port()
+        """Serve in a background thread; on a free port (bound here, so no other process can take it
+        between choosing and binding) unless one was asked for."""
+        listener = socket.create_server((LOOPBACK, self.requested_port))
+        self.port = listener.getsockname()[1]
         config = uvicorn.Config(
             self.app(), host=LOOPBACK, port=self.port, log_level="warning", lifespan="off"
         )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True, name=f"sim-{self.name}")
+        server = self._server
+        self._thread = threading.Thread(target=lambda: server.run(sockets=[listener]), daemon=True,
+                                        name=f"sim-{self.name}")
         self._thread.start()
         deadline = time.monotonic() + 20
         while not self._server.started:

@@ -17,11 +17,14 @@ from starlette.routing import Route, WebSocketRoute
 
 from hub.bootstrap import Hub, bootstrap
 from hub.door import Clock, utc_now
+from hub.observability.metrics import state_registry
+from hub.observability.middleware import Observability
 from hub.portal.routes import portal_mount
 from hub.settings import Settings
 from hub.web.graphql import GraphQLEndpoint
 from hub.web.nul_guard import NulGuard
 from hub.web.oauth import TokenEndpoint
+from hub.web.outage import StorageOutage
 from hub.web.subscriptions import SubscriptionEndpoint
 
 SECURITY_HEADERS = [
@@ -87,7 +90,11 @@ def create_app(hub: Hub | None = None, settings: Settings | None = None, *, cloc
             Route("/readyz", readyz),
             portal_mount(hub, clock),
         ],
-        middleware=[Middleware(SecurityHeaders), Middleware(NulGuard, session_factory=hub.session_factory)],
+        middleware=[Middleware(SecurityHeaders),
+                    Middleware(Observability, state=state_registry(hub.session_factory),
+                               metrics_token=hub.settings.metrics_token),
+                    Middleware(StorageOutage),
+                    Middleware(NulGuard, session_factory=hub.session_factory)],
         lifespan=lifespan,
     )
     app.state.hub = hub

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.access.request import Gateway
 from hub.adapters.registry import AdapterRegistry
-from hub.audit import checkpoint
+from hub.audit import checkpoint, witness
 from hub.domain.workflow import Workflow
 from hub.domain.working_time import WorkingCalendar
 from hub.door import Clock, utc_now
 from hub.keys import KeyStore
+from hub.observability import tracing
 from hub.policy import Policy
 from hub.reference import ReferenceData
 from hub.services.fetch_on_demand import DetailFetcher
@@ -58,12 +59,16 @@ def open_storage(settings: Settings) -> tuple[Engine, sessionmaker[Session], Key
     """The database and the keys its sessions need: data keys to seal and open sensitive columns, and the
     signer of audit checkpoints. Everything that opens the hub's database (server, CLI) starts here."""
     engine = make_engine(settings.database_url)
+    if settings.otel_exporter:
+        tracing.trace_sql(engine)
     keys = KeyStore(settings.key_dir)
     keys.ensure()
     signer = checkpoint.Checkpointer(keys, settings.audit_origin,
                                      every_events=settings.checkpoint_every_events,
                                      every_seconds=settings.checkpoint_every_seconds)
     factory = make_session_factory(engine, info={sealing.SESSION_KEY: keys, checkpoint.SESSION_KEY: signer})
+    if settings.checkpoint_publish_dir is not None:
+        witness.attach(factory, settings.checkpoint_publish_dir)
     return engine, factory, keys
 
 
@@ -91,7 +96,7 @@ def bootstrap(settings: Settings | None = None) -> Hub:
             )
         ),
         adapters=adapters,
-        detail_fetcher=DetailFetcher(adapters),
+        detail_fetcher=DetailFetcher(adapters, deadline_seconds=settings.fetch_deadline_seconds),
         workflow=workflow(settings.workflow),
     )
 

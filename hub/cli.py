@@ -33,13 +33,17 @@ def serve(
         from hub.adapters.cli import start_simulators, sync_all
         from hub.bootstrap import bootstrap
 
-        start_simulators()
+        settings, _ = start_simulators(settings)  # free ports, unless HUB_ADAPTER_<SYSTEM>_URL names one
         syncing = bootstrap(settings)
         sync_all(syncing, _adapter_names())
         syncing.dispose()
+    from hub.observability import logs, tracing
+
+    tracing.configure(settings.otel_exporter)
+    log_config = logs.configure() if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG
     uvicorn.run(create_app(settings=settings), host=host or settings.host, port=port or settings.port,
                 log_level="info", server_header=False, proxy_headers=True,
-                forwarded_allow_ips=settings.forwarded_allow_ips)
+                forwarded_allow_ips=settings.forwarded_allow_ips, log_config=log_config)
 
 
 @app.command()

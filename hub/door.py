@@ -107,6 +107,10 @@ class Rows:
         """Forget loaded rows (after a conditional UPDATE the identity map did not see)."""
         self._session.expire_all()
 
+    def in_savepoint(self) -> bool:
+        """Inside ``atomic()``: the transaction cannot be committed yet (so no call may leave the hub)."""
+        return self._session.in_nested_transaction()
+
     def query(self, step: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Call a storage helper that takes the session first, in this request's unit of work."""
         return step(self._session, *args, **kwargs)

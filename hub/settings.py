@@ -64,6 +64,17 @@ class Settings:
     forwarded_allow_ips: str = "127.0.0.1"
     # No access token lives longer than this, however it was asked for; a token claiming more is refused.
     token_max_lifetime_seconds: int = 3600
+    # A directory outside the database where every committed checkpoint is published (the newest in
+    # ``checkpoint``): `hub audit verify` checks the log against it, so a rolled-back or cut log shows.
+    checkpoint_publish_dir: Path | None = None
+    # FETCH on demand waits at most this long for an agency's answer (all retries included): well under a
+    # request's own time, so a hung agency costs a read its detail, not the read.
+    fetch_deadline_seconds: float = 2.0
+    # Observability: /metrics answers loopback callers, or a bearer of this token; traces go to this
+    # OpenTelemetry exporter (console or otlp; none by default); logs are JSON lines unless "text".
+    metrics_token: str | None = None
+    otel_exporter: str | None = None
+    log_format: str = "json"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -164,6 +175,12 @@ class Settings:
             portal_idle_minutes=positive(integer("PORTAL_IDLE_MINUTES", 15), "PORTAL_IDLE_MINUTES"),
             forwarded_allow_ips=env.get("HUB_FORWARDED_ALLOW_IPS", "127.0.0.1"),
             token_max_lifetime_seconds=token_cap,
+            checkpoint_publish_dir=Path(env["HUB_CHECKPOINT_PUBLISH_DIR"])
+            if env.get("HUB_CHECKPOINT_PUBLISH_DIR") else None,
+            fetch_deadline_seconds=number("FETCH_DEADLINE_SECONDS", 2.0),
+            metrics_token=env.get("HUB_METRICS_TOKEN") or None,
+            otel_exporter=env.get("HUB_OTEL_EXPORTER") or None,
+            log_format=env.get("HUB_LOG_FORMAT", "json"),
         )
 
 

@@ -21,7 +21,7 @@ permit(actor: System, "escalate", _notice: Notification,
 # -- the worker's deliveries to agency systems (signed webhooks) -------------------------------------------
 permit(actor: System, action, _notice: Notification, "notifications_reach_agency_systems") if
     hub_worker(actor) and
-    action in ["deliver", "deliver_failed", "dead_letter"];
+    action in ["deliver_attempt", "deliver", "deliver_failed", "dead_letter"];
 
 # -- operators at the command line ---------------------------------------------------------------------------
 permit(actor: System, "replay_delivery", job: HubResource, "operator_replays_dead_letters") if

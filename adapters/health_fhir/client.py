@@ -1,9 +1,18 @@
-"""The health adapter: pages through the trust's FHIR search of changed Patients, Flags and Encounters."""
+"""The health adapter: pages through the trust's FHIR search of changed Patients, Flags and Encounters.
+
+A sync starts a search of what changed after the newest ``meta.lastUpdated`` it has seen
+(``_lastUpdated=gtT``) and then follows each Bundle's ``link[next]`` exactly as the server gave it: paging
+links are the server's own (HAPI FHIR's name a stored search and an offset), opaque to clients. The last
+page has no ``next``. Between pages the cursor holds the link to follow and the newest instant seen so
+far; at the end, only the instant. A server that has forgotten a search (410 Gone, as HAPI's expire) is
+searched again from that instant.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 from adapters.health_fhir.mapping import map_resource
 from hub.adapters.contract import (
@@ -14,6 +23,7 @@ from hub.adapters.contract import (
     Category,
     PullBatch,
     RawItem,
+    SourceNotFoundError,
     SourceRecord,
 )
 
@@ -36,16 +46,21 @@ class HealthFhirAdapter(Adapter):
             raise AgencyUnavailableError(f"{self.config.base_url} is not a FHIR R4 server")
 
     def _pull(self, cursor: str | None, context: CallContext) -> PullBatch:
-        bundle = self.client.get_json(
-            "/fhir/_search",
-            context,
-            {
-                "_type": "Patient,Flag,Encounter",
-                "_include": "*:subject",
-                "_cursor": cursor or "0",
-                "_count": str(self.config.page_size),
-            },
-        )
+        next_url, since = _position(cursor)
+        bundle: Any = None
+        if next_url is not None:
+            if not next_url.startswith(f"{self.config.base_url}/"):
+                raise AgencyUnavailableError("the FHIR server's next link leads away from the server")
+            try:
+                bundle = self.client.get_json(next_url, context)
+            except SourceNotFoundError:
+                bundle = None  # the server forgot the search: search again from the newest change seen
+        if bundle is None:
+            params = {"_type": "Patient,Flag,Encounter", "_include": "*:subject", "_sort": "_lastUpdated",
+                      "_count": str(self.config.page_size)}
+            if since:
+                params["_lastUpdated"] = f"gt{since}"
+            bundle = self.client.get_json("/fhir/_search", context, params)
         if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
             raise AgencyUnavailableError("the FHIR server answered with something other than a Bundle")
         entries = [
@@ -67,12 +82,45 @@ class HealthFhirAdapter(Adapter):
             if reference in included:
                 payload["subject"] = included[reference]
             items.append(RawItem(source_id, payload))
-        next_link = next(
-            (link.get("url") for link in bundle.get("link", []) if link.get("relation") == "next"), None
-        )
-        next_cursor = parse_qs(urlparse(next_link).query).get("_cursor", [cursor])[0] if next_link else cursor
-        total = bundle.get("total")
-        return PullBatch(tuple(items), next_cursor, isinstance(total, int) and total > len(items))
+            since = _newer(since, (resource.get("meta") or {}).get("lastUpdated"))
+        links = bundle.get("link", [])
+        following = next((link.get("url") for link in links if isinstance(link, dict)
+                          and link.get("relation") == "next" and isinstance(link.get("url"), str)), None)
+        position: dict[str, str] = {"since": since} if since else {}
+        if following:
+            position["next"] = following
+        return PullBatch(tuple(items), json.dumps(position, sort_keys=True), following is not None)
 
     def map(self, item: RawItem) -> SourceRecord:
         return map_resource(item)
+
+
+def _position(cursor: str | None) -> tuple[str | None, str | None]:
+    """(the next link to follow, the newest lastUpdated seen) from a stored cursor. A cursor from before
+    links were followed (a bare change number) starts afresh: ingest finds what it holds unchanged."""
+    if not cursor or not cursor.startswith("{"):
+        return None, None
+    try:
+        position = json.loads(cursor)
+    except ValueError:
+        return None, None
+    if not isinstance(position, dict):
+        return None, None
+    next_url, since = position.get("next"), position.get("since")
+    return (next_url if isinstance(next_url, str) else None), (since if isinstance(since, str) else None)
+
+
+def _newer(since: str | None, candidate: object) -> str | None:
+    """The later of two FHIR instants (as given: they go back to the server verbatim)."""
+    if not isinstance(candidate, str):
+        return since
+    try:
+        moment = datetime.fromisoformat(candidate)
+    except ValueError:
+        return since
+    if since is None:
+        return candidate
+    try:
+        return candidate if moment > datetime.fromisoformat(since) else since
+    except (TypeError, ValueError):
+        return candidate

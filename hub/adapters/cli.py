@@ -224,21 +224,16 @@ def simulate(
     if name != "all":
         factories[name](port or DEFAULT_PORTS[name]).serve_forever()
         return
-    running = start_simulators()
-    console.print("simulators running: " + ", ".join(f"{n} {s.url}" for n, s in running.items()))
+    start_simulators()
     threading.Event().wait()
 
 
-def start_simulators() -> dict[str, Simulator]:
-    """Start every simulator on its usual port, in background threads."""
-    from hub.adapters.registry import DEFAULT_PORTS, simulator_factories
+def start_simulators(settings: Settings | None = None) -> tuple[Settings, dict[str, Simulator]]:
+    """Start a simulator for every system the settings do not name, each on a free port, in background
+    threads (``hub.adapters.demo_systems``); the settings that point the adapters at them."""
+    from hub.adapters import demo_systems
 
-    running: dict[str, Simulator] = {}
-    for name, factory in simulator_factories().items():
-        try:
-            running[name] = factory(DEFAULT_PORTS[name]).start()
-        except RuntimeError as error:
-            raise typer.BadParameter(
-                f"{error}: is another process using port {DEFAULT_PORTS[name]}?"
-            ) from None
-    return running
+    settings, running = demo_systems.start(settings or Settings.from_env())
+    for name, simulator in running.items():
+        console.print(f"{name} simulator on {simulator.url} (HUB_ADAPTER_{name.upper()}_URL)")
+    return settings, running

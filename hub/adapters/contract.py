@@ -86,6 +86,8 @@ class CallContext:
     request_id: str
     user: str
     purpose: str
+    # time.monotonic() by which the caller needs an answer (None: the client's own timeouts and retries).
+    deadline: float | None = None
 
     def headers(self) -> dict[str, str]:
         return {"X-Request-Id": self.request_id, "X-Hub-User": self.user, "X-Hub-Purpose": self.purpose}

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from hub.adapters.errors import AdapterConfigurationError, AgencyUnavailableError, SourceNotFoundError
+from hub.observability import metrics, tracing
 
 if TYPE_CHECKING:
     from hub.adapters.contract import CallContext
@@ -131,6 +132,20 @@ class AgencyClient:
 
     def request(self, method: str, path: str, context: CallContext, **kwargs: Any) -> bytes:
         """The answer's body, or a clear error after the retries. Never a partial body."""
+        with tracing.agency_call(self.agency, method) as trace_headers:
+            outcome = "error"
+            try:
+                body = self._request(method, path, context, {**kwargs, "trace_headers": trace_headers})
+                outcome = "ok"
+                return body
+            except SourceNotFoundError:
+                outcome = "not_found"
+                raise
+            finally:
+                metrics.ADAPTER_CALLS.labels(self.agency, outcome).inc()
+                metrics.CIRCUIT_OPEN.labels(self.agency).set(1 if self.breaker.is_open else 0)
+
+    def _request(self, method: str, path: str, context: CallContext, kwargs: dict[str, Any]) -> bytes:
         if not self.breaker.allow():
             raise AgencyUnavailableError(
                 f"{self.agency} is unavailable: it failed {self.settings.circuit_failure_threshold} calls "
@@ -139,13 +154,22 @@ class AgencyClient:
             )
         last = "no attempt made"
         for attempt in range(1, self.settings.max_attempts + 1):
+            remaining = self._remaining(context)
+            if remaining is not None and remaining <= 0:
+                last = f"no answer before the caller's deadline ({last})"
+                break
             self.attempts += 1
             try:
-                body = self._attempt(method, path, context, kwargs)
+                body = self._attempt(method, path, context, kwargs, remaining)
             except _Retriable as retriable:
                 last = retriable.reason
                 if attempt < self.settings.max_attempts:
-                    self._sleep(self._backoff(attempt))
+                    pause = self._backoff(attempt)
+                    remaining = self._remaining(context)
+                    if remaining is not None and pause >= remaining:
+                        last = f"no answer before the caller's deadline ({last})"
+                        break
+                    self._sleep(pause)
                 continue
             except (AdapterConfigurationError, SourceNotFoundError):
                 self.breaker.succeeded()  # the system answered; the fault is elsewhere
@@ -158,13 +182,22 @@ class AgencyClient:
             f"last: {last}."
         )
 
-    def _attempt(self, method: str, path: str, context: CallContext, kwargs: dict[str, Any]) -> bytes:
+    @staticmethod
+    def _remaining(context: CallContext) -> float | None:
+        return None if context.deadline is None else context.deadline - time.monotonic()
+
+    def _attempt(self, method: str, path: str, context: CallContext, kwargs: dict[str, Any],
+                 remaining: float | None = None) -> bytes:
+        if remaining is not None and remaining < self.settings.timeout_seconds:
+            kwargs = {**kwargs, "timeout": httpx.Timeout(remaining, connect=min(remaining, 3.0))}
+        headers = {**context.headers(), **kwargs.get("trace_headers", {})}
+        kwargs = {name: value for name, value in kwargs.items() if name != "trace_headers"}
         try:
-            with self._http.stream(method, path, headers=context.headers(), **kwargs) as response:
+            with self._http.stream(method, path, headers=headers, **kwargs) as response:
                 status = response.status_code
                 if status in RETRIABLE_STATUS:
                     raise _Retriable(f"HTTP {status}")
-                if status == 404:
+                if status in (404, 410):  # 410: gone, e.g. a search the server no longer keeps
                     raise SourceNotFoundError(f"{self.agency} holds nothing at {path}.")
                 if status in (401, 403):
                     raise AdapterConfigurationError(
@@ -176,7 +209,8 @@ class AgencyClient:
                     )
                 return self._read_capped(response)
         except httpx.TimeoutException:
-            raise _Retriable(f"no answer within {self.settings.timeout_seconds} s") from None
+            waited = min(remaining or self.settings.timeout_seconds, self.settings.timeout_seconds)
+            raise _Retriable(f"no answer within {waited:.1f} s") from None
         except httpx.TransportError as error:
             raise _Retriable(f"connection failed ({type(error).__name__})") from None
 

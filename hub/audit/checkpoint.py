@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from hub.audit import note
+from hub.audit import note, witness
 from hub.domain.working_time import as_utc
 from hub.keys import KeyStore
 from hub.storage.tables import AuditCheckpoint
@@ -62,4 +62,5 @@ class Checkpointer:
             size=size, root_hash=root_hash, origin=self.origin, key_id=kid, note=signed,
             created_at=now or self._clock(),
         ))
+        witness.hold(session, signed)  # published outside the database once this commits, if configured
         return signed

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from hub.audit.checkpoint import SESSION_KEY, Checkpointer, LastCheckpoint
 from hub.audit.entry import GENESIS_HASH, AuditEntry, entry_row, event_digest, event_values, link_hash
+from hub.observability import metrics
 from hub.storage.tables import AuditEvent
 
 _LENGTHS = {column.name: column.type.length for column in AuditEvent.__table__.columns
@@ -88,6 +89,7 @@ def append(session: Session, entries: Sequence[AuditEntry]) -> list[int]:
         rows.append(row)
         prev_hash = digest
     session.connection().execute(_INSERT, rows)  # Core: the ORM's bulk path costs more than the hashing
+    metrics.decided((row["rule"], row["decision"]) for row in rows)
     checkpointer: Checkpointer | None = session.info.get(SESSION_KEY)
     if checkpointer is not None:
         checkpointer.after_append(session, last, seq, prev_hash)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from cryptography.hazmat.primitives import serialization
@@ -11,6 +13,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from hub.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from hub.audit.chain import Report
 
 audit_app = typer.Typer(help="The tamper-evident audit ledger.", no_args_is_help=True)
 
@@ -50,6 +57,20 @@ def load_public_keys(paths: list[Path]) -> list[Ed25519PublicKey]:
     return keys
 
 
+def verify_live(settings: Settings, engine: Engine, trusted: Iterable[Ed25519PublicKey],
+                kept: list[tuple[str, str]], stale_after: int | None = None) -> Report:
+    """The database's chain, held to the settings' signing interval and the checkpoints kept outside it."""
+    from hub.audit.coverage import Coverage
+    from hub.audit.verify import verify_database
+    from hub.audit.witness import published
+
+    return verify_database(
+        engine, trusted, settings.audit_origin,
+        stale_after=timedelta(seconds=settings.checkpoint_stale_seconds if stale_after is None else stale_after),
+        coverage=Coverage(settings.checkpoint_every_events, settings.checkpoint_every_seconds),
+        vouched=kept + published(settings.checkpoint_publish_dir))
+
+
 @audit_app.command("verify")
 def verify(
     export: Path = typer.Option(None, "--export", exists=True, dir_okay=False,
@@ -60,11 +81,17 @@ def verify(
         "database it replaces the key directory's keys."),
     stale_after: int = typer.Option(None, help="Warn when the newest checkpoint covers nothing newer than "
                                     "this many seconds (default HUB_CHECKPOINT_STALE_SECONDS)."),
+    trusted_checkpoint: list[Path] = typer.Option(
+        [], "--trusted-checkpoint", exists=True, dir_okay=False,
+        help="A signed checkpoint kept outside the database (repeatable): the log must still hold it. "
+        "The newest one published to HUB_CHECKPOINT_PUBLISH_DIR is checked too."),
 ) -> None:
     """Check the hash chain and every checkpoint signature. Exit 0 when intact; 1 and the first bad
-    sequence number when an event was edited, deleted, inserted or reordered, or a checkpoint forged."""
+    sequence number when an event was edited, deleted, inserted or reordered, a checkpoint forged or
+    deleted, or the log no longer holds a checkpoint kept outside it; 2 when it cannot be checked."""
     from hub.audit.export_format import ExportFormatError
-    from hub.audit.verify import verify_database, verify_export
+    from hub.audit.verify import verify_export
+    from hub.audit.witness import TrustedCheckpointError
 
     settings = Settings.from_env()
     trusted = load_public_keys(public_key)
@@ -80,14 +107,12 @@ def verify(
 
             engine = make_engine(settings.database_url)
             try:
-                report = verify_database(
-                    engine, trusted or KeyStore(settings.key_dir).public_keys().values(),
-                    settings.audit_origin,
-                    stale_after=timedelta(seconds=settings.checkpoint_stale_seconds if stale_after is None
-                                          else stale_after))
+                kept = [(str(path), path.read_text()) for path in trusted_checkpoint]
+                report = verify_live(settings, engine, trusted or KeyStore(settings.key_dir).public_keys().values(),
+                                     kept, stale_after)
             finally:
                 engine.dispose()
-    except ExportFormatError as error:
+    except (ExportFormatError, TrustedCheckpointError, UnicodeDecodeError) as error:
         typer.echo(f"cannot verify: {error}", err=True)
         raise typer.Exit(code=2) from None
     for warning in report.warnings:
@@ -120,7 +145,7 @@ def export(
         raise typer.BadParameter("jsonl or csv", param_hint="--format")
     settings = Settings.from_env()
     filters = ExportFilter(since, until, agency, practitioner, child)
-    engine, factory, _ = open_storage(settings)
+    engine, factory, keys = open_storage(settings)
     try:
         with UnitOfWork(factory) as uow:
             through = record_export(uow.session, filters, file_format, operator_name())  # type: ignore[arg-type]
@@ -131,8 +156,15 @@ def export(
             result = write_export(engine, out, file_format, filters, origin=settings.audit_origin,  # type: ignore[arg-type]
                                   through=through, started=lambda n: progress.update(task, total=n),
                                   advance=lambda n: progress.advance(task, n))
+        # An export of a broken ledger must not pass for a good one: the file is written (it may be needed),
+        # and the operator is told, with a non-zero exit, that it does not verify.
+        report = verify_live(settings, engine, keys.public_keys().values(), [])
     finally:
         engine.dispose()
     omitted = f" ({result.omitted} others as digests)" if result.omitted else ""
     typer.echo(f"exported {result.matched} events{omitted} through event {result.through_seq}, "
                f"{result.checkpoints} checkpoints, to {output}")
+    if not report.intact:
+        typer.echo(f"warning: the ledger does not verify: first bad sequence number {report.first_bad}\n"
+                   f"{report.problem}", err=True)
+        raise typer.Exit(code=1)

@@ -7,7 +7,6 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route, Router
-from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from hub.bootstrap import Hub
@@ -20,13 +19,14 @@ from hub.portal.partnership import PartnershipPages
 from hub.portal.partnership_nav import partnership_nav
 from hub.portal.requests import RequestPages
 from hub.portal.sign_in import SignInPages
+from hub.portal.static import PortalAssets
 from hub.portal.web import Clock, Outcome, Page, Portal, Redirect, Visit, home, is_dsl, is_ig_officer
 
 # Built by `make install` (npm ci, then the build script in package.json); not committed.
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def portal_mount(hub: Hub, clock: Clock = utc_now) -> Mount:
+def portal_mount(hub: Hub, clock: Clock = utc_now, assets: Path = ASSETS) -> Mount:
     portal = Portal(hub, clock)
     sign_in, dsl, ig, requests = SignInPages(portal), DslPages(portal), IgPages(portal), RequestPages(portal)
 
@@ -69,6 +69,6 @@ def portal_mount(hub: Hub, clock: Clock = utc_now) -> Mount:
         Route("/requests/{request_id}/answer", requests.answer, methods=["POST"]),
         *ig.routes(),
         *PartnershipPages(portal).routes(),  # arrangements (public), statistics, incidents, child death review
-        Mount("/assets", app=StaticFiles(directory=ASSETS, check_dir=False)),
+        Mount("/assets", app=PortalAssets(assets)),
     ]
     return Mount("/portal", app=PortalSecurityHeaders(Router(routes, default=not_found)))

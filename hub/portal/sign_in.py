@@ -30,6 +30,7 @@ from hub.services.portal_sign_in import (
     confirm_enrolment,
     start_enrolment,
 )
+from hub.web.outage import is_storage_failure
 from hub.web.requests import request_id
 
 log = logging.getLogger("hub.portal")
@@ -229,6 +230,8 @@ class SignInPages:
         try:
             return await run_in_threadpool(in_transaction)
         except Exception as error:  # e.g. the audit append failed: nothing was committed, no one signed in
+            if is_storage_failure(error):
+                raise  # hub.web.outage answers it, and logs the outage once
             log.exception("portal sign-in request %s failed: %s", rid, type(error).__name__)
             return self.portal.error_page(request, 503)
 

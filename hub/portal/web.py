@@ -35,6 +35,7 @@ from hub.portal.templating import Templates
 from hub.services import portal_sessions
 from hub.services.portal_sessions import SessionView, Stage
 from hub.services.portal_sign_in import AttemptContext, audit_session_event
+from hub.web.outage import is_storage_failure
 from hub.web.requests import request_id
 
 log = logging.getLogger("hub.portal")
@@ -150,6 +151,8 @@ class Portal:
             return await run_in_threadpool(self._signed_in, request, rid, token, work, purpose, case_reference,
                                            form)
         except Exception as error:  # the unit of work rolled back: nothing was written, nothing is shown
+            if is_storage_failure(error):
+                raise  # hub.web.outage answers it, and logs the outage once
             log.exception("portal request %s failed: %s", rid, type(error).__name__)
             return self.error_page(request, 500)
 
@@ -191,6 +194,8 @@ class Portal:
         try:
             scope.commit()
         except Exception as error:
+            if is_storage_failure(error):
+                raise  # hub.web.outage answers it, and logs the outage once
             log.error("audit append failed for portal request %s: %s", scope.request_id, type(error).__name__)
             return self.render(request, Page("errors/503.html", status=503), actor=actor, session=session)
         if isinstance(outcome, AfterCommit):

@@ -105,6 +105,17 @@ def _guarded(job: ClaimedJob) -> Any:
                                t.Job.status == str(JobStatus.PENDING))
 
 
+def renew(session: Session, job: ClaimedJob, now: datetime, lease: timedelta) -> bool:
+    """Hold the job for ``lease`` from now, for one piece of slow work (a delivery), if it is still ours.
+
+    A worker takes a batch, but works through it one job at a time: each job's lease is renewed just before
+    its own work, so a slow batch never outlives the leases of the jobs it has not reached yet while still
+    doing them. False: the lease ran out and another worker has the job; leave it alone."""
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        _guarded(job).values(lease_until=now + lease))
+    return bool(result.rowcount)
+
+
 def finish(session: Session, job: ClaimedJob, now: datetime) -> bool:
     """Mark done if the lease is still ours; False means another worker has the job: roll back."""
     result: CursorResult[Any] = session.execute(  # type: ignore[assignment]

@@ -24,6 +24,7 @@ from hub.bootstrap import Hub
 from hub.context import RequestContext
 from hub.door import Subject
 from hub.errors import AuthenticationError, HubError
+from hub.web.outage import is_storage_failure
 from hub.web.requests import error_response, request_id
 
 log = logging.getLogger("hub.graphql")
@@ -125,6 +126,8 @@ class GraphQLEndpoint:
             try:
                 request.commit()
             except Exception as error:
+                if is_storage_failure(error):
+                    raise  # hub.web.outage answers it, and logs the outage once
                 log.error("audit append failed for request %s: %s", rid, type(error).__name__)
                 return error_response(503, "AUDIT_UNAVAILABLE",
                                       "The access could not be recorded, so no data was returned.", rid,

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.access.request import Gateway, RequestScope, open_request
 from hub.access.system import WORKER, System
-from hub.domain.access import SystemActor
 from hub.domain.workflow import Workflow
 from hub.door import Clock, Subject, utc_now
 from hub.keys import KeyStore
@@ -45,6 +44,8 @@ class Worker:
 
     def __post_init__(self) -> None:
         timeout = self.settings.webhook_timeout_seconds
+        if self.settings.worker_lease_seconds <= timeout:
+            raise ValueError("A job's lease must outlast a webhook's timeout, or a slow delivery is posted twice.")
         self.http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)), follow_redirects=False)
         self.system = System(WORKER, self.owner)
         policy = self.policy or Policy(Settings.from_env({}).policy_dir)
@@ -107,23 +108,33 @@ class Worker:
             self._record_failure(job, type(error).__name__)
 
     def _deliver(self, job: ClaimedJob) -> None:
+        """One delivery: its lease renewed and the attempt on the ledger before the POST, the outcome after.
+
+        The POST happens outside any transaction (a slow endpoint holds no lock), under a lease renewed for
+        this job alone, so no other worker can take it and post it again while this one waits."""
+        now = self.clock()
+        attempt = job.attempts + 1
         with self._job(f"job-{job.id}") as request:
             door = request.as_system(self.system)
+            if not door.query(jobs.renew, job, now, timedelta(seconds=self.settings.worker_lease_seconds)):
+                return  # our lease ran out before we reached the job, and another worker has it
             endpoint = door.get(t.WebhookEndpoint, job.payload.get("endpoint_id", ""))
             notification = door.get(t.Notification, job.subject_id)
             url = endpoint.url if endpoint and endpoint.active else None
             payload = webhooks.body(notification) if notification else b""
             child_id = notification.child_id if notification else None
-        error = "the endpoint was removed or deactivated" if url is None else None
-        if url is not None and not self.gateway.policy.decide(SystemActor(WORKER), "deliver", NOTICE).allowed:
-            url, error = None, "the policy refuses the worker this delivery"
-        if url is not None:  # the POST happens outside any transaction: a slow endpoint holds no lock
+            subject = Subject("notification", job.subject_id, child_id)
+            error = None if url is not None else "the endpoint was removed or deactivated"
+            if url is not None and not door.decide("deliver_attempt", NOTICE, subject,
+                                                   f"attempt {attempt} to {url}").allowed:
+                url, error = None, "the policy refuses the worker this delivery"
+            request.commit()
+        if url is not None:
             try:
                 webhooks.post(self.http, url, payload, webhooks.signed_headers(self.keys, payload, job.id))
             except webhooks.DeliveryError as failure:
                 error = str(failure)
         now = self.clock()
-        attempt = job.attempts + 1
         with self._job(f"job-{job.id}") as request:
             door = request.as_system(self.system)
             if error is None:
@@ -135,9 +146,10 @@ class Worker:
                 at = now + webhooks.backoff(attempt, self.settings.webhook_backoff_seconds)
                 kept, action = door.query(jobs.retry, job, now, at, error), "deliver_failed"
                 reason = f"attempt {attempt} failed ({error}); next at {at.isoformat()}"
-            if kept:
-                door.decide(action, NOTICE, Subject("notification", job.subject_id, child_id), reason)
-                request.commit()
+            if not kept:  # the attempt happened all the same: its outcome stays on the ledger
+                reason += "; the job's lease had passed to another worker"
+            door.decide(action, NOTICE, subject, reason)
+            request.commit()
 
     def _record_failure(self, job: ClaimedJob, error: str) -> None:
         now = self.clock()

@@ -63,7 +63,9 @@ class Storage:
                 uow.commit()
 
     def env(self) -> dict[str, str]:
-        return {"HUB_DATABASE_URL": self.settings.database_url, "HUB_KEY_DIR": str(self.settings.key_dir)}
+        return {"HUB_DATABASE_URL": self.settings.database_url, "HUB_KEY_DIR": str(self.settings.key_dir),
+                "HUB_CHECKPOINT_EVERY_EVENTS": str(self.settings.checkpoint_every_events),
+                "HUB_CHECKPOINT_EVERY_SECONDS": str(self.settings.checkpoint_every_seconds)}
 
 
 @pytest.fixture

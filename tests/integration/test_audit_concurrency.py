@@ -48,5 +48,6 @@ def test_concurrent_appends_from_several_processes_keep_one_valid_chain(storage:
     # One checkpoint once 7 events have followed the last, at the end of the batch that reached 7.
     assert sizes[0] == PER_TRANSACTION
     assert all(7 <= b - a < 7 + PER_TRANSACTION for a, b in pairwise(sizes))
+    storage.settings = settings  # verify with the signing interval the writers used
     code, output = verify(storage)
     assert code == 0 and f"intact: {total} events" in output

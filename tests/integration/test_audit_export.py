@@ -136,3 +136,20 @@ def test_csv_export_for_reading(storage: Storage, tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert code == 0 and [int(r["seq"]) for r in rows] == list(range(1, len(rows) + 1))
     assert rows[0]["fields"] == "summary" and len(rows[0]["hash"]) == 64
+
+
+def test_exporting_a_tampered_ledger_warns_and_fails(storage: Storage, tmp_path: Path) -> None:
+    """The file is still written (an IG officer may need it), but the operator is told the ledger is broken."""
+    from sqlalchemy import update
+
+    from hub.storage.tables import AuditEvent
+    from tests.integration.test_audit_tamper import as_attacker
+
+    storage.append(12)
+    with as_attacker(storage) as db:
+        db.execute(update(AuditEvent).where(AuditEvent.seq == 4).values(reason="nothing happened"))
+        db.commit()
+    out = tmp_path / "audit.jsonl"
+    code, output = run(storage, "audit", "export", "--output", str(out))
+    assert code == 1 and out.exists(), output
+    assert "the ledger does not verify" in output and "first bad sequence number 4" in output, output

@@ -3,7 +3,9 @@ names the first event that is not as recorded. On SQLite and PostgreSQL, each on
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -14,6 +16,7 @@ from hub.audit import ledger as chain
 from hub.audit import note
 from hub.audit.entry import GENESIS_HASH, AuditEntry, Verdict, chain_hash
 from hub.cli import app
+from hub.settings import Settings
 from hub.storage.tables import AuditCheckpoint, AuditEvent
 from hub.storage.unit_of_work import UnitOfWork
 from tests.integration.conftest import Storage
@@ -176,3 +179,125 @@ def test_awkward_text_verifies_as_written(storage: Storage) -> None:
     storage.append(4)
     code, output = verify(storage)
     assert code == 0 and "intact: 5 events" in output, output
+
+
+def rewrite_from(db: Connection, first: int, reason: str = "rewritten") -> None:
+    """Re-hash every event from ``first`` on, as an attacker who knows the public algorithm would."""
+    prev = str(stored_row(db, first - 1)["hash"]) if first > 1 else GENESIS_HASH
+    last = db.execute(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)).scalar_one()
+    for seq in range(first, last + 1):
+        row = {k: v for k, v in stored_row(db, seq).items() if k not in {"seq", "prev_hash", "hash"}}
+        if seq == first:
+            row["reason"] = reason
+        digest = chain_hash(seq, prev, row)
+        db.execute(update(AuditEvent).where(AuditEvent.seq == seq).values(prev_hash=prev, hash=digest,
+                                                                           reason=row["reason"]))
+        prev = digest
+
+
+def test_a_log_rewritten_whole_with_its_checkpoints_deleted_fails(ledger: Storage) -> None:
+    with as_attacker(ledger) as db:
+        db.execute(AuditCheckpoint.__table__.delete())
+        rewrite_from(db, 1)
+        db.commit()
+    code, output = verify(ledger)
+    assert code == 1 and "first bad sequence number 1\n" in output and "no signed checkpoint" in output, output
+
+
+def test_events_past_a_deleted_checkpoint_are_a_failure_not_a_warning(ledger: Storage) -> None:
+    """Checkpoints after 10 deleted, events 11..30 rewritten: 20 events where a checkpoint was due every 5."""
+    with as_attacker(ledger) as db:
+        db.execute(AuditCheckpoint.__table__.delete().where(AuditCheckpoint.size > 10))
+        rewrite_from(db, 11)
+        db.commit()
+    code, output = verify(ledger)
+    assert code == 1 and "first bad sequence number 11\n" in output and "checkpoint was due" in output, output
+
+
+def test_a_trusted_checkpoint_kept_by_the_operator_shows_a_cut_back_log(ledger: Storage, tmp_path: Path) -> None:
+    with ledger.engine.connect() as connection:
+        kept = connection.execute(select(AuditCheckpoint.note).where(AuditCheckpoint.size == 30)).scalar_one()
+    (tmp_path / "kept.note").write_text(kept)
+    with as_attacker(ledger) as db:  # cut back to the checkpoint at 25: the log itself looks whole
+        db.execute(AuditEvent.__table__.delete().where(AuditEvent.seq > 25))
+        db.execute(AuditCheckpoint.__table__.delete().where(AuditCheckpoint.size > 25))
+        db.commit()
+    assert verify(ledger)[0] == 0
+    code, output = verify(ledger, "--trusted-checkpoint", str(tmp_path / "kept.note"))
+    assert code == 1 and "first bad sequence number 26\n" in output and "deleted" in output, output
+
+
+def test_a_trusted_checkpoint_shows_a_rewritten_stretch(ledger: Storage, tmp_path: Path) -> None:
+    with ledger.engine.connect() as connection:
+        kept = connection.execute(select(AuditCheckpoint.note).where(AuditCheckpoint.size == 30)).scalar_one()
+    (tmp_path / "kept.note").write_text(kept)
+    with as_attacker(ledger) as db:  # the last stretch rewritten and its checkpoint dropped
+        db.execute(AuditCheckpoint.__table__.delete().where(AuditCheckpoint.size > 25))
+        rewrite_from(db, 27)
+        db.commit()
+    code, output = verify(ledger, "--trusted-checkpoint", str(tmp_path / "kept.note"))
+    assert code == 1 and "first bad sequence number 26\n" in output and "size 30" in output, output
+
+
+def test_a_trusted_checkpoint_signed_by_another_key_cannot_vouch(ledger: Storage, tmp_path: Path) -> None:
+    forged = note.sign(note.Checkpoint(ledger.settings.audit_origin, 99, "ab" * 32), Ed25519PrivateKey.generate())
+    (tmp_path / "forged.note").write_text(forged)
+    code, output = verify(ledger, "--trusted-checkpoint", str(tmp_path / "forged.note"))
+    assert code == 2 and "forged.note" in output and "no trusted key" in output, output
+
+
+def test_checkpoints_published_outside_the_database_show_a_rollback(own_settings: Settings,
+                                                                   tmp_path: Path) -> None:
+    published = tmp_path / "published"
+    storage = Storage(replace(own_settings, checkpoint_publish_dir=published))
+    try:
+        storage.append(EVENTS)
+        assert "\n30\n" in (published / "checkpoint").read_text()
+        env = {**storage.env(), "HUB_CHECKPOINT_PUBLISH_DIR": str(published)}
+        with as_attacker(storage) as db:  # a restore of an older backup, say, or a cut tail
+            db.execute(AuditEvent.__table__.delete().where(AuditEvent.seq > 20))
+            db.execute(AuditCheckpoint.__table__.delete().where(AuditCheckpoint.size > 20))
+            db.commit()
+        assert verify(storage)[0] == 0  # without the published copy, the cut is invisible
+        result = CliRunner().invoke(app, ["audit", "verify"], env=env)
+        assert result.exit_code == 1 and "first bad sequence number 21\n" in result.output, result.output
+    finally:
+        storage.engine.dispose()
+
+
+def test_a_rolled_back_checkpoint_is_never_published(own_settings: Settings, tmp_path: Path) -> None:
+    published = tmp_path / "published"
+    storage = Storage(replace(own_settings, checkpoint_publish_dir=published))
+    try:
+        storage.append(5)
+        with UnitOfWork(storage.factory) as uow:  # a checkpoint due at 10, in a transaction that fails
+            chain.append(uow.session, [AuditEntry(occurred_at=datetime.now(UTC), request_id="r", action="read",
+                                                  resource_type="record", decision=Verdict.ALLOW)] * 5)
+        assert "\n5\n" in (published / "checkpoint").read_text()
+        assert verify(storage)[0] == 0
+    finally:
+        storage.engine.dispose()
+
+
+def test_a_blob_in_an_audit_column_is_a_verdict_not_a_traceback(ledger: Storage) -> None:
+    with as_attacker(ledger) as db:
+        first_bad = 1 if db.dialect.name == "postgresql" else 9  # the new type holds every row as bytes
+        if db.dialect.name == "postgresql":  # a DBA who changes the column's type first
+            db.execute(text("ALTER TABLE audit_events ALTER COLUMN reason TYPE bytea USING reason::bytea"))
+            db.execute(text("UPDATE audit_events SET reason = '\\x00ff'::bytea WHERE seq = 9"))
+        else:
+            db.execute(text("UPDATE audit_events SET reason = x'00ff' WHERE seq = 9"))
+        db.commit()
+    code, output = verify(ledger)
+    assert code == 1 and f"first bad sequence number {first_bad}\n" in output and "malformed" in output, output
+    assert "Traceback" not in output
+
+
+def test_a_malformed_sequence_number_is_a_verdict(ledger: Storage) -> None:
+    with as_attacker(ledger) as db:
+        if db.dialect.name == "postgresql":
+            pytest.skip("PostgreSQL's types hold: a sequence number is always a number there")
+        db.execute(text("UPDATE audit_events SET prev_hash = x'00ff' WHERE seq = 14"))
+        db.commit()
+    code, output = verify(ledger)
+    assert code == 1 and "first bad sequence number 14\n" in output and "Traceback" not in output, output

@@ -160,4 +160,6 @@ def test_deliveries_are_signed_retried_with_backoff_dead_lettered_and_replayed(w
     assert {letter.url for letter in operations.dead_letters_of(w.hub.session_factory)} == {hanging.url}
     actions = [e.action for e in w.rows(select(t.AuditEvent).where(t.AuditEvent.resource_id.in_(
         [academy_letter.notification_id, academy_letter.job_id])).order_by(t.AuditEvent.seq))]
-    assert actions == ["deliver_failed", "deliver_failed", "dead_letter", "replay_delivery", "deliver"]
+    # Each attempt is on the ledger before its POST, and its outcome after.
+    assert actions == ["deliver_attempt", "deliver_failed", "deliver_attempt", "deliver_failed", "deliver_attempt",
+                       "dead_letter", "replay_delivery", "deliver_attempt", "deliver"]
