@@ -83,7 +83,7 @@ def _demographics_problem(person: Demographics) -> ValidationError | None:
 
 def read_child(door: Door, child_id: str) -> ChildView | None:
     """The child's identity, or None when absent or not visible to the actor (indistinguishable)."""
-    child = queries.child(door.session, child_id)
+    child = load_child(door, child_id)
     subject = Subject("child", child_id, child.id if child else None)
     if child is None:
         door.access(subject, "read")
@@ -122,13 +122,23 @@ def _release_child(door: Door, child: t.Child, facts: ChildFacts, subject: Subje
     return view
 
 
+def load_child(door: Door, child_id: str) -> t.Child | None:
+    """The child's row, read once per request together with the actor's relationships with them."""
+    def load() -> t.Child | None:
+        found = queries.child_with_facts(door.session, door.viewer, child_id)
+        if found is None:
+            return None
+        child, facts = found
+        door.memo(("child_facts", child.id), lambda: facts)
+        return child
+
+    return door.memo(("child", child_id), load)
+
+
 def child_facts(door: Door, child: t.Child, *, identified_by_nhs_number: bool = False) -> ChildFacts:
     """The actor's relationships with the child, looked up once per request."""
-    return door.memo(
-        ("child_facts", child.id, identified_by_nhs_number),
-        lambda: queries.child_facts(door.session, door.viewer, child,
-                                    identified_by_nhs_number=identified_by_nhs_number),
-    )
+    facts = door.memo(("child_facts", child.id), lambda: queries.child_facts(door.session, door.viewer, child))
+    return replace(facts, identified_by_nhs_number=True) if identified_by_nhs_number else facts
 
 
 def to_view(child: t.Child, *, with_address: bool = True) -> ChildView:

@@ -6,8 +6,9 @@ import base64
 import binascii
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from hub.domain.access import ChildFacts
@@ -16,7 +17,7 @@ from hub.domain.workflow import Workflow
 from hub.door import Door, Subject
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from hub.services import encompass
-from hub.services.children import child_facts
+from hub.services.children import child_facts, load_child
 from hub.services.owner_alerts import alert_owner_if_due
 from hub.services.redaction import release
 from hub.services.visibility import (
@@ -66,26 +67,30 @@ def list_records(door: Door, child_id: str, *, first: int = 20, after: str | Non
     if not 0 < first <= MAX_PAGE:
         raise ValidationError(f"first must be between 1 and {MAX_PAGE}.", field="first")
     offset = decode_cursor(after) + 1 if after else 0
-    child = queries.child(door.session, child_id)
+    child = load_child(door, child_id)
     subject = Subject("child_records", child_id, child_id)
     door.access(subject, "list")
     if child is None:
         door.refuse(subject, "list", "no such child")
         return RecordPage((), 0, 0)
     facts = child_facts(door, child, identified_by_nhs_number=identified_by_nhs_number)
-    visible = records_of_child(door, child, facts, subject)
-    page = door.session.execute(
-        visible.add_columns(func.count().over().label("total"))
-        .order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
-        .offset(offset)
-        .limit(first)
-    ).all()
-    if page:  # noqa: SIM108 - the comment on the else branch says why it is separate
+    visible, params = records_of_child(door, child, facts, subject)
+    page = door.session.execute(_page(visible, offset, first), params).all()
+    if page:
         total = page[0].total
     else:  # past the end: count separately
-        total = door.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
+        total = door.session.scalar(select(func.count()).select_from(visible.subquery()), params) or 0
     views = release_rows(door, [(row, flags, facts) for row, flags, _ in page])
     return RecordPage(tuple(views), offset, total)
+
+
+@lru_cache(maxsize=1024)
+def _page(visible: Select[t.RecordVersion, str], offset: int, first: int) -> Select[t.RecordVersion, str, int]:
+    """One page of a child's records, newest first, with the total; built once per statement and page."""
+    return (visible.add_columns(func.count().over().label("total"))
+            .order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
+            .offset(offset)
+            .limit(first))
 
 
 def release_rows(door: Door, rows: list[tuple[t.RecordVersion, str, ChildFacts]]) -> list[RecordView]:
