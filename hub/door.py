@@ -198,8 +198,7 @@ class Door:
     # -- for the request's end -------------------------------------------------------------------------
     def commit(self) -> list[int]:
         """Append the buffered audit entries and commit the request's work, together or not at all."""
-        seqs = ledger.append(self.session, self._entries)
-        self._uow.commit()
+        seqs = ledger.append_and_commit(self.session, self._entries)  # the unit of work's commit, with the events
         self._entries = []
         return seqs
 
