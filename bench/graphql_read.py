@@ -5,6 +5,15 @@ Both sides get parser and validation caches and the same HTTP path (httpx over A
 side pays for everything a real read pays for: token verification, the actor lookup, the purpose registry,
 policy decisions, SQL filtering, redaction and the hash-chained audit append with a durable commit.
 
+Each lever that makes the read cheap is measured in the same rounds by running the hub with it off:
+- owner alerts remembered per process (``hub.services.owner_alerts``): off, every read of a record a partner
+  owns looks up the owner's recipient and tries the alert's insert again;
+- statements built once (``hub.storage.statements``): off, every request rebuilds its SQL expressions.
+Each line gives the ratio and the SQL statements one read runs (through SQLAlchemy; the chain head is read
+under the chain's lock through the driver, one round trip more). The third lever, group commit of audit
+appends, acts only under concurrency on PostgreSQL: ``bench/read_concurrency.py`` measures it, run at the end
+(``--no-concurrency`` skips it).
+
 Run: `.venv/bin/python bench/graphql_read.py [--requests N]`. The last line is `ratio=<hub/baseline>`.
 """
 
@@ -13,23 +22,32 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import strawberry
+from sqlalchemy import event
 from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import read_concurrency
 from hub.app import create_app
 from hub.bootstrap import bootstrap
 from hub.demo import seed
 from hub.migrate import upgrade
+from hub.services.owner_alerts import alerts_seen
 from hub.settings import Settings
 from hub.storage import queries
+from hub.storage.statements import BUILDING
 from hub.storage.unit_of_work import UnitOfWork
 
 QUERY = """query ChildRecords($id: ID!) { child(id: $id) { givenName familyName records(first: 20) {
@@ -89,23 +107,48 @@ def baseline_app() -> GraphQL:
     return GraphQL(schema, graphql_ide=None)
 
 
-async def throughput(app, headers: dict[str, str], variables: dict[str, str], requests: int) -> float:
+async def throughput(app: Any, headers: dict[str, str], variables: dict[str, str], requests: int
+                     ) -> tuple[float, int]:
+    """Requests per second, and the SQL statements of one request (through SQLAlchemy, transaction control
+    aside) when ``engine`` is given."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         body = {"query": QUERY, "variables": variables}
         for _ in range(20):  # warm caches and connections
             response = await client.post("/graphql", json=body, headers=headers)
             assert response.status_code == 200 and "errors" not in response.json(), response.text
+        statements = 0
+        engine = getattr(getattr(app, "state", None), "hub", None)
+        if engine is not None:
+            statements = await _statements_of_one(client, body, headers, engine.engine)
         started = time.perf_counter()
         for _ in range(requests):
             await client.post("/graphql", json=body, headers=headers)
-        return requests / (time.perf_counter() - started)
+        return requests / (time.perf_counter() - started), statements
+
+
+async def _statements_of_one(client: httpx.AsyncClient, body: dict[str, Any], headers: dict[str, str],
+                             engine: Any) -> int:
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await client.post("/graphql", json=body, headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-concurrency", action="store_true", help="skip the uvicorn/PostgreSQL figure")
+    read_concurrency.add_arguments(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
@@ -124,16 +167,40 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {token}", "Hub-Purpose": "EDUCATION_SAFEGUARDING",
                    "Hub-Case-Reference": "BENCH-1"}
         hub_app, bare_app = create_app(hub), baseline_app()
-        ratios = []
+        alerts = alerts_seen(hub.engine)
+
+        def set_levers(*, alerts_remembered: bool = True, statements_built_once: bool = True) -> None:
+            alerts.enabled = alerts_remembered
+            BUILDING.cached = statements_built_once
+
+        configurations: dict[str, Callable[[], None]] = {
+            "hub": lambda: set_levers(),
+            "without owner alerts remembered": lambda: set_levers(alerts_remembered=False),
+            "without statements built once": lambda: set_levers(statements_built_once=False),
+            "without either": lambda: set_levers(alerts_remembered=False, statements_built_once=False),
+        }
+        ratios: dict[str, list[float]] = {name: [] for name in configurations}
+        statements: dict[str, int] = {}
         for round_number in range(1, args.rounds + 1):
-            # Interleaved rounds, so a noisy neighbour slows both sides alike.
-            bare = asyncio.run(throughput(bare_app, {}, {"id": "x"}, args.requests))
-            ours = asyncio.run(throughput(hub_app, headers, {"id": amelia}, args.requests))
-            ratios.append(ours / bare)
-            print(f"round {round_number}: hub {ours:,.0f} req/s, bare strawberry {bare:,.0f} req/s, "
-                  f"ratio {ours / bare:.2f}")
+            # Interleaved rounds, so a noisy neighbour slows every side alike.
+            bare, _ = asyncio.run(throughput(bare_app, {}, {"id": "x"}, args.requests))
+            line = [f"round {round_number}: bare strawberry {bare:,.0f} req/s"]
+            for name, configure in configurations.items():
+                configure()
+                ours, statements[name] = asyncio.run(throughput(hub_app, headers, {"id": amelia}, args.requests))
+                ratios[name].append(ours / bare)
+                line.append(f"{name} {ours:,.0f} req/s (ratio {ours / bare:.2f})")
+            set_levers()
+            print("; ".join(line))
         hub.dispose()
-    print(f"ratio={statistics.median(ratios):.2f}")
+    print("levers (median ratio; SQL statements per read):")
+    for name in configurations:
+        print(f"  {name:<33} ratio {statistics.median(ratios[name]):.2f}; {statements[name]} statements")
+    if not args.no_concurrency:
+        concurrent = read_concurrency.run(args, QUERY)
+        if concurrent is not None:
+            print(f"concurrent_ratio={concurrent:.2f}")
+    print(f"ratio={statistics.median(ratios['hub']):.2f}")
 
 
 if __name__ == "__main__":

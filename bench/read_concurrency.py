@@ -6,7 +6,8 @@ side (``bench/bare_read_app.py``) is a Starlette + SQLAlchemy endpoint under the
 same SQL statements (captured from the hub's own read) and one audit insert in one transaction: what a read
 costs with no token, policy, GraphQL, redaction or hash chain. Sides alternate, so noise hits both.
 
-Run: .venv/bin/python bench/read_concurrency.py [--clients 16] [--seconds 6] [--workers 1 2]. Needs a
+Run: .venv/bin/python bench/read_concurrency.py [--clients 16] [--seconds 6] [--workers 1 2] (or through
+``bench/graphql_read.py``, which runs it after the in-process figures). Needs a
 PostgreSQL server (HUB_TEST_POSTGRES_URL or 127.0.0.1:5432); without one it says so and prints no ratio.
 The last line is ``concurrent_ratio=<the lower of the per-workers medians>``.
 """
@@ -36,7 +37,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bare_read_app import CREATE_AUDIT_TABLE  # noqa: E402
-from bench.graphql_read import QUERY  # noqa: E402
 from hub.app import create_app  # noqa: E402
 from hub.audit import ledger  # noqa: E402
 from hub.bootstrap import bootstrap  # noqa: E402
@@ -158,17 +158,19 @@ def capture_read_sql(settings: Settings, side: Side) -> list[tuple[str, Any]]:
     return captured
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=6.0)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--concurrency-rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    args = parser.parse_args()
+
+
+def run(args: argparse.Namespace, query: str) -> float | None:
+    """Print the figures; the lower of the per-workers median ratios, or None without PostgreSQL."""
     server_url = postgres_server_url()
     if server_url is None:
         print("concurrency: no PostgreSQL server answers (HUB_TEST_POSTGRES_URL or 127.0.0.1:5432); skipped")
-        return
+        return None
     with tempfile.TemporaryDirectory() as directory, fresh_postgres_database(server_url) as url:
         upgrade(url)
         settings = replace(Settings.from_env({}), database_url=url, key_dir=Path(directory) / "keys")
@@ -186,7 +188,7 @@ def main() -> None:
         hub.dispose()
         headers = {"Authorization": f"Bearer {token}", "Hub-Purpose": "EDUCATION_SAFEGUARDING",
                    "Hub-Case-Reference": "BENCH-1"}
-        ours = Side("hub", "hub.app:create_app", headers, {"query": QUERY, "variables": {"id": amelia}})
+        ours = Side("hub", "hub.app:create_app", headers, {"query": query, "variables": {"id": amelia}})
         sql = Path(directory) / "bare.pickle"
         sql.write_bytes(pickle.dumps(capture_read_sql(settings, ours)))
         bare = Side("bare", "bench.bare_read_app:create_app", {}, ours.body)
@@ -198,7 +200,7 @@ def main() -> None:
         medians = []
         for workers in args.workers:
             ratios, without = [], []
-            for round_number in range(1, args.rounds + 1):
+            for round_number in range(1, args.concurrency_rounds + 1):
                 theirs = measure(bare, workers, env, args.clients, args.seconds)
                 mine = measure(ours, workers, env, args.clients, args.seconds)
                 alone = measure(ungrouped, workers, env, args.clients, args.seconds)
@@ -210,7 +212,17 @@ def main() -> None:
             medians.append(statistics.median(ratios))
             print(f"  {workers} worker(s): ratio {medians[-1]:.2f} "
                   f"(without group commit {statistics.median(without):.2f})")
-    print(f"concurrent_ratio={min(medians):.2f}")
+    return min(medians)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    from bench.graphql_read import QUERY
+
+    ratio = run(parser.parse_args(), QUERY)
+    if ratio is not None:
+        print(f"concurrent_ratio={ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ import base64
 import binascii
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +28,7 @@ from hub.services.visibility import (
 )
 from hub.storage import queries, sealing
 from hub.storage import tables as t
+from hub.storage.statements import built_once
 
 MAX_PAGE = 100
 MAX_SUMMARY = 2_000
@@ -84,7 +84,7 @@ def list_records(door: Door, child_id: str, *, first: int = 20, after: str | Non
     return RecordPage(tuple(views), offset, total)
 
 
-@lru_cache(maxsize=1024)
+@built_once
 def _page(visible: Select[t.RecordVersion, str], offset: int, first: int) -> Select[t.RecordVersion, str, int]:
     """One page of a child's records, newest first, with the total; built once per statement and page."""
     return (visible.add_columns(func.count().over().label("total"))

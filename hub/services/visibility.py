@@ -10,7 +10,6 @@ each case needs. Lists are filtered and counted in the database, and no row cost
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from itertools import product
 from typing import Any
 
@@ -29,6 +28,7 @@ from hub.storage.relationships import (
     record_relationships,
     viewer_params,
 )
+from hub.storage.statements import built_once
 
 # For each tier, the fact combinations (bit strings, in the order of the facts) the policy allows.
 Allowed = dict[str, frozenset[str]]
@@ -107,7 +107,7 @@ def records_of_child(door: Door, child: t.Child, facts: ChildFacts, subject: Sub
     return _records_of_child(cover), {**viewer_params(door.viewer), "child_id": child.id}
 
 
-@lru_cache(maxsize=1024)
+@built_once
 def _records_of_child(cover: Cover) -> Select[t.RecordVersion, str]:
     relationships = record_relationships(BOUND_VIEWER)
     visible = condition([relationships[name] for name in ROW_FLAGS], cover)
