@@ -210,9 +210,11 @@ class GroupCommit:
             for ticket in batch:
                 ticket.seqs = seqs[start:start + len(ticket.entries)]
                 start += len(ticket.entries)
-        except Exception as error:  # every request of the batch fails: none may answer
+        except BaseException as error:  # every request of the batch fails: none may answer
             for ticket in batch:
                 ticket.error = error
+            if not isinstance(error, Exception):
+                raise  # an interrupt still interrupts the thread that leads
         finally:
             for ticket in batch:
                 ticket.done = True
