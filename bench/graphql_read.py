@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -107,28 +108,48 @@ def baseline_app() -> GraphQL:
     return GraphQL(schema, graphql_ide=None)
 
 
-async def throughput(app: Any, headers: dict[str, str], variables: dict[str, str], requests: int
-                     ) -> tuple[float, int]:
-    """Requests per second, and the SQL statements of one request (through SQLAlchemy, transaction control
-    aside) when ``engine`` is given."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-        body = {"query": QUERY, "variables": variables}
-        for _ in range(20):  # warm caches and connections
-            response = await client.post("/graphql", json=body, headers=headers)
-            assert response.status_code == 200 and "errors" not in response.json(), response.text
-        statements = 0
-        engine = getattr(getattr(app, "state", None), "hub", None)
-        if engine is not None:
-            statements = await _statements_of_one(client, body, headers, engine.engine)
-        started = time.perf_counter()
-        for _ in range(requests):
-            await client.post("/graphql", json=body, headers=headers)
-        return requests / (time.perf_counter() - started), statements
+@dataclass(frozen=True)
+class Side:
+    name: str
+    app: Any
+    headers: dict[str, str]
+    variables: dict[str, str]
+    configure: Callable[[], None] = lambda: None
 
 
-async def _statements_of_one(client: httpx.AsyncClient, body: dict[str, Any], headers: dict[str, str],
-                             engine: Any) -> int:
+async def throughputs(sides: list[Side], requests: int, chunk: int = 10) -> tuple[dict[str, float], dict[str, int]]:
+    """Requests per second of each side, the sides taking turns ``chunk`` requests at a time (so a noisy
+    neighbour slows every side alike), and the SQL statements one request of each runs (through SQLAlchemy,
+    transaction control aside)."""
+    elapsed = {side.name: 0.0 for side in sides}
+    statements: dict[str, int] = {}
+    async with contextlib.AsyncExitStack() as stack:
+        clients = {side.name: await stack.enter_async_context(httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=side.app), base_url="http://bench")) for side in sides}
+
+        async def post(side: Side) -> httpx.Response:
+            body = {"query": QUERY, "variables": side.variables}
+            return await clients[side.name].post("/graphql", json=body, headers=side.headers)
+
+        for side in sides:
+            side.configure()
+            for _ in range(20):  # warm caches and connections
+                response = await post(side)
+                assert response.status_code == 200 and "errors" not in response.json(), response.text
+            hub = getattr(getattr(side.app, "state", None), "hub", None)
+            if hub is not None:
+                statements[side.name] = await _statements_of_one(lambda side=side: post(side), hub.engine)
+        for _ in range(max(1, requests // chunk)):
+            for side in sides:
+                side.configure()
+                started = time.perf_counter()
+                for _ in range(chunk):
+                    await post(side)
+                elapsed[side.name] += time.perf_counter() - started
+    return {name: max(1, requests // chunk) * chunk / spent for name, spent in elapsed.items()}, statements
+
+
+async def _statements_of_one(post: Callable[[], Awaitable[httpx.Response]], engine: Any) -> int:
     seen: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
@@ -137,7 +158,7 @@ async def _statements_of_one(client: httpx.AsyncClient, body: dict[str, Any], he
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        await client.post("/graphql", json=body, headers=headers)
+        await post()
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return len(seen)
@@ -173,24 +194,26 @@ def main() -> None:
             alerts.enabled = alerts_remembered
             BUILDING.cached = statements_built_once
 
-        configurations: dict[str, Callable[[], None]] = {
-            "hub": lambda: set_levers(),
-            "without owner alerts remembered": lambda: set_levers(alerts_remembered=False),
-            "without statements built once": lambda: set_levers(statements_built_once=False),
-            "without either": lambda: set_levers(alerts_remembered=False, statements_built_once=False),
-        }
+        sides = [
+            Side("bare strawberry", bare_app, {}, {"id": "x"}),
+            Side("hub", hub_app, headers, {"id": amelia}, lambda: set_levers()),
+            Side("without owner alerts remembered", hub_app, headers, {"id": amelia},
+                 lambda: set_levers(alerts_remembered=False)),
+            Side("without statements built once", hub_app, headers, {"id": amelia},
+                 lambda: set_levers(statements_built_once=False)),
+            Side("without either", hub_app, headers, {"id": amelia},
+                 lambda: set_levers(alerts_remembered=False, statements_built_once=False)),
+        ]
+        configurations = [side.name for side in sides[1:]]
         ratios: dict[str, list[float]] = {name: [] for name in configurations}
-        statements: dict[str, int] = {}
         for round_number in range(1, args.rounds + 1):
-            # Interleaved rounds, so a noisy neighbour slows every side alike.
-            bare, _ = asyncio.run(throughput(bare_app, {}, {"id": "x"}, args.requests))
-            line = [f"round {round_number}: bare strawberry {bare:,.0f} req/s"]
-            for name, configure in configurations.items():
-                configure()
-                ours, statements[name] = asyncio.run(throughput(hub_app, headers, {"id": amelia}, args.requests))
-                ratios[name].append(ours / bare)
-                line.append(f"{name} {ours:,.0f} req/s (ratio {ours / bare:.2f})")
+            rates, statements = asyncio.run(throughputs(sides, args.requests))
             set_levers()
+            bare = rates["bare strawberry"]
+            line = [f"round {round_number}: bare strawberry {bare:,.0f} req/s"]
+            for name in configurations:
+                ratios[name].append(rates[name] / bare)
+                line.append(f"{name} {rates[name]:,.0f} req/s (ratio {rates[name] / bare:.2f})")
             print("; ".join(line))
         hub.dispose()
     print("levers (median ratio; SQL statements per read):")

@@ -4,7 +4,8 @@ The hub is served as in production (``uvicorn --factory hub.app:create_app``, 1 
 and 16 clients post the `child { records }` read of ``bench/graphql_read.py`` as fast as it answers. The bare
 side (``bench/bare_read_app.py``) is a Starlette + SQLAlchemy endpoint under the same uvicorn that runs the
 same SQL statements (captured from the hub's own read) and one audit insert in one transaction: what a read
-costs with no token, policy, GraphQL, redaction or hash chain. Sides alternate, so noise hits both.
+costs with no token, policy, GraphQL, redaction or hash chain. Sides take turns a second at a
+time, so a noisy neighbour slows them alike.
 
 Run: .venv/bin/python bench/read_concurrency.py [--clients 16] [--seconds 6] [--workers 1 2] (or through
 ``bench/graphql_read.py``, which runs it after the in-process figures). Needs a
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import pickle
 import socket
@@ -95,36 +97,49 @@ class Server:
             self.process.wait()
 
 
-async def load(url: str, side: Side, clients: int, seconds: float) -> float:
-    """Requests per second over ``seconds`` with ``clients`` posting back to back (after a warm-up)."""
+async def interleaved(urls: dict[str, str], sides: list[Side], clients: int, seconds: float,
+                      slice_seconds: float = 1.0) -> dict[str, float]:
+    """Requests per second of each side, its ``clients`` posting back to back, the sides taking turns a
+    ``slice_seconds`` at a time for ``seconds`` each: a noisy neighbour slows every side alike."""
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        async def one() -> None:
-            response = await client.post("/graphql", json=side.body, headers=side.headers)
+    done = dict.fromkeys(urls, 0)
+    spent = dict.fromkeys(urls, 0.0)
+    async with contextlib.AsyncExitStack() as stack:
+        http = {side.name: await stack.enter_async_context(
+            httpx.AsyncClient(base_url=urls[side.name], limits=limits, timeout=60)) for side in sides}
+
+        async def one(side: Side) -> None:
+            response = await http[side.name].post("/graphql", json=side.body, headers=side.headers)
             assert response.status_code == 200 and "errors" not in response.json(), response.text
 
-        await asyncio.gather(*(one() for _ in range(clients * 3)))  # warm every worker and connection
-        done = 0
-        stop_at = time.perf_counter() + seconds
+        for side in sides:  # warm every worker and connection
+            await asyncio.gather(*(one(side) for _ in range(clients * 3)))
+        for _ in range(max(1, round(seconds / slice_seconds))):
+            for side in sides:
+                stop_at = time.perf_counter() + slice_seconds
 
-        async def client_loop() -> None:
-            nonlocal done
-            while time.perf_counter() < stop_at:
-                await one()
-                done += 1
+                async def client_loop(side: Side = side, stop_at: float = stop_at) -> None:
+                    while time.perf_counter() < stop_at:
+                        await one(side)
+                        done[side.name] += 1
 
-        started = time.perf_counter()
-        await asyncio.gather(*(client_loop() for _ in range(clients)))
-        return done / (time.perf_counter() - started)
+                started = time.perf_counter()
+                await asyncio.gather(*(client_loop() for _ in range(clients)))
+                spent[side.name] += time.perf_counter() - started
+    return {name: done[name] / spent[name] for name in urls}
 
 
-def measure(side: Side, workers: int, env: dict[str, str], clients: int, seconds: float) -> float:
-    server = Server(side.factory, workers, env)
+def measure(sides: list[Side], workers: int, env: dict[str, str], clients: int, seconds: float
+            ) -> dict[str, float]:
+    servers = {side.name: Server(side.factory, workers, env) for side in sides}
     try:
-        server.wait_ready()
-        return asyncio.run(load(server.url, side, clients, seconds))
+        for server in servers.values():
+            server.wait_ready()
+        return asyncio.run(interleaved({name: server.url for name, server in servers.items()}, sides, clients,
+                                       seconds))
     finally:
-        server.stop()
+        for server in servers.values():
+            server.stop()
 
 
 def hub_without_group_commit() -> Starlette:
@@ -201,9 +216,8 @@ def run(args: argparse.Namespace, query: str) -> float | None:
         for workers in args.workers:
             ratios, without = [], []
             for round_number in range(1, args.concurrency_rounds + 1):
-                theirs = measure(bare, workers, env, args.clients, args.seconds)
-                mine = measure(ours, workers, env, args.clients, args.seconds)
-                alone = measure(ungrouped, workers, env, args.clients, args.seconds)
+                rates = measure([bare, ours, ungrouped], workers, env, args.clients, args.seconds)
+                theirs, mine, alone = rates[bare.name], rates[ours.name], rates[ungrouped.name]
                 ratios.append(mine / theirs)
                 without.append(alone / theirs)
                 print(f"  {workers} worker(s), round {round_number}: hub {mine:,.0f} req/s, bare {theirs:,.0f} "
