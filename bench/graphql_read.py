@@ -5,6 +5,15 @@ Both sides get parser and validation caches and the same HTTP path (httpx over A
 side pays for everything a real read pays for: token verification, the actor lookup, the purpose registry,
 policy decisions, SQL filtering, redaction and the hash-chained audit append with a durable commit.
 
+Each lever that makes the read cheap is measured in the same rounds by running the hub with it off:
+- owner alerts remembered per process (``hub.services.owner_alerts``): off, every read of a record a partner
+  owns looks up the owner's recipient and tries the alert's insert again;
+- statements built once (``hub.storage.statements``): off, every request rebuilds its SQL expressions.
+Each line gives the ratio and the SQL statements one read runs (through SQLAlchemy; the chain head is read
+under the chain's lock through the driver, one round trip more). The third lever, group commit of audit
+appends, acts only under concurrency on PostgreSQL: ``bench/read_concurrency.py`` measures it, run at the end
+(``--no-concurrency`` skips it).
+
 Run: `.venv/bin/python bench/graphql_read.py [--requests N]`. The last line is `ratio=<hub/baseline>`.
 """
 
@@ -12,24 +21,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
+import sys
 import tempfile
 import time
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import strawberry
+from sqlalchemy import event
 from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import read_concurrency
 from hub.app import create_app
 from hub.bootstrap import bootstrap
 from hub.demo import seed
 from hub.migrate import upgrade
+from hub.services.owner_alerts import alerts_seen
 from hub.settings import Settings
 from hub.storage import queries
+from hub.storage.statements import BUILDING
 from hub.storage.unit_of_work import UnitOfWork
 
 QUERY = """query ChildRecords($id: ID!) { child(id: $id) { givenName familyName records(first: 20) {
@@ -89,23 +108,68 @@ def baseline_app() -> GraphQL:
     return GraphQL(schema, graphql_ide=None)
 
 
-async def throughput(app, headers: dict[str, str], variables: dict[str, str], requests: int) -> float:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-        body = {"query": QUERY, "variables": variables}
-        for _ in range(20):  # warm caches and connections
-            response = await client.post("/graphql", json=body, headers=headers)
-            assert response.status_code == 200 and "errors" not in response.json(), response.text
-        started = time.perf_counter()
-        for _ in range(requests):
-            await client.post("/graphql", json=body, headers=headers)
-        return requests / (time.perf_counter() - started)
+@dataclass(frozen=True)
+class Side:
+    name: str
+    app: Any
+    headers: dict[str, str]
+    variables: dict[str, str]
+    configure: Callable[[], None] = lambda: None
+
+
+async def throughputs(sides: list[Side], requests: int, chunk: int = 10) -> tuple[dict[str, float], dict[str, int]]:
+    """Requests per second of each side, the sides taking turns ``chunk`` requests at a time (so a noisy
+    neighbour slows every side alike), and the SQL statements one request of each runs (through SQLAlchemy,
+    transaction control aside)."""
+    elapsed = {side.name: 0.0 for side in sides}
+    statements: dict[str, int] = {}
+    async with contextlib.AsyncExitStack() as stack:
+        clients = {side.name: await stack.enter_async_context(httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=side.app), base_url="http://bench")) for side in sides}
+
+        async def post(side: Side) -> httpx.Response:
+            body = {"query": QUERY, "variables": side.variables}
+            return await clients[side.name].post("/graphql", json=body, headers=side.headers)
+
+        for side in sides:
+            side.configure()
+            for _ in range(20):  # warm caches and connections
+                response = await post(side)
+                assert response.status_code == 200 and "errors" not in response.json(), response.text
+            hub = getattr(getattr(side.app, "state", None), "hub", None)
+            if hub is not None:
+                statements[side.name] = await _statements_of_one(lambda side=side: post(side), hub.engine)
+        for _ in range(max(1, requests // chunk)):
+            for side in sides:
+                side.configure()
+                started = time.perf_counter()
+                for _ in range(chunk):
+                    await post(side)
+                elapsed[side.name] += time.perf_counter() - started
+    return {name: max(1, requests // chunk) * chunk / spent for name, spent in elapsed.items()}, statements
+
+
+async def _statements_of_one(post: Callable[[], Awaitable[httpx.Response]], engine: Any) -> int:
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await post()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-concurrency", action="store_true", help="skip the uvicorn/PostgreSQL figure")
+    read_concurrency.add_arguments(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
@@ -124,16 +188,42 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {token}", "Hub-Purpose": "EDUCATION_SAFEGUARDING",
                    "Hub-Case-Reference": "BENCH-1"}
         hub_app, bare_app = create_app(hub), baseline_app()
-        ratios = []
+        alerts = alerts_seen(hub.engine)
+
+        def set_levers(*, alerts_remembered: bool = True, statements_built_once: bool = True) -> None:
+            alerts.enabled = alerts_remembered
+            BUILDING.cached = statements_built_once
+
+        sides = [
+            Side("bare strawberry", bare_app, {}, {"id": "x"}),
+            Side("hub", hub_app, headers, {"id": amelia}, lambda: set_levers()),
+            Side("without owner alerts remembered", hub_app, headers, {"id": amelia},
+                 lambda: set_levers(alerts_remembered=False)),
+            Side("without statements built once", hub_app, headers, {"id": amelia},
+                 lambda: set_levers(statements_built_once=False)),
+            Side("without either", hub_app, headers, {"id": amelia},
+                 lambda: set_levers(alerts_remembered=False, statements_built_once=False)),
+        ]
+        configurations = [side.name for side in sides[1:]]
+        ratios: dict[str, list[float]] = {name: [] for name in configurations}
         for round_number in range(1, args.rounds + 1):
-            # Interleaved rounds, so a noisy neighbour slows both sides alike.
-            bare = asyncio.run(throughput(bare_app, {}, {"id": "x"}, args.requests))
-            ours = asyncio.run(throughput(hub_app, headers, {"id": amelia}, args.requests))
-            ratios.append(ours / bare)
-            print(f"round {round_number}: hub {ours:,.0f} req/s, bare strawberry {bare:,.0f} req/s, "
-                  f"ratio {ours / bare:.2f}")
+            rates, statements = asyncio.run(throughputs(sides, args.requests))
+            set_levers()
+            bare = rates["bare strawberry"]
+            line = [f"round {round_number}: bare strawberry {bare:,.0f} req/s"]
+            for name in configurations:
+                ratios[name].append(rates[name] / bare)
+                line.append(f"{name} {rates[name]:,.0f} req/s (ratio {rates[name] / bare:.2f})")
+            print("; ".join(line))
         hub.dispose()
-    print(f"ratio={statistics.median(ratios):.2f}")
+    print("levers (median ratio; SQL statements per read):")
+    for name in configurations:
+        print(f"  {name:<33} ratio {statistics.median(ratios[name]):.2f}; {statements[name]} statements")
+    if not args.no_concurrency:
+        concurrent = read_concurrency.run(args, QUERY)
+        if concurrent is not None:
+            print(f"concurrent_ratio={concurrent:.2f}")
+    print(f"ratio={statistics.median(ratios['hub']):.2f}")
 
 
 if __name__ == "__main__":

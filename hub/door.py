@@ -13,7 +13,7 @@ call. A door with no actor, or whose purpose is missing or unknown, permits noth
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -41,6 +41,7 @@ Clock = Callable[[], datetime]
 T = TypeVar("T")
 P = ParamSpec("P")
 Ts = TypeVarTuple("Ts")
+Params = Mapping[str, Any] | None
 
 
 def utc_now() -> datetime:
@@ -71,11 +72,11 @@ class Rows:
         return self._session.get(entity, ident)
 
     @overload
-    def scalar(self, statement: TypedReturnsRows[T]) -> T | None: ...
+    def scalar(self, statement: TypedReturnsRows[T], params: Params = None) -> T | None: ...
     @overload
-    def scalar(self, statement: Executable) -> Any: ...
-    def scalar(self, statement: Executable) -> Any:
-        return self._session.scalar(statement)
+    def scalar(self, statement: Executable, params: Params = None) -> Any: ...
+    def scalar(self, statement: Executable, params: Params = None) -> Any:
+        return self._session.scalar(statement, params)
 
     @overload
     def scalars(self, statement: TypedReturnsRows[T]) -> ScalarResult[T]: ...
@@ -85,11 +86,12 @@ class Rows:
         return self._session.scalars(statement)
 
     @overload
-    def execute(self, statement: TypedReturnsRows[*Ts]) -> Result[*Ts]: ...
+    def execute(self, statement: TypedReturnsRows[*Ts], params: Params = None) -> Result[*Ts]: ...
     @overload
-    def execute(self, statement: Executable) -> Result[*tuple[Any, ...]]: ...
-    def execute(self, statement: Executable) -> Result[*tuple[Any, ...]]:
-        return self._session.execute(statement)
+    def execute(self, statement: Executable, params: Params = None) -> Result[*tuple[Any, ...]]: ...
+    def execute(self, statement: Executable, params: Params = None) -> Result[*tuple[Any, ...]]:
+        """``params``: values for a statement built once with bound parameters (hub.storage.statements)."""
+        return self._session.execute(statement, params)
 
     def add(self, row: object) -> None:
         self._session.add(row)
@@ -278,8 +280,7 @@ class Door(Rows):
     # -- for the request's end -------------------------------------------------------------------------
     def commit(self) -> list[int]:
         """Append the buffered audit entries and commit the request's work, together or not at all."""
-        seqs = ledger.append(self._session, self._entries)
-        self._uow.commit()
+        seqs = ledger.append_and_commit(self._session, self._entries)  # the unit of work's commit, with the events
         self._entries = []
         return seqs
 

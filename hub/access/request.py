@@ -125,8 +125,8 @@ class RequestScope:
         """Append every audit entry this request owes and commit its work: together, or neither."""
         entries = [*self._owed, *(self._door.pending_entries if self._door else ()),
                    *(self._system.entries if self._system else ())]
-        seqs = ledger.append(self._uow.session, entries)
-        self._uow.commit()
+        # The unit of work's commit, with the events; a read that wrote nothing joins the group commit.
+        seqs = ledger.append_and_commit(self._uow.session, entries)
         self._owed = []
         if self._door is not None:
             self._door.forget_pending()

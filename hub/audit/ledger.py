@@ -1,13 +1,25 @@
 """Appending to the chain. One writer at a time: an advisory lock on PostgreSQL, the write lock on SQLite
-(the engine begins every transaction with BEGIN IMMEDIATE, ``hub.storage.database``)."""
+(the engine begins every transaction with BEGIN IMMEDIATE, ``hub.storage.database``).
+
+Group commit (PostgreSQL): one writer at a time also means one durable commit at a time, so under concurrent
+reads the chain's lock, not the database, sets the pace. A request whose transaction wrote nothing of its own
+(a read) hands its events to its process's ``GroupCommit`` instead: whichever such request finds no write in
+progress leads, appending every waiting request's events in one transaction (lock, head, hashes, one insert,
+a checkpoint when due, one commit) and then wakes them. Each still answers only after its own events are
+durable, and a failed append fails every request in the batch. A request that wrote (a share, an alert)
+appends in its own transaction as before, so its events and its writes commit together or not at all.
+"""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import String, Table, insert
+from sqlalchemy import Engine, String, Table, event, insert
 from sqlalchemy.orm import Session
 
 from hub.audit.checkpoint import SESSION_KEY, Checkpointer, LastCheckpoint
@@ -105,3 +117,120 @@ def checkpoint_now(session: Session) -> int:
     if seq and (last is None or last.size < seq):
         checkpointer.write(session, seq, root)
     return seq
+
+
+def append_and_commit(session: Session, entries: Sequence[AuditEntry]) -> list[int]:
+    """Append ``entries`` and commit the session's transaction: both or neither. A read-only transaction on
+    PostgreSQL commits first and its events join the process's group commit (above); either way the events
+    are durable when this returns."""
+    bind = session.get_bind()
+    if entries and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        committer = group_commit(bind)
+        if committer.enabled and not _wrote(session):
+            checkpointer: Checkpointer | None = session.info.get(SESSION_KEY)
+            session.commit()  # it wrote nothing: this only ends the transaction and frees its connection
+            return committer.append(entries, checkpointer)
+    seqs = append(session, entries)
+    session.commit()
+    return seqs
+
+
+# True on a connection whose transaction has run only SELECTs: set when a transaction begins, cleared by any
+# other statement. A transaction that began before the watch did has no mark, so it counts as having written.
+_READ_ONLY = "hub.audit.read_only"
+
+
+def _wrote(session: Session) -> bool:
+    if session.new or session.dirty or session.deleted:
+        return True
+    if not session.in_transaction():
+        return False
+    return not session.connection().info.get(_READ_ONLY, False)
+
+
+def _watch_writes(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def began(connection: Any) -> None:
+        connection.info[_READ_ONLY] = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def executing(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip()[:6].upper() != "SELECT":
+            connection.info[_READ_ONLY] = False
+
+
+@dataclass
+class _Ticket:
+    entries: Sequence[AuditEntry]
+    checkpointer: Checkpointer | None
+    seqs: list[int] = field(default_factory=list)
+    error: BaseException | None = None
+    done: bool = False
+
+
+class GroupCommit:
+    """Appends of concurrent read-only requests in one process, in one transaction per batch (leader and
+    followers: no thread of its own)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.enabled = True  # the benchmarks turn it off to measure what it saves
+        self.batches = 0
+        self._engine = engine
+        self._condition = threading.Condition()
+        self._waiting: list[_Ticket] = []
+        self._leading = False
+
+    def append(self, entries: Sequence[AuditEntry], checkpointer: Checkpointer | None) -> list[int]:
+        ticket = _Ticket(entries, checkpointer)
+        with self._condition:
+            self._waiting.append(ticket)
+            while not ticket.done:
+                if self._leading:
+                    self._condition.wait()
+                    continue
+                self._leading = True
+                batch, self._waiting = self._waiting, []
+                self._condition.release()
+                try:
+                    self._write(batch)
+                finally:
+                    self._condition.acquire()
+                    self._leading = False
+                    self._condition.notify_all()
+        if ticket.error is not None:
+            raise AuditUnavailableError("The audit events could not be committed.") from ticket.error
+        return ticket.seqs
+
+    def _write(self, batch: list[_Ticket]) -> None:
+        checkpointer = next((t.checkpointer for t in batch if t.checkpointer is not None), None)
+        try:
+            with Session(self._engine, info={SESSION_KEY: checkpointer} if checkpointer else {}) as session:
+                seqs = append(session, [entry for ticket in batch for entry in ticket.entries])
+                session.commit()
+            self.batches += 1
+            start = 0
+            for ticket in batch:
+                ticket.seqs = seqs[start:start + len(ticket.entries)]
+                start += len(ticket.entries)
+        except BaseException as error:  # every request of the batch fails: none may answer
+            for ticket in batch:
+                ticket.error = error
+            if not isinstance(error, Exception):
+                raise  # an interrupt still interrupts the thread that leads
+        finally:
+            for ticket in batch:
+                ticket.done = True
+
+
+_committers: weakref.WeakKeyDictionary[Engine, GroupCommit] = weakref.WeakKeyDictionary()
+_committers_lock = threading.Lock()
+
+
+def group_commit(engine: Engine) -> GroupCommit:
+    """The process's group commit for the database behind ``engine``."""
+    with _committers_lock:
+        committer = _committers.get(engine)
+        if committer is None:
+            _watch_writes(engine)
+            committer = _committers[engine] = GroupCommit(engine)
+        return committer

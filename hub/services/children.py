@@ -100,10 +100,11 @@ def _demographics_problem(person: Demographics) -> ValidationError | None:
 
 def read_child(door: Door, child_id: str) -> ChildView | None:
     """The child's identity, or None when absent or not visible to the actor (indistinguishable)."""
-    child = door.query(queries.child, child_id)
+    child = load_child(door, child_id)
     subject = Subject("child", child_id, child.id if child else None)
     if child is None:
-        door.record(subject, "read", door.decide("read", _no_child_facts(door, child_id), subject, audit=False),
+        # load_child spent the one statement a hidden child costs too: decide on no relationships, as for one
+        door.record(subject, "read", door.decide("read", ChildFacts(), subject, audit=False),
                     reason="no such child")
         return None
     return _release_child(door, child, child_facts(door, child), subject)
@@ -146,13 +147,23 @@ def _no_child_facts(door: Door, child_id: str = "") -> ChildFacts:
     return child_facts(door, t.Child(id=child_id))
 
 
+def load_child(door: Door, child_id: str) -> t.Child | None:
+    """The child's row, read once per request together with the actor's relationships with them."""
+    def load() -> t.Child | None:
+        found = door.query(queries.child_with_facts, door.viewer, child_id)
+        if found is None:
+            return None
+        child, facts = found
+        door.memo(("child_facts", child.id), lambda: facts)
+        return child
+
+    return door.memo(("child", child_id), load)
+
+
 def child_facts(door: Door, child: t.Child, *, identified_by_nhs_number: bool = False) -> ChildFacts:
     """The actor's relationships with the child, looked up once per request."""
-    return door.memo(
-        ("child_facts", child.id, identified_by_nhs_number),
-        lambda: door.query(queries.child_facts, door.viewer, child,
-                                    identified_by_nhs_number=identified_by_nhs_number),
-    )
+    facts = door.memo(("child_facts", child.id), lambda: door.query(queries.child_facts, door.viewer, child))
+    return replace(facts, identified_by_nhs_number=True) if identified_by_nhs_number else facts
 
 
 def to_view(child: t.Child, *, with_address: bool = True) -> ChildView:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from hub.domain.access import ChildFacts
@@ -14,7 +14,7 @@ from hub.domain.workflow import Workflow
 from hub.door import Door, Subject
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from hub.services import encompass, paging
-from hub.services.children import child_facts
+from hub.services.children import child_facts, load_child
 from hub.services.owner_alerts import alert_owner_if_due
 from hub.services.redaction import release
 from hub.services.visibility import (
@@ -26,6 +26,7 @@ from hub.services.visibility import (
 )
 from hub.storage import queries, sealing
 from hub.storage import tables as t
+from hub.storage.statements import built_once
 
 CURSOR = "record"
 MAX_SUMMARY = 2_000
@@ -55,26 +56,30 @@ def list_records(door: Door, child_id: str, *, first: int = 20, after: str | Non
                  identified_by_nhs_number: bool = False) -> RecordPage:
     """The current version of each record about the child that the actor may see, newest first."""
     offset = paging.start_offset(CURSOR, first, after)
-    child = door.query(queries.child, child_id)
+    child = load_child(door, child_id)
     subject = Subject("child_records", child_id, child_id)
     door.access(subject, "list")
     if child is None:
         door.refuse(subject, "list", "no such child")
         return RecordPage((), 0, 0)
     facts = child_facts(door, child, identified_by_nhs_number=identified_by_nhs_number)
-    visible = records_of_child(door, child, facts, subject)
-    page = door.execute(
-        visible.add_columns(func.count().over().label("total"))
-        .order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
-        .offset(offset)
-        .limit(first)
-    ).all()
+    visible, params = records_of_child(door, child, facts, subject)
+    page = door.execute(_page(visible, offset, first), params).all()
     if page:  # noqa: SIM108 - the comment on the else branch says why it is separate
         total = page[0].total
     else:  # past the end: count separately
-        total = door.scalar(select(func.count()).select_from(visible.subquery())) or 0
+        total = door.scalar(select(func.count()).select_from(visible.subquery()), params) or 0
     views = release_rows(door, [(row, flags, facts) for row, flags, _ in page])
     return RecordPage(tuple(views), offset, total)
+
+
+@built_once
+def _page(visible: Select[t.RecordVersion, str], offset: int, first: int) -> Select[t.RecordVersion, str, int]:
+    """One page of a child's records, newest first, with the total; built once per statement and page."""
+    return (visible.add_columns(func.count().over().label("total"))
+            .order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
+            .offset(offset)
+            .limit(first))
 
 
 def release_rows(door: Door, rows: list[tuple[t.RecordVersion, str, ChildFacts]]) -> list[RecordView]:

@@ -42,8 +42,10 @@ def release(door: Door, row: t.RecordVersion, row_flags: str, owner: AgencyConta
             child: ChildFacts) -> Release | None:
     """The parts of one record version the actor may read; None if they may not know it exists."""
     subject = Subject("record", row.record_key, row.child_id, row.owner_agency_id)
-    plan = door.memo(("release", row.tier, row_flags, child), lambda: _plan(door, Tier(row.tier), row_flags,
-                                                                             child, subject))
+    # The plan depends only on the actor's policy facts and the record's (tier, flags, child facts): worked
+    # out once per process for each, not once per request.
+    plan = door.derive(("release", row.tier, row_flags, child), lambda: _plan(door, Tier(row.tier), row_flags,
+                                                                               child, subject))
     if plan.decision is None:
         return None
     view = to_view(row, owner, withheld=plan.withheld).without(plan.withheld)

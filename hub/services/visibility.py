@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import product
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, not_, or_, select, true
 
 from hub.domain.access import CHILD_FLAGS, ROW_FLAGS, ChildFacts, RecordFacts
 from hub.domain.implicants import prime_implicants
@@ -20,7 +21,14 @@ from hub.domain.record import Tier
 from hub.door import Door, Subject
 from hub.storage import queries
 from hub.storage import tables as t
-from hub.storage.relationships import child_relationships, flags_key, record_relationships
+from hub.storage.relationships import (
+    BOUND_VIEWER,
+    child_relationships,
+    flags_key,
+    record_relationships,
+    viewer_params,
+)
+from hub.storage.statements import built_once
 
 # For each tier, the fact combinations (bit strings, in the order of the facts) the policy allows.
 Allowed = dict[str, frozenset[str]]
@@ -91,14 +99,21 @@ def row_flags_column(door: Door) -> ColumnElement[str]:
 
 
 def records_of_child(door: Door, child: t.Child, facts: ChildFacts, subject: Subject
-                     ) -> Select[t.RecordVersion, str]:
-    """Current versions of the child's records the actor may know exist, with each row's flags."""
+                     ) -> tuple[Select[t.RecordVersion, str], dict[str, Any]]:
+    """Current versions of the child's records the actor may know exist, with each row's flags: the statement
+    and its parameters. The statement is built once per policy cover, its values bound (hub.storage.relationships)."""
     cover = door.derive(("rows_of_child", facts),
                         lambda: minimise(_allowed_rows(door, facts, subject), len(ROW_FLAGS)))
-    relationships = record_relationships(door.viewer)
+    return _records_of_child(cover), {**viewer_params(door.viewer), "child_id": child.id}
+
+
+@built_once
+def _records_of_child(cover: Cover) -> Select[t.RecordVersion, str]:
+    relationships = record_relationships(BOUND_VIEWER)
     visible = condition([relationships[name] for name in ROW_FLAGS], cover)
-    return (queries.current_versions().add_columns(row_flags_column(door))
-            .where(t.RecordVersion.child_id == child.id, visible))
+    flags = flags_key([relationships[name] for name in ROW_FLAGS]).label("row_flags")
+    return (queries.current_versions().add_columns(flags)
+            .where(t.RecordVersion.child_id == bindparam("child_id"), visible))
 
 
 def records_across_children(door: Door, subject: Subject) -> Select[t.RecordVersion, str, str]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import BindParameter, Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from hub.domain.access import ChildFacts
 from hub.domain.actor import Actor, AgencyKind, Role
 from hub.domain.record import AgencyContact
 from hub.storage import tables as t
-from hub.storage.relationships import Viewer, child_relationships, literal_id
+from hub.storage.relationships import BOUND_VIEWER, Viewer, child_relationships, viewer_params
+from hub.storage.statements import built_once
 
 ACTOR = (
     select(t.Practitioner.id, t.Practitioner.email, t.Practitioner.name, t.Practitioner.roles, t.Agency.id,
@@ -22,9 +24,15 @@ ACTOR = (
 )
 
 
+@built_once
+def _actor_by_id() -> Select[*tuple[Any, ...]]:
+    return ACTOR.where(t.Practitioner.id == bindparam("practitioner_id"))
+
+
 def load_actor(session: Session, practitioner_id: str, client_id: str | None = None) -> Actor | None:
     """The practitioner, their agency and its partnerships, in one round trip (a row per partnership)."""
-    rows = session.execute(ACTOR.where(t.Practitioner.id == practitioner_id)).all()
+    # Core, not the ORM: nothing pending can change who the caller is, and every request pays for this.
+    rows = session.connection().execute(_actor_by_id(), {"practitioner_id": practitioner_id}).all()
     if not rows:
         return None
     pid, email, name, roles, agency_id, agency_name, kind, _ = rows[0]
@@ -53,18 +61,50 @@ def child_by_nhs_number(session: Session, nhs_number: str) -> t.Child | None:
     return session.scalar(select(t.Child).where(t.Child.nhs_number == nhs_number))
 
 
-def child_facts(
-    session: Session, viewer: Viewer, child: t.Child, *, identified_by_nhs_number: bool = False
-) -> ChildFacts:
-    """The actor's relationships with one child, in one round trip."""
-    relationships = child_relationships(viewer, literal_id(child.id))
-    row = session.execute(select(*relationships.values())).one()
+_CHILD_ID: BindParameter[str] = bindparam("child_id")
+_FACT_NAMES = tuple(child_relationships(BOUND_VIEWER, _CHILD_ID))
+
+
+@built_once
+def _child_facts() -> Select[*tuple[Any, ...]]:
+    """The facts alone, for a child already loaded."""
+    return select(*(fact.label(name) for name, fact in child_relationships(BOUND_VIEWER, _CHILD_ID).items()))
+
+
+@built_once
+def _child_with_facts() -> Select[*tuple[Any, ...]]:
+    """The child's row with the facts, for a read that starts from the child's id. IN_AREA reads the row
+    itself: its correlated form would correlate away the query's own FROM."""
+    return select(t.Child, *(
+        (t.Child.partnership_id.in_(BOUND_VIEWER.partnership_ids) if name == "in_area" else fact).label(name)
+        for name, fact in child_relationships(BOUND_VIEWER, _CHILD_ID).items()
+    )).where(t.Child.id == _CHILD_ID)
+
+
+def _facts(viewer: Viewer, child: t.Child, row: Any, identified_by_nhs_number: bool) -> ChildFacts:
     return ChildFacts(
-        **{name: bool(value) for name, value in zip(relationships, row, strict=True)},
+        **{name: bool(row._mapping[name]) for name in _FACT_NAMES},
         identified_by_nhs_number=identified_by_nhs_number,
         address_withheld=child.address_withheld_by is not None,
         withholds_address=child.address_withheld_by == viewer.agency_id,
     )
+
+
+def child_facts(
+    session: Session, viewer: Viewer, child: t.Child, *, identified_by_nhs_number: bool = False
+) -> ChildFacts:
+    """The actor's relationships with one child, in one round trip."""
+    row = session.execute(_child_facts(), {**viewer_params(viewer), "child_id": child.id}).one()
+    return _facts(viewer, child, row, identified_by_nhs_number)
+
+
+def child_with_facts(session: Session, viewer: Viewer, child_id: str) -> tuple[t.Child, ChildFacts] | None:
+    """The child and the actor's relationships with them, in one round trip; None when there is no such child."""
+    row = session.execute(_child_with_facts(), {**viewer_params(viewer), "child_id": child_id}).one_or_none()
+    if row is None:
+        return None
+    child: t.Child = row[0]
+    return child, _facts(viewer, child, row, identified_by_nhs_number=False)
 
 
 _newer = aliased(t.RecordVersion)

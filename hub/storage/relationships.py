@@ -3,6 +3,11 @@ SQL expressions: one definition serves both a single child's facts and a list fi
 
 Each function takes the columns to correlate with, so the same expression can be evaluated for one known
 child (literal ids) or for every row of a list query (the row's columns).
+
+The viewer can be given as values (``Viewer``: the expression holds them) or as bound parameters
+(``BOUND_VIEWER``: the values come with each execution, ``viewer_params``). The second kind lets a hot read
+build its statement once per process and execute it again and again: SQLAlchemy then reuses its compiled
+form without rebuilding or even re-walking the expression, which is most of the Python a read costs.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, case, exists, literal
+from sqlalchemy import BindParameter, ColumnElement, String, and_, bindparam, case, exists, literal
 from sqlalchemy.orm import InstrumentedAttribute
 
 from hub.storage import tables as t
@@ -31,7 +37,39 @@ class Viewer:
     today: date
 
 
-def child_relationships(viewer: Viewer, child_id: ColumnElement[str] | InstrumentedAttribute[str]
+@dataclass(frozen=True)
+class BoundViewer:
+    """The viewer as bound parameters, for statements built once (``viewer_params`` gives their values)."""
+
+    practitioner_id: BindParameter[str]
+    agency_id: BindParameter[str]
+    partnership_ids: BindParameter[Any]
+    now: BindParameter[Any]
+    today: BindParameter[Any]
+
+
+# Untyped: each parameter takes the type of the column it is compared with, as a value would.
+BOUND_VIEWER = BoundViewer(
+    practitioner_id=bindparam("viewer_practitioner_id"),
+    agency_id=bindparam("viewer_agency_id"),
+    partnership_ids=bindparam("viewer_partnership_ids", expanding=True),
+    now=bindparam("viewer_now"),
+    today=bindparam("viewer_today"),
+)
+
+
+def viewer_params(viewer: Viewer) -> dict[str, Any]:
+    """The values of ``BOUND_VIEWER``'s parameters for this viewer."""
+    return {"viewer_practitioner_id": viewer.practitioner_id, "viewer_agency_id": viewer.agency_id,
+            "viewer_partnership_ids": sorted(viewer.partnership_ids), "viewer_now": viewer.now,
+            "viewer_today": viewer.today}
+
+
+def _partnerships(viewer: Viewer | BoundViewer) -> Any:
+    return viewer.partnership_ids if isinstance(viewer, BoundViewer) else sorted(viewer.partnership_ids)
+
+
+def child_relationships(viewer: Viewer | BoundViewer, child_id: ColumnElement[str] | InstrumentedAttribute[str]
                         ) -> dict[str, ColumnElement[bool]]:
     link = t.AgencyRecordLink
     mine = and_(link.child_id == child_id, link.agency_id == viewer.agency_id)
@@ -43,7 +81,7 @@ def child_relationships(viewer: Viewer, child_id: ColumnElement[str] | Instrumen
             t.RecordVersion.child_id == child_id, t.RecordVersion.owner_agency_id == viewer.agency_id),
         # A correlated lookup rather than a join: a join would invite the planner to drive a list from the
         # area's children and sort them all, instead of walking records newest first and stopping at a page.
-        "in_area": exists().where(t.Child.id == child_id, t.Child.partnership_id.in_(sorted(viewer.partnership_ids))),
+        "in_area": exists().where(t.Child.id == child_id, t.Child.partnership_id.in_(_partnerships(viewer))),
         # A grant lets the grantee know whom its records are about only when it covers a record the owner
         # holds: a grant of a category the owner does not hold reveals nothing, not even the child's identity.
         "granted": exists().where(
@@ -60,7 +98,7 @@ def child_relationships(viewer: Viewer, child_id: ColumnElement[str] | Instrumen
     }
 
 
-def record_relationships(viewer: Viewer) -> dict[str, ColumnElement[bool]]:
+def record_relationships(viewer: Viewer | BoundViewer) -> dict[str, ColumnElement[bool]]:
     """Facts about each row of ``record_versions`` (correlated with the enclosing query)."""
     row = t.RecordVersion
     return {

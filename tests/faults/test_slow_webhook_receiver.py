@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from hub.audit.entry import Verdict
 from hub.access.request import open_request
 from hub.access.system import OPERATOR, System
+from hub.audit.entry import Verdict
 from hub.bootstrap import Hub, bootstrap
 from hub.domain.workflow import Workflow
 from hub.storage import jobs

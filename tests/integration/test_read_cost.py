@@ -1,0 +1,159 @@
+"""What an audited read costs the database, counted, so a regression fails here rather than in a benchmark;
+and the shortcuts that keep it cheap (owner alerts remembered per process, audit appends group-committed)
+still leave every read audited and every owner told. No timings: the machine is shared."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event, func, select, text
+
+from hub.audit import ledger
+from hub.audit.entry import AuditEntry, Verdict
+from hub.services.owner_alerts import AlertsSeen, _remember_on_commit
+from hub.storage import tables as t
+from hub.storage.unit_of_work import UnitOfWork
+from tests.api import as_practitioner
+from tests.integration.conftest import Storage
+from tests.integration.test_audit_tamper import verify
+from tests.integration.test_reading_records import CHILD_RECORDS
+
+# Transaction control is not a statement of the read's.
+_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+@contextmanager
+def counted(engine: Any) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not statement.lstrip().upper().startswith(_CONTROL):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_a_child_with_records_read_runs_at_most_four_statements(hub, http, demo) -> None:
+    """The actor, the child with the actor's relationships, the page of records, the audit insert. (The
+    chain head is read under the chain's lock through the driver, one round trip more: hub.audit.ledger.)"""
+    amelia = demo.child("Amelia", "Hart")
+    dee = as_practitioner(hub, http, "dee.dsl@primary.northbridge.example", "EDUCATION_SAFEGUARDING")
+    first = dee.gql(CHILD_RECORDS, {"id": amelia})  # the day's first read alerts the owners
+    with counted(hub.engine) as statements:
+        again = dee.gql(CHILD_RECORDS, {"id": amelia})
+    assert again == first and again["data"]["child"]["records"]["edges"]
+    assert len(statements) <= 4, "\n\n".join(statements)
+    assert sum(s.lstrip().upper().startswith("INSERT INTO AUDIT_EVENTS") for s in statements) == 1
+
+
+def test_the_owner_is_alerted_once_a_day_and_every_read_is_audited(hub, http, demo) -> None:
+    amelia = demo.child("Amelia", "Hart")
+    dee = as_practitioner(hub, http, "dee.dsl@primary.northbridge.example", "EDUCATION_SAFEGUARDING")
+    request_ids = [dee.post(CHILD_RECORDS, {"id": amelia}).headers["x-request-id"] for _ in range(3)]
+    with UnitOfWork(hub.session_factory) as uow:
+        alerts = uow.session.execute(select(t.Notification.recipient_agency_id, func.count()).where(
+            t.Notification.kind == "RECORD_ACCESSED", t.Notification.child_id == amelia,
+            t.Notification.actor_agency_id == demo.agency("Northbridge Primary School"),
+        ).group_by(t.Notification.recipient_agency_id)).all()
+        audited = [uow.session.scalar(select(func.count()).select_from(t.AuditEvent).where(
+            t.AuditEvent.request_id == rid, t.AuditEvent.action == "read", t.AuditEvent.resource_type == "record"))
+            for rid in request_ids]
+    assert alerts and all(count == 1 for _, count in alerts)  # each owner told once today
+    assert audited[0] >= 1 and audited == [audited[0]] * 3  # every read, each record of it, audited alike
+
+
+def test_an_alert_is_remembered_only_once_its_transaction_commits(hub) -> None:
+    seen = AlertsSeen()
+    with UnitOfWork(hub.session_factory) as uow:
+        _remember_on_commit(uow.session, seen, "2026-12-01", "rolled-back")
+        uow.session.execute(select(1))
+    assert "rolled-back" not in seen  # the unit of work rolled back: the next read must still alert
+    with UnitOfWork(hub.session_factory) as uow:
+        with uow.session.begin_nested():
+            _remember_on_commit(uow.session, seen, "2026-12-01", "committed")
+        assert "committed" not in seen  # a savepoint's release is not the request's commit
+        uow.commit()
+    assert "committed" in seen
+    seen.remember("2026-12-02", {"tomorrow"})
+    assert "committed" not in seen and "tomorrow" in seen  # keys hold their day: a new day starts afresh
+    seen.enabled = False
+    assert "tomorrow" not in seen
+
+
+def _entry(request_id: str, n: int) -> AuditEntry:
+    return AuditEntry(occurred_at=datetime.now(UTC), request_id=request_id, action="read", resource_type="record",
+                      resource_id=f"record-{n}", child_id="child-1", decision=Verdict.ALLOW, fields=("summary",))
+
+
+def test_concurrent_reads_group_commit_into_one_valid_chain(storage: Storage) -> None:
+    """Sixteen threads, each a read-only transaction ending with its events: every event lands once, in a
+    valid chain with its checkpoints, and each caller gets back the sequence numbers of its own events."""
+    threads, rounds, per_read = 16, 5, 3
+    start = threading.Barrier(threads)
+    results: dict[str, list[int]] = {}
+    failures: list[BaseException] = []
+
+    def reader(number: int) -> None:
+        try:
+            start.wait()
+            for round_number in range(rounds):
+                rid = f"req-{number}-{round_number}"
+                with UnitOfWork(storage.factory) as uow:
+                    uow.session.execute(select(func.count()).select_from(t.Child))  # the read
+                    results[rid] = ledger.append_and_commit(uow.session, [_entry(rid, n) for n in range(per_read)])
+        except BaseException as error:
+            failures.append(error)
+
+    workers = [threading.Thread(target=reader, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=300)
+    assert not failures, failures
+    total = threads * rounds * per_read
+    with storage.engine.connect() as connection:
+        stored = dict(connection.execute(select(t.AuditEvent.seq, t.AuditEvent.request_id)).all())
+    assert sorted(stored) == list(range(1, total + 1))
+    assert all(len(seqs) == per_read and {stored[seq] for seq in seqs} == {rid} for rid, seqs in results.items())
+    code, output = verify(storage)
+    assert code == 0 and f"intact: {total} events" in output
+
+
+def test_a_transaction_that_wrote_appends_its_events_in_itself(storage: Storage) -> None:
+    """A write and its audit commit together or not at all: when the append fails, the write is undone."""
+    with UnitOfWork(storage.factory) as uow:
+        uow.session.execute(select(1))
+        ledger.group_commit(uow.session.get_bind())  # type: ignore[arg-type]  # watching from here on
+    fail = ("CREATE TRIGGER fail_audit BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'no'); END"
+            if storage.engine.dialect.name == "sqlite" else None)
+    with storage.engine.begin() as connection:
+        if fail:
+            connection.execute(text(fail))
+        else:
+            connection.execute(text("CREATE FUNCTION fail_audit() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                                    "BEGIN RAISE EXCEPTION 'no'; END $$"))
+            connection.execute(text("CREATE TRIGGER fail_audit BEFORE INSERT ON audit_events "
+                                    "FOR EACH ROW EXECUTE FUNCTION fail_audit()"))
+    with UnitOfWork(storage.factory) as uow:
+        uow.session.execute(text("CREATE TABLE written (id INTEGER)"
+                                 if storage.engine.dialect.name == "sqlite" else "CREATE TABLE written (id int)"))
+        uow.session.execute(text("INSERT INTO written VALUES (1)"))
+        try:
+            ledger.append_and_commit(uow.session, [_entry("req-w", 0)])
+        except Exception:  # noqa: S110 - the failure is the point; what it left behind is checked below
+            pass
+        else:
+            raise AssertionError("the append should have failed")
+    with storage.engine.connect() as connection:
+        written = connection.execute(text(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'written'" if storage.engine.dialect.name == "sqlite"
+            else "SELECT count(*) FROM pg_tables WHERE tablename = 'written'")).scalar()
+    assert written == 0
