@@ -152,9 +152,11 @@ app.add_typer(adapters_app, name="adapters")
 # -- issue 4: the audit ledger and the keys ----------------------------------------------------------------
 from hub.commands.audit import audit_app  # noqa: E402 - sub-command groups join the app defined above
 from hub.commands.keys import keys_app  # noqa: E402
+from hub.commands.webhooks import webhooks_app  # noqa: E402
 
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
+app.add_typer(webhooks_app, name="webhooks")
 
 # -- issue 5: the worker, and notification delivery --------------------------------------------------------------
 notifications_app = typer.Typer(help="Notification delivery to agency systems (signed webhooks).",
