@@ -18,3 +18,12 @@ permit(actor: Practitioner, "review", scope: AuditScope, "ig_officer_reviews_bre
     ig_officer_reviewing(actor) and
     scope.own_agency and
     scope.view = "break_glass";
+
+# Answering a subject access request starts by identifying the child: an IG officer reviewing access may
+# confirm who a child in the hub is, by NHS number or by names and date of birth that the request gives.
+# What this releases is the minimum to be sure of identity: the child's names and date of birth. Never whom
+# to contact, the address or any record (those stay with "find" and "read", for practitioners working a
+# case), so the rule needs no relationship with the child: the officer's agency may have none, and the true
+# answer to the request may be that no one at it has looked.
+permit(actor: Practitioner, "identify", _child: Child, "ig_officer_identifies_child_for_access_review") if
+    ig_officer_reviewing(actor);

@@ -19,14 +19,17 @@ from starlette.routing import BaseRoute, Route
 from hub.domain.audit import BREAK_GLASS, REVIEW_BREAK_GLASS, AuditFilter, AuditPage, BreakGlassOutcome
 from hub.errors import ConflictError, NotFoundError, ValidationError
 from hub.portal import forms
+from hub.portal.child_lookup import ChildLookup
 from hub.portal.templating import LOCAL
 from hub.portal.web import AfterCommit, Download, Outcome, Page, Portal, Redirect, Visit
 from hub.services import audit_review
 from hub.services.audit_review import PageRequest
+from hub.services.review_subjects import identify_by_id
 from hub.services.directory import practitioner_by_email
 from hub.services.ledger_review import (
     PreparedExport,
     ledger_status,
+    prepare_child_export,
     prepare_export,
     verify_ledger,
     write_prepared_export,
@@ -56,6 +59,7 @@ class IgPages:
         return [
             Route("/audit", self.search),
             Route("/audit/child", self.child_history),
+            Route("/audit/child/export", self.child_export, methods=["POST"]),
             Route("/audit/partners", self.partners),
             Route("/audit/break-glass", self.break_glass, methods=["GET"]),
             Route("/audit/break-glass/{seq}/review", self.review, methods=["POST"]),
@@ -103,20 +107,58 @@ class IgPages:
 
     # -- a child's full access history -----------------------------------------------------------------
     async def child_history(self, request: Request) -> Response:
+        """Identify the child (by NHS number, or names and date of birth, or the hub id an audit event links
+        to), then every access to their information involving the agency. A child the hub does not hold is an
+        error that says so: answering a subject access request with a false "no accesses" must not happen."""
         query = request.query_params
         case = self._case(query, "CHILD-HISTORY")
-        child_id = forms.text(query, "child")
+        lookup = ChildLookup.of(query, self.portal.clock().date())
         after = forms.text(query, "after") or None
 
         def work(visit: Visit) -> Outcome:
-            context: dict[str, Any] = {"child_id": child_id, "case": case, "page": None, "next_href": None}
-            if child_id:
-                page = audit_review.child_history(visit.door, child_id, PageRequest(PAGE_SIZE, after))
-                context |= {"page": page, "next_href": _next_href(
-                    "/portal/audit/child", page, {k: v for k, v in query.items() if k != "after"})}
-            return Page("ig/child.html", context)
+            context: dict[str, Any] = {"values": lookup.values | {"case": case}, "errors": lookup.errors,
+                                       "case": case, "child": None, "candidates": None, "page": None,
+                                       "next_href": None}
+            if lookup.errors:
+                return Page("ig/child.html", context, status=400)
+            try:
+                found = lookup.identify(visit.door)
+            except (NotFoundError, ValidationError) as error:
+                field = getattr(error, "field", None) or lookup.error_field
+                return Page("ig/child.html", context | {"errors": {field: error.message}}, status=400)
+            if found is None:
+                return Page("ig/child.html", context)
+            if len(found) > 1 or lookup.by_details:  # a demographic match: the officer confirms which child
+                return Page("ig/child.html", context | {"candidates": [
+                    (child, _href("/portal/audit/child", child=child.id, case=case)) for child in found]})
+            child = found[0]
+            page = audit_review.child_history(visit.door, child.id, PageRequest(PAGE_SIZE, after))
+            here = {"child": child.id, "case": case}
+            return Page("ig/child.html", context | {
+                "child": child, "page": page, "export_formats": FORMATS,
+                "previous_href": _href("/portal/audit/child", **here) if after else None,
+                "next_href": _next_href("/portal/audit/child", page, here)})
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
+
+    async def child_export(self, request: Request) -> Response:
+        """One child's access history as a file (JSON Lines, verifiable offline, or CSV)."""
+        form = await request.form()
+        case = self._case(form, "CHILD-HISTORY")
+        child_id, file_format = forms.text(form, "child"), forms.text(form, "format")
+
+        def work(visit: Visit) -> Outcome:
+            try:
+                child = identify_by_id(visit.door, child_id)
+            except NotFoundError as error:
+                return Page("ig/child.html", {"values": {"case": case}, "errors": {"nhs": error.message},
+                                              "case": case}, status=400)
+            if file_format not in {value for value, _, _ in FORMATS}:
+                return Redirect(_href("/portal/audit/child", child=child.id, case=case))
+            prepared = prepare_child_export(visit.door, child.id, "csv" if file_format == "csv" else "jsonl")
+            return AfterCommit(lambda: self._write(prepared))
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case, form=form)
 
     # -- partners' accesses to the agency's records ----------------------------------------------------
     async def partners(self, request: Request) -> Response:
@@ -286,3 +328,7 @@ def _next_href(path: str, page: AuditPage, params: dict[str, str]) -> str | None
     if not page.has_next or not page.events:
         return None
     return f"{path}?{urlencode(params | {'after': audit_review.encode_cursor(page.events[-1].seq)})}"
+
+
+def _href(path: str, **params: str | None) -> str:
+    return f"{path}?{urlencode({key: value for key, value in params.items() if value})}"

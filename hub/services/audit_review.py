@@ -28,6 +28,7 @@ from hub.door import Door, Subject
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from hub.policy import Decision
 from hub.storage import audit_queries as q
+from hub.storage import queries
 
 MAX_PAGE = 100
 MAX_NOTES = 2_000
@@ -64,6 +65,10 @@ def child_history(door: Door, child_id: str, paging: PageRequest) -> AuditPage:
     """Every access to the child's information that involves the agency, oldest first, paged but uncapped."""
     wanted = AuditFilter(child_id=child_id)
     agency = _allow(door, "child_history", wanted)
+    if queries.child(door.session, child_id) is None:  # "no accesses" would be a false answer
+        door.refuse(Subject("audit_events"), "read", "no child with this hub id")
+        raise NotFoundError("No child in the hub has this id: there is no access history to report. Identify "
+                            "the child first, by NHS number or by names and date of birth.")
     return _page(door, [q.involving(agency), *q.matching(wanted)], paging, newest_first=False)
 
 
