@@ -109,18 +109,50 @@ def test_a_child_not_on_the_roll_is_page_not_found_like_a_child_who_does_not_exi
     assert ("read", "DENY", "EDUCATION_SAFEGUARDING") in audit_actions(portal_hub, DEE, noah)
 
 
-def test_quick_exit_blanks_the_page_and_leaves(person: Any) -> None:
+def signed_out_after_quick_exit(hub: Hub, dee: Any) -> None:
+    """Back does not return to what Dee was reading, nor does typing its address: the session has ended on
+    the server, and the ledger says how."""
+    page = dee.page
+    page.go_back()
+    page.wait_for_load_state()
+    assert "/portal/sign-in" in page.url or page.url.endswith("/portal/exit"), page.url
+    assert "Pupils" not in page.locator("body").inner_text()
+    page.goto("/portal/inbox")
+    assert page.url.endswith("/portal/sign-in")
+    with UnitOfWork(hub.session_factory) as uow:
+        reasons = uow.session.scalars(select(t.AuditEvent.reason).where(
+            t.AuditEvent.actor_email == DEE, t.AuditEvent.action == "quick_exit")).all()
+    assert "left by quick exit: session ended" in reasons
+
+
+def test_quick_exit_blanks_the_page_ends_the_session_and_leaves_no_way_back(person: Any, portal_hub: Hub) -> None:
     dee = person()
     dee.sign_in(DEE)
+    dee.page.get_by_role("link", name="Pupils").click()
+    dee.page.wait_for_load_state()
     dee.page.get_by_role("button", name="Emergency Quick exit").click()
     dee.page.wait_for_url("**/portal/exit")
     assert dee.page.title() == "New tab"
     assert dee.page.locator("body").inner_text().strip() == ""
+    signed_out_after_quick_exit(portal_hub, dee)
 
 
-def test_the_portal_works_without_javascript(person: Any) -> None:
+def test_quick_exit_by_pressing_shift_three_times(person: Any, portal_hub: Hub) -> None:
+    dee = person()
+    dee.sign_in(DEE)
+    for _ in range(3):
+        dee.page.keyboard.press("Shift")
+    dee.page.wait_for_url("**/portal/exit")
+    assert dee.page.locator("body").inner_text().strip() == ""
+    dee.page.goto("/portal/inbox")
+    assert dee.page.url.endswith("/portal/sign-in")
+
+
+def test_the_portal_works_without_javascript(person: Any, portal_hub: Hub) -> None:
     dee = person(javascript=False)
     dee.sign_in(DEE)
     assert dee.page.url.endswith("/portal/inbox")
+    dee.page.get_by_role("link", name="Pupils").click()
     dee.page.get_by_role("button", name="Emergency Quick exit").click()  # a plain link to the neutral page
     dee.page.wait_for_url("**/portal/exit")
+    signed_out_after_quick_exit(portal_hub, dee)
