@@ -18,6 +18,7 @@ SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from hub.bootstrap import Hub
     from hub.storage.unit_of_work import UnitOfWork
 
 
@@ -41,10 +42,21 @@ def serve(
         start_simulators()
         syncing = bootstrap(settings)
         sync_all(syncing, _adapter_names())
+        _acknowledge_demo_history(syncing)
         syncing.dispose()
     uvicorn.run(create_app(settings=settings), host=host or settings.host, port=port or settings.port,
                 log_level="info", server_header=False, proxy_headers=True,
                 forwarded_allow_ips=settings.forwarded_allow_ips)
+
+
+def _acknowledge_demo_history(hub: Hub) -> None:
+    from hub.demo_history import acknowledge_past_encompass
+    from hub.door import utc_now
+    from hub.storage.unit_of_work import UnitOfWork
+
+    with UnitOfWork(hub.session_factory) as uow:
+        acknowledge_past_encompass(uow.session, utc_now())
+        uow.commit()
 
 
 @app.command()

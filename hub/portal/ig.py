@@ -24,7 +24,6 @@ from hub.portal.templating import LOCAL
 from hub.portal.web import AfterCommit, Download, Outcome, Page, Portal, Redirect, Visit
 from hub.services import audit_review
 from hub.services.audit_review import PageRequest
-from hub.services.review_subjects import identify_by_id
 from hub.services.directory import practitioner_by_email
 from hub.services.ledger_review import (
     PreparedExport,
@@ -34,6 +33,7 @@ from hub.services.ledger_review import (
     verify_ledger,
     write_prepared_export,
 )
+from hub.services.review_subjects import identify_by_id
 
 PURPOSE = "AUDIT_REVIEW"
 PAGE_SIZE = 25
