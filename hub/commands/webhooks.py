@@ -85,7 +85,8 @@ def remove(endpoint_id: str = typer.Argument(..., help="The endpoint's id, from 
             except (LookupError, ValueError) as error:
                 typer.echo(str(error), err=True)
                 raise typer.Exit(code=2) from None
-            message = f"endpoint {endpoint.id} removed: {agency.name} is no longer sent notifications at {endpoint.url}"
+            message = (f"endpoint {endpoint.id} removed: {agency.name} is no longer sent notifications at "
+                       f"{endpoint.url}")
             uow.commit()
     finally:
         engine.dispose()
@@ -94,7 +95,8 @@ def remove(endpoint_id: str = typer.Argument(..., help="The endpoint's id, from 
 
 def _line(endpoint: t.WebhookEndpoint, agency: t.Agency) -> str:
     state = "in use" if endpoint.active else "removed"
-    return f"{endpoint.id}  {agency.official_code}  {agency.name}  {endpoint.url}  {state}  since {_iso(endpoint.created_at)}"
+    return (f"{endpoint.id}  {agency.official_code}  {agency.name}  {endpoint.url}  {state}  "
+            f"since {_iso(endpoint.created_at)}")
 
 
 def _iso(moment: datetime) -> str:
