@@ -19,6 +19,7 @@ from hub.domain.notification import NEEDS_ACKNOWLEDGEMENT
 from hub.domain.record import Category, Tier
 from hub.errors import ValidationError
 from hub.portal import forms
+from hub.portal.inbox_view import INBOX_KINDS, KIND_LABELS, STATUSES, InboxView
 from hub.portal.web import Outcome, Page, Portal, Redirect, Visit
 from hub.services import inbox, roll
 from hub.services.children import read_child
@@ -53,10 +54,11 @@ class DslPages:
         query = request.query_params
         case = forms.case_reference(forms.text(query, "case"), "DSL-INBOX", self._today())
         after = forms.text(query, "after") or None
+        shown = InboxView.of(query)
 
         def work(visit: Visit) -> Outcome:
             try:
-                page = inbox.list_notifications(visit.door, inbox.InboxFilter(), first=PAGE_SIZE, after=after)
+                page = inbox.list_notifications(visit.door, shown.wanted, first=PAGE_SIZE, after=after)
             except ValidationError:  # a cursor the hub did not issue
                 return Page("errors/404.html", status=404)
             # Whom each notice is about: a read of the pupil like any other (decided, audited).
@@ -64,18 +66,23 @@ class DslPages:
                       for child_id in dict.fromkeys(view.child_id for view in page.views if view.child_id)}
             received = list_requests(visit.door, RequestFilter(Direction.RECEIVED, open_only=True), first=50)
             sent = list_requests(visit.door, RequestFilter(Direction.SENT), first=20)
+            here = {"case": case, **shown.params}
             following = None
             if page.has_next:
-                following = _href("/portal/inbox", case=case,
-                                  after=inbox.encode(page.offset + len(page.views) - 1))
+                following = _href("/portal/inbox", **here, after=inbox.encode(page.offset + len(page.views) - 1))
+            previous = None
+            if page.offset > 0:
+                back = page.offset - PAGE_SIZE
+                previous = _href("/portal/inbox", **here, after=inbox.encode(back - 1) if back > 0 else None)
             return Page("dsl/inbox.html", {
                 "page": page, "case": case, "encompass_case": encompass_case, "received": received, "sent": sent,
-                "pupils": pupils,
+                "pupils": pupils, "now": visit.now, "shown": shown, "kinds": INBOX_KINDS, "statuses": STATUSES,
+                "kind_labels": KIND_LABELS,
                 "needs_acknowledgement": NEEDS_ACKNOWLEDGEMENT,
-                "acknowledged": bool(query.get("acknowledged")), "answered": bool(query.get("answered")),
+                "acknowledged": forms.text(query, "acknowledged"), "answered": bool(query.get("answered")),
                 "asked": bool(query.get("asked")),
-                "previous_href": _href("/portal/inbox", case=case) if page.offset > 0 else None,
-                "next_href": following,
+                "page_count": max(1, -(-page.total // PAGE_SIZE)), "page_number": page.offset // PAGE_SIZE + 1,
+                "previous_href": previous, "next_href": following,
             })
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
@@ -83,11 +90,25 @@ class DslPages:
     async def acknowledge(self, request: Request) -> Response:
         form = await request.form()
         notification_id = request.path_params["notification_id"]
-        case = forms.case_reference(forms.text(form, "case"), "DSL-INBOX", self._today())
+        case = encompass_case(notification_id)  # the notice the DSL acted on, whatever the page's reference
 
         def work(visit: Visit) -> Outcome:
             inbox.acknowledge(visit.door, notification_id)  # once: a second time is recorded, not repeated
-            return Redirect(_href("/portal/inbox", acknowledged=1, case=case))
+            return Redirect(_href("/portal/inbox", acknowledged=1, case=forms.text(form, "case") or None))
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case, form=form)
+
+    async def acknowledge_selected(self, request: Request) -> Response:
+        """Acknowledge every notification ticked in the inbox, each audited on its own."""
+        form = await request.form()
+        case = forms.case_reference(forms.text(form, "case"), "DSL-INBOX", self._today())
+        chosen = [value for value in form.getlist("notification") if isinstance(value, str)][:PAGE_SIZE]
+
+        def work(visit: Visit) -> Outcome:
+            if not chosen:
+                return Redirect(_href("/portal/inbox", case=case, acknowledged="none"))
+            done = inbox.acknowledge_many(visit.door, chosen)
+            return Redirect(_href("/portal/inbox", case=case, acknowledged=done))
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case, form=form)
 
