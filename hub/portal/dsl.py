@@ -20,6 +20,7 @@ from hub.domain.record import Category, Tier
 from hub.errors import ValidationError
 from hub.portal import forms
 from hub.portal.inbox_view import INBOX_KINDS, KIND_LABELS, STATUSES, InboxView
+from hub.portal.templating import label
 from hub.portal.web import Outcome, Page, Portal, Redirect, Visit
 from hub.services import inbox, roll
 from hub.services.children import read_child
@@ -34,6 +35,9 @@ SHAREABLE = (
     (str(Category.ATTENDANCE_CONCERN), "An attendance concern", "Persistent absence, lateness or missing education."),
     (str(Category.EXCLUSION), "An exclusion", "A suspension or a permanent exclusion."),
 )
+YEAR_GROUPS = {"0": "Reception", **{str(n): f"Year {n}" for n in range(1, 14)}}
+# The flags a partner may hold about a pupil, in plain words (a filter on the pupils page).
+FLAG_LABELS = {str(category): label(category) for category in Category}
 SERVICE_FIELDS = {"summary": "summary", "detail": "detail", "startDate": "start"}
 
 
@@ -114,15 +118,26 @@ class DslPages:
 
     # -- pupils ----------------------------------------------------------------------------------------
     async def pupils(self, request: Request) -> Response:
-        number = forms.page_number(request.query_params)
-        case = forms.case_reference(forms.text(request.query_params, "case"), "DSL-ROLL", self._today())
+        query = request.query_params
+        number = forms.page_number(query)
+        case = forms.case_reference(forms.text(query, "case"), "DSL-ROLL", self._today())
+        name, year, flag = forms.text(query, "name")[:100], forms.text(query, "year"), forms.text(query, "flag")
+        wanted = roll.RollFilter(name=name, year_group=int(year) if year in YEAR_GROUPS else None,
+                                 flag=flag if flag in FLAG_LABELS else None)
+        shown = {"name": name or None, "year": year if wanted.year_group is not None else None,
+                 "flag": wanted.flag, "case": case}
 
         def work(visit: Visit) -> Outcome:
-            page = roll.list_pupils(visit.door, first=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+            page = roll.list_pupils(visit.door, first=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, wanted=wanted)
             return Page("dsl/pupils.html", {
-                "page": page, "case": case, "number": number,
-                "previous_href": _href("/portal/pupils", page=number - 1, case=case) if number > 1 else None,
-                "next_href": _href("/portal/pupils", page=number + 1, case=case) if page.has_next else None,
+                "page": page, "case": case, "number": number, "values": shown,
+                "filtered": bool(name or wanted.year_group is not None or wanted.flag),
+                "years": [("", "Any year group"), *((key, text) for key, text in YEAR_GROUPS.items())],
+                "flags": [("", "Any flag"), *FLAG_LABELS.items()],
+                "year_group": lambda born: roll.year_group(born, self._today()),
+                "page_count": max(1, -(-page.total // PAGE_SIZE)),
+                "previous_href": _href("/portal/pupils", page=number - 1, **shown) if number > 1 else None,
+                "next_href": _href("/portal/pupils", page=number + 1, **shown) if page.has_next else None,
             })
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
