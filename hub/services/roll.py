@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
