@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
@@ -96,7 +95,8 @@ def list_pupils(door: Door, *, first: int = 25, offset: int = 0, wanted: RollFil
     return RollPage(pupils, offset, int(total))
 
 
-def _filtered(door: Door, on_roll: Select[Any], wanted: RollFilter) -> Select[Any]:
+def _filtered(door: Door, on_roll: Select[t.AgencyRecordLink, t.Child],
+              wanted: RollFilter) -> Select[t.AgencyRecordLink, t.Child]:
     if wanted.name.strip():
         pattern = f"%{wanted.name.strip().lower()}%"
         full = func.lower(t.Child.given_name + " " + t.Child.family_name)
