@@ -33,7 +33,21 @@ SHAREABLE = (
     (str(Category.SCHOOL_CONCERN), "A safeguarding concern",
      "Something you have seen, heard or been told that worries you about the child's safety or welfare."),
     (str(Category.ATTENDANCE_CONCERN), "An attendance concern", "Persistent absence, lateness or missing education."),
+    (str(Category.MISSING_EPISODE), "The child went missing",
+     "The child did not arrive, left school without permission, or a parent reported them missing."),
+    (str(Category.HEALTH_CONCERN), "A health or wellbeing concern",
+     "For example, an injury, self-harm, a worry about their mental health, or care needs not met."),
+    (str(Category.EARLY_HELP), "Early help the school leads or has offered",
+     "An early help assessment or plan, or support the family accepted or declined."),
     (str(Category.EXCLUSION), "An exclusion", "A suspension or a permanent exclusion."),
+)
+# Who can read what is shared, by the partners' rules (policies/records.polar): the summary goes to those
+# working with the child, the detail to no one without a grant. Nobody is notified.
+READERS = (
+    "Children's social care and the MASH, for a child in their area or whom they work with",
+    "Police and health safeguarding practitioners working with the child (the police also when triaging in "
+    "the MASH)",
+    "Any agency your school later grants access to, for the detail",
 )
 YEAR_GROUPS = {"0": "Reception", **{str(n): f"Year {n}" for n in range(1, 14)}}
 # The flags a partner may hold about a pupil, in plain words (a filter on the pupils page).
@@ -218,6 +232,12 @@ class DslPages:
                                             "errors": errors}, status=400)
             if errors or start is None:
                 return again
+            if forms.text(form, "step") == "change":
+                return Page("dsl/share.html", {"child": child, "values": values, "choices": SHAREABLE})
+            if forms.text(form, "step") != "confirm":  # check your answers: sharing cannot be undone
+                return Page("dsl/share_check.html", {
+                    "child": child, "values": values, "start": start, "readers": READERS,
+                    "category": next(text for value, text, _ in SHAREABLE if value == category)})
             # SUMMARY: partners working with the child read the summary; the detail stays at DETAIL (grants).
             draft = RecordDraft(child_id=child_id, category=Category(category), tier=Tier.SUMMARY,
                                 summary=summary, detail=detail or None, start_date=start)

@@ -74,14 +74,27 @@ def test_dsl_signs_in_acknowledges_an_encompass_notification_and_raises_a_concer
     page.get_by_role("button", name="Raise a concern").click()
     page.wait_for_load_state()
     dee.check("07-dsl-raise-a-concern")
-    page.get_by_role("button", name="Share").click()  # nothing filled in: the error summary says what to do
+    page.get_by_role("button", name="Continue").click()  # nothing filled in: the error summary says what to do
     page.wait_for_load_state()
     assert page.title().startswith("Error:")
     assert page.locator(".govuk-error-summary").is_visible()
     dee.check("08-dsl-raise-a-concern-errors")
     page.get_by_label("Summary").fill("Amelia arrived upset and said she was frightened to go home.")
+    page.get_by_label("Detail (optional)").fill("She said:\n'Dad was shouting again.'")
     page.get_by_label("Case or incident reference").fill("NBP-DSL-2026-041")
-    page.get_by_role("button", name="Share").click()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    # Check before an irreversible share: what, and exactly who will be able to read it.
+    assert page.get_by_role("heading", name="Check before you share").is_visible()
+    assert "frightened to go home" in dee.main_text() and "Children's social care and the MASH" in dee.main_text()
+    dee.check("08a-dsl-concern-check")
+    page.get_by_role("button", name="Change what you are sharing").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("Summary").input_value().endswith("frightened to go home.")
+    assert page.get_by_label("Detail (optional)").input_value() == "She said:\n'Dad was shouting again.'"
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Share with the safeguarding partners").click()
     page.wait_for_load_state()
     assert page.get_by_text("Shared with the safeguarding partners").is_visible()
     assert page.locator(".govuk-summary-card", has_text="frightened to go home").count() == 1
