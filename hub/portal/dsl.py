@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hub.domain.notification import NEEDS_ACKNOWLEDGEMENT
-from hub.domain.record import Category, Tier
+from hub.domain.record import Category, RecordStatus, RecordView, Tier
 from hub.errors import ValidationError
 from hub.portal import forms
 from hub.portal.inbox_view import INBOX_KINDS, KIND_LABELS, STATUSES, InboxView
-from hub.portal.templating import label
+from hub.portal.templating import date_time, label
 from hub.portal.web import Outcome, Page, Portal, Redirect, Visit
 from hub.services import inbox, roll
 from hub.services.children import read_child
@@ -49,6 +49,28 @@ READERS = (
     "the MASH)",
     "Any agency your school later grants access to, for the detail",
 )
+PRINT_SIZE = 100  # records on one printed chronology (the service's largest page)
+# Plans and statuses that last: "Current" means something only for these, and only while they run.
+ONGOING = frozenset({Category.CHILD_PROTECTION_PLAN, Category.LOOKED_AFTER, Category.UNBORN_CHILD_PROTECTION_PLAN,
+                     Category.CHILD_IN_NEED, Category.EARLY_HELP})
+CHRONOLOGY_GROUPS: dict[str, tuple[str, tuple[Category, ...]]] = {
+    "plans": ("Plans and statuses", tuple(sorted(ONGOING))),
+    "incidents": ("Incidents and concerns from partners", (
+        Category.DOMESTIC_ABUSE_INCIDENT, Category.MISSING_EPISODE, Category.MASH_ENQUIRY,
+        Category.UNSCHEDULED_CARE_ATTENDANCE, Category.HEALTH_CONCERN, Category.SEXUAL_HEALTH,
+        Category.POLICE_INTELLIGENCE)),
+    "school": ("Your school's records", (Category.SCHOOL_CONCERN, Category.ATTENDANCE_CONCERN,
+                                         Category.EXCLUSION)),
+}
+
+
+def is_current(record: RecordView, today: date) -> bool:
+    """A plan or status that has started, has not ended, and is not past its end date."""
+    return (record.category in ONGOING and record.status == RecordStatus.ACTIVE
+            and (record.start_date is None or record.start_date <= today)
+            and (record.end_date is None or record.end_date >= today))
+
+
 YEAR_GROUPS = {"0": "Reception", **{str(n): f"Year {n}" for n in range(1, 14)}}
 # The flags a partner may hold about a pupil, in plain words (a filter on the pupils page).
 FLAG_LABELS = {str(category): label(category) for category in Category}
@@ -158,30 +180,49 @@ class DslPages:
 
     # -- a pupil's chronology --------------------------------------------------------------------------
     async def child(self, request: Request) -> Response:
+        """Key facts first (current plans and statuses), then what partners shared, newest first, optionally
+        of one kind; ``print=1`` gives the whole chronology on one page for printing."""
         child_id = request.path_params["child_id"]
         query = request.query_params
         case = forms.case_reference(forms.text(query, "case"), "DSL-PUPIL", self._today())
         after = forms.text(query, "after") or None
+        show = forms.text(query, "show")
+        show = show if show in CHRONOLOGY_GROUPS else ""
+        printing = forms.text(query, "print") == "1"
 
         def work(visit: Visit) -> Outcome:
             child = read_child(visit.door, child_id)
             if child is None:
                 return Page("errors/404.html", status=404)
             try:
-                records = list_records(visit.door, child_id, first=PAGE_SIZE, after=after)
+                records = list_records(visit.door, child_id, first=PRINT_SIZE if printing else PAGE_SIZE,
+                                       after=None if printing else after,
+                                       categories=CHRONOLOGY_GROUPS[show][1] if show else ())
             except ValidationError:
                 return Page("errors/404.html", status=404)
+            today = self._today()
+            key_facts = [flag for flag in roll.current_flags(visit.door, [child_id]).get(child_id, [])
+                         if is_current(flag, today)]
             base = f"/portal/children/{child_id}"
             previous = None
             if records.offset > 0:
                 back = records.offset - PAGE_SIZE
-                previous = _href(base, case=case, after=encode_cursor(back - 1) if back > 0 else None)
+                previous = _href(base, case=case, show=show or None,
+                                 after=encode_cursor(back - 1) if back > 0 else None)
             following = None
-            if records.has_next:
-                following = _href(base, case=case, after=encode_cursor(records.offset + len(records.views) - 1))
+            if records.has_next and not printing:
+                following = _href(base, case=case, show=show or None,
+                                  after=encode_cursor(records.offset + len(records.views) - 1))
             return Page("dsl/child.html", {
                 "child": child, "records": records, "case": case, "shared": bool(query.get("shared")),
-                "previous_href": previous, "next_href": following,
+                "key_facts": key_facts, "is_current": lambda record: is_current(record, today),
+                "ongoing": ONGOING, "show": show, "now_text": date_time(visit.now), "groups": [("", "Everything"), *(
+                    (key, text) for key, (text, _) in CHRONOLOGY_GROUPS.items())], "printing": printing,
+                "print_href": _href(base, case=case, show=show or None, print=1),
+                "back_href": _href(base, case=case, show=show or None),
+                "page_count": max(1, -(-records.total // PAGE_SIZE)),
+                "page_number": records.offset // PAGE_SIZE + 1,
+                "previous_href": None if printing else previous, "next_href": following,
                 "share_href": _href(f"{base}/share", case=case),
                 "ask_href": _href(f"{base}/ask", case=case),
                 "concern_href": _href(f"{base}/share", case=case, category=str(Category.SCHOOL_CONCERN)),

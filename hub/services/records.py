@@ -61,8 +61,10 @@ def decode_cursor(cursor: str) -> int:
 
 
 def list_records(door: Door, child_id: str, *, first: int = 20, after: str | None = None,
-                 identified_by_nhs_number: bool = False) -> RecordPage:
-    """The current version of each record about the child that the actor may see, newest first."""
+                 identified_by_nhs_number: bool = False, categories: tuple[Category, ...] = ()) -> RecordPage:
+    """The current version of each record about the child that the actor may see, newest first; only of
+    ``categories`` when given (never RESTRICTED ones then: their category is not released, so filtering by
+    it would tell it)."""
     if not 0 < first <= MAX_PAGE:
         raise ValidationError(f"first must be between 1 and {MAX_PAGE}.", field="first")
     offset = decode_cursor(after) + 1 if after else 0
@@ -74,6 +76,9 @@ def list_records(door: Door, child_id: str, *, first: int = 20, after: str | Non
         return RecordPage((), 0, 0)
     facts = child_facts(door, child, identified_by_nhs_number=identified_by_nhs_number)
     visible = records_of_child(door, child, facts, subject)
+    if categories:
+        visible = visible.where(t.RecordVersion.category.in_([str(c) for c in categories]),
+                                t.RecordVersion.tier != str(Tier.RESTRICTED))
     page = door.session.execute(
         visible.add_columns(func.count().over().label("total"))
         .order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)

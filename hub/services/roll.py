@@ -89,7 +89,7 @@ def list_pupils(door: Door, *, first: int = 25, offset: int = 0, wanted: RollFil
         view = read_child(door, row_link.child_id)  # decided and audited like any read of a child
         if view is not None:
             visible.append((row_link, view))
-    flags = _current_flags(door, [child.id for _, child in visible])
+    flags = current_flags(door, [child.id for _, child in visible])
     pupils = tuple(Pupil(child, row_link.local_id, row_link.opened_on, tuple(flags.get(child.id, ())))
                    for row_link, child in visible)
     return RollPage(pupils, offset, int(total))
@@ -117,7 +117,7 @@ def _filtered(door: Door, on_roll: Select[t.AgencyRecordLink, t.Child],
     return on_roll
 
 
-def _current_flags(door: Door, child_ids: list[str]) -> dict[str, list[RecordView]]:
+def current_flags(door: Door, child_ids: list[str]) -> dict[str, list[RecordView]]:
     if not child_ids:
         return {}
     statement = records_across_children(door, Subject("records")).where(
