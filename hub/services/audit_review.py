@@ -30,8 +30,8 @@ from hub.door import Door, Subject
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from hub.policy import Decision
 from hub.storage import audit_queries as q
-from hub.storage import tables as t
 from hub.storage import queries
+from hub.storage import tables as t
 
 MAX_PAGE = 100
 MAX_NOTES = 2_000
