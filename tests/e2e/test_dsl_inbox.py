@@ -4,6 +4,7 @@ acknowledges several notices at once, each on the ledger."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -66,3 +67,28 @@ def test_a_dsl_filters_the_inbox_and_acknowledges_several_notices_at_once(
             t.AuditEvent.actor_email == DEE, t.AuditEvent.action == "acknowledge",
             t.AuditEvent.decision == "ALLOW")).all()
     assert first in acknowledgements and second in acknowledgements
+
+
+def test_another_agencys_emergency_reason_is_not_shown_in_a_schools_inbox(person: Any, portal_hub: Hub) -> None:
+    """A break-glass notice tells the school its records were opened in an emergency; the reason the
+    clinician gave (which may be clinical) is for the IG officers reviewing the use, not the school."""
+    amelia = child_id(portal_hub, "Amelia", "Hart")
+    with UnitOfWork(portal_hub.session_factory) as uow:
+        school = uow.session.scalar(select(t.Agency.id).where(t.Agency.name == "Northbridge Primary School"))
+        nhs = uow.session.scalar(select(t.Agency.id).where(t.Agency.official_code == "RNB01"))
+        notice = t.Notification(
+            id=t.new_id(), kind="BREAK_GLASS_USED", recipient_agency_id=school, recipient_role="DSL",
+            child_id=amelia, actor_agency_id=nhs, dedupe_key=f"TEST-BG:{t.new_id()}",
+            summary="Ula Urgent (Northbridge NHS) declared an emergency to see this child's information: "
+                    "attended A&E with a spiral fracture of the left forearm",
+            created_at=datetime.now(UTC))
+        uow.session.add(notice)
+        uow.session.commit()
+    dee = person()
+    dee.sign_in(DEE)
+    dee.page.goto("/portal/inbox?kind=BREAK_GLASS_USED")
+    row = dee.page.locator("table.hub-responsive-table tbody tr").first
+    assert "Northbridge NHS Foundation Trust declared an emergency" in row.inner_text()
+    assert "Amelia Hart" in row.inner_text()
+    assert "fracture" not in dee.main_text()
+    dee.check("48-dsl-inbox-break-glass")
