@@ -218,11 +218,17 @@ class SignInPages:
                     audit_session_event(uow.session, self._ctx(rid, session.id), "quick_exit",
                                         session.practitioner_id, "left by quick exit: session ended")
             uow.commit()
-            response = self.portal.render(request, Page("exit.html"))
-            self.portal.clear_cookie(response, request)
-            return response
+            return self._exit_page(request)
 
-        return await self._run(request, None, work)
+        response = await self._run(request, None, work)
+        # Should the database or the ledger fail, the person still leaves at once (the cookie forgotten); the
+        # session then ends by idling out.
+        return response if response.status_code == 200 else self._exit_page(request)
+
+    def _exit_page(self, request: Request) -> Response:
+        response = self.portal.render(request, Page("exit.html"))
+        self.portal.clear_cookie(response, request)
+        return response
 
     # -- plumbing --------------------------------------------------------------------------------------
     async def _run(self, request: Request, form: Any, work: Any) -> Response:
