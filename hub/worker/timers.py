@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from hub.audit.entry import AuditEntry
 from hub.domain.information_request import RequestStatus, TargetStatus
 from hub.domain.notification import Notice, NotificationKind, Recipient
+from hub.domain.wording import rating_words
 from hub.domain.workflow import Workflow
 from hub.domain.working_time import as_utc
 from hub.services import notices, routing
@@ -46,7 +47,8 @@ def request_due_soon(session: Session, job: ClaimedJob, now: datetime, workflow:
     recipient = routing.front_door_of(session, target.agency_id)
     notices.write(session, Notice(
         kind=NotificationKind.REQUEST_DUE_SOON, recipient=recipient, child_id=request.child_id, request_id=request.id,
-        due_at=due, summary=f"A {request.rating} information request to your agency is due at {_local(workflow, due)}.",
+        due_at=due, summary=f"An information request to your agency, rated {rating_words(request.rating)}, is due at "
+                            f"{_local(workflow, due)}.",
         dedupe_key=f"{NotificationKind.REQUEST_DUE_SOON}:{target.id}:{due.isoformat()}"), now)
     return [entry(worker, job.id, now, action="remind", resource_type="information_request", resource_id=request.id,
                   child_id=request.child_id, owner_agency_id=target.agency_id, purpose=request.purpose_code,
