@@ -99,6 +99,12 @@ class IgPages:
                         "practitioner": "Enter the e-mail address of a practitioner who uses the hub"}, None, None),
                         status=400)
                 practitioner_id = found.id
+            if values["child"]:  # an id that is no child's would find "0 events": a false nothing
+                try:
+                    identify_by_id(visit.door, values["child"])
+                except NotFoundError as error:
+                    return Page("ig/search.html", _search_context(values, {"child": error.message}, None, None),
+                                status=400)
             wanted = AuditFilter(since=window[0], until=window[1], child_id=values["child"] or None,
                                  practitioner_id=practitioner_id, action=values["action"] or None,
                                  decision=values["decision"] or None,

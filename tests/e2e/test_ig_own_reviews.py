@@ -25,3 +25,13 @@ def test_the_officers_own_review_activity_is_hidden_unless_asked_for(person: Any
             if IAN in text and "Audit review" in text]
     assert mine and all("Ian Ig" in text for text in mine)  # the name first, the address beside it
     ian.check("35-ig-own-review-activity")
+
+
+def test_an_audit_search_for_an_id_that_is_no_childs_says_so(person: Any) -> None:
+    ian = person()
+    ian.sign_in(IAN)
+    ian.page.get_by_label("Child's hub id").fill("not-a-child-id")
+    ian.page.get_by_role("button", name="Search").click()
+    ian.page.wait_for_load_state()
+    assert "This is not the hub id of a child" in ian.page.locator(".govuk-error-summary").inner_text()
+    assert ian.page.locator("#result-count").count() == 0  # no "0 events found"
