@@ -46,6 +46,7 @@ class InboxPage:
     offset: int
     total: int
     unread: int
+    to_acknowledge: int = 0  # of the unread, those whose kind asks for an acknowledgement
 
     @property
     def has_next(self) -> bool:
@@ -64,6 +65,7 @@ def list_notifications(door: Door, wanted: InboxFilter, *, first: int = 20, afte
     statement = select(t.Notification).where(visible)
     if wanted.kinds:
         statement = statement.where(t.Notification.kind.in_([str(kind) for kind in wanted.kinds]))
+    to_acknowledge = _count(door, _with_status(statement, Status.TO_ACKNOWLEDGE, door.now()))  # whatever is shown
     statement = _with_status(statement, wanted.status, door.now())
     unread = _count(door, statement.where(t.Notification.acknowledged_at.is_(None)))
     if wanted.unread_only:
@@ -71,7 +73,7 @@ def list_notifications(door: Door, wanted: InboxFilter, *, first: int = 20, afte
     total = unread if wanted.unread_only else _count(door, statement)
     rows = door.session.scalars(statement.order_by(t.Notification.created_at.desc(), t.Notification.id)
                                 .offset(offset).limit(first)).all()
-    return InboxPage(tuple(release(door, rows)), offset, total, unread)
+    return InboxPage(tuple(release(door, rows)), offset, total, unread, to_acknowledge)
 
 
 def _with_status(statement: Select[t.Notification], status: Status | None,

@@ -26,6 +26,8 @@ def test_a_dsl_filters_the_inbox_and_acknowledges_several_notices_at_once(
     dee.sign_in(DEE)
     page = dee.page
 
+    waiting = page.locator("main p", has_text="to acknowledge").first.inner_text()
+    assert waiting.split()[0].isdigit() and int(waiting.split()[0]) >= 2  # only what asks for acknowledgement
     page.get_by_label("Show").select_option("to-acknowledge")
     page.get_by_role("button", name="Filter notifications").click()
     page.wait_for_load_state()
