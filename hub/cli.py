@@ -36,6 +36,7 @@ def serve(
         settings, _ = start_simulators(settings)  # free ports, unless HUB_ADAPTER_<SYSTEM>_URL names one
         syncing = bootstrap(settings)
         sync_all(syncing, _adapter_names())
+        _acknowledge_demo_history(settings)
         syncing.dispose()
     from hub.observability import logs, tracing
 
@@ -44,6 +45,16 @@ def serve(
     uvicorn.run(create_app(settings=settings), host=host or settings.host, port=port or settings.port,
                 log_level="info", server_header=False, proxy_headers=True,
                 forwarded_allow_ips=settings.forwarded_allow_ips, log_config=log_config)
+
+
+def _acknowledge_demo_history(settings: Settings) -> None:
+    from hub.commands.operator import operator_request
+    from hub.demo_history import acknowledge_past_encompass
+    from hub.door import utc_now
+
+    with operator_request("demo history", settings) as op:
+        acknowledge_past_encompass(op.door, utc_now())
+        op.commit()
 
 
 @app.command()
@@ -184,9 +195,11 @@ app.add_typer(adapters_app, name="adapters")
 # -- the audit ledger and the keys ----------------------------------------------------------------
 from hub.commands.audit import audit_app  # noqa: E402 - sub-command groups join the app defined above
 from hub.commands.keys import keys_app  # noqa: E402
+from hub.commands.webhooks import webhooks_app  # noqa: E402
 
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
+app.add_typer(webhooks_app, name="webhooks")
 
 # -- the worker, and notification delivery --------------------------------------------------------------
 notifications_app = typer.Typer(help="Notification delivery to agency systems (signed webhooks).",

@@ -30,6 +30,12 @@ permit(actor: System, "replay_delivery", job: HubResource, "operator_replays_dea
 permit(actor: System, "add_webhook_endpoint", endpoint: HubResource, "operator_registers_agency_endpoints") if
     hub_operator(actor) and endpoint.kind = "webhook_endpoint";
 
+permit(actor: System, "list_webhook_endpoints", endpoint: HubResource, "operator_lists_agency_endpoints") if
+    hub_operator(actor) and endpoint.kind = "webhook_endpoint";
+
+permit(actor: System, "remove_webhook_endpoint", endpoint: HubResource, "operator_retires_agency_endpoints") if
+    hub_operator(actor) and endpoint.kind = "webhook_endpoint";
+
 permit(actor: System, "token", practitioner: HubResource, "operator_issues_practitioner_tokens") if
     hub_operator(actor) and practitioner.kind = "practitioner";
 
@@ -55,3 +61,9 @@ permit(actor: System, "fix", item: HubResource, "operator_corrects_quarantined_i
 # On the last working day for notifying a serious incident to the national panel, warn whoever recorded it.
 permit(actor: System, "remind", incident: HubResource, "serious_incident_notification_due_warns_recorder") if
     hub_worker(actor) and incident.kind = "serious_incident";
+
+# -- the demo ------------------------------------------------------------------------------------------------
+# After the demo's first sync, its past Operation Encompass notices are marked acknowledged, as the schools'
+# DSLs did at the time (`hub serve --with-simulators`).
+permit(actor: System, "acknowledge", history: HubResource, "operator_acknowledges_demo_history") if
+    hub_operator(actor) and history.kind = "demo_history";

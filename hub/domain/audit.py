@@ -24,6 +24,8 @@ class AuditFilter:
     practitioner_id: str | None = None
     action: str | None = None
     decision: str | None = None  # ALLOW or DENY
+    # Leave out this practitioner's own access reviews (an IG officer's searches would bury what they seek).
+    hide_reviews_by: str | None = None
 
 
 @dataclass(frozen=True)

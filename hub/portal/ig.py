@@ -8,6 +8,7 @@ access request or review number, or by default the page and the day.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from hub.domain.audit import BREAK_GLASS, REVIEW_BREAK_GLASS, AuditFilter, AuditPage, BreakGlassOutcome
 from hub.errors import ConflictError, NotFoundError, ValidationError
 from hub.portal import forms
+from hub.portal.child_lookup import ChildLookup
 from hub.portal.templating import LOCAL
 from hub.portal.web import AfterCommit, Download, Outcome, Page, Portal, Redirect, Visit
 from hub.services import audit_review
@@ -27,15 +29,19 @@ from hub.services.directory import practitioner_by_email
 from hub.services.ledger_review import (
     PreparedExport,
     ledger_status,
+    prepare_child_export,
     prepare_export,
     verify_ledger,
     write_prepared_export,
 )
+from hub.services.review_subjects import identify_by_id
 
 PURPOSE = "AUDIT_REVIEW"
 PAGE_SIZE = 25
+MAX_TRAIL = 200  # pages a Previous link can walk back through
+FIRST = "-"  # the first page, in a trail (it has no cursor)
 ACTIONS = ("read", "list", "find", "share", "amend", "end", "grant", "break_glass", "review_break_glass",
-           "acknowledge", "export", "sign_in", "sign_in_second_factor", "sign_out", "session_expired")
+           "acknowledge", "export", "sign_in", "sign_in_second_factor", "sign_out", "session_expired", "quick_exit")
 OUTCOMES = (
     (str(BreakGlassOutcome.JUSTIFIED), "Justified", "The emergency warranted the access."),
     (str(BreakGlassOutcome.NOT_JUSTIFIED), "Not justified", "The access was not warranted: follow it up."),
@@ -56,6 +62,7 @@ class IgPages:
         return [
             Route("/audit", self.search),
             Route("/audit/child", self.child_history),
+            Route("/audit/child/export", self.child_export, methods=["POST"]),
             Route("/audit/partners", self.partners),
             Route("/audit/break-glass", self.break_glass, methods=["GET"]),
             Route("/audit/break-glass/{seq}/review", self.review, methods=["POST"]),
@@ -73,7 +80,7 @@ class IgPages:
         query = request.query_params
         case = self._case(query, "AUDIT-SEARCH")
         values, errors, window = _date_window(query, self.portal.clock().date())
-        values |= {key: forms.text(query, key) for key in ("practitioner", "child", "action", "decision")}
+        values |= {key: forms.text(query, key) for key in ("practitioner", "child", "action", "decision", "mine")}
         values["case"] = case
         if values["action"] and values["action"] not in ACTIONS:
             errors["action"] = "Select an action from the list"
@@ -92,31 +99,80 @@ class IgPages:
                         "practitioner": "Enter the e-mail address of a practitioner who uses the hub"}, None, None),
                         status=400)
                 practitioner_id = found.id
+            if values["child"]:  # an id that is no child's would find "0 events": a false nothing
+                try:
+                    identify_by_id(visit.door, values["child"])
+                except NotFoundError as error:
+                    return Page("ig/search.html", _search_context(values, {"child": error.message}, None, None),
+                                status=400)
             wanted = AuditFilter(since=window[0], until=window[1], child_id=values["child"] or None,
                                  practitioner_id=practitioner_id, action=values["action"] or None,
-                                 decision=values["decision"] or None)
+                                 decision=values["decision"] or None,
+                                 hide_reviews_by=None if values["mine"] else visit.actor.practitioner_id)
             page = audit_review.list_events(visit.door, wanted, PageRequest(PAGE_SIZE, after))
-            return Page("ig/search.html", _search_context(values, {}, page, _next_href(
-                "/portal/audit", page, {k: v for k, v in query.items() if k != "after"})))
+            return Page("ig/search.html", _search_context(values, {}, page, None) | Trail.of(
+                "/portal/audit", query).context(page) | {"names": audit_review.practitioner_names(
+                    visit.door, page.events)})
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
 
     # -- a child's full access history -----------------------------------------------------------------
     async def child_history(self, request: Request) -> Response:
+        """Identify the child (by NHS number, or names and date of birth, or the hub id an audit event links
+        to), then every access to their information involving the agency. A child the hub does not hold is an
+        error that says so: answering a subject access request with a false "no accesses" must not happen."""
         query = request.query_params
         case = self._case(query, "CHILD-HISTORY")
-        child_id = forms.text(query, "child")
+        lookup = ChildLookup.of(query, self.portal.clock().date())
         after = forms.text(query, "after") or None
 
         def work(visit: Visit) -> Outcome:
-            context: dict[str, Any] = {"child_id": child_id, "case": case, "page": None, "next_href": None}
-            if child_id:
-                page = audit_review.child_history(visit.door, child_id, PageRequest(PAGE_SIZE, after))
-                context |= {"page": page, "next_href": _next_href(
-                    "/portal/audit/child", page, {k: v for k, v in query.items() if k != "after"})}
-            return Page("ig/child.html", context)
+            context: dict[str, Any] = {"values": lookup.values | {"case": case}, "errors": lookup.errors,
+                                       "case": case, "child": None, "candidates": None, "page": None,
+                                       "next_href": None}
+            if lookup.errors:
+                return Page("ig/child.html", context, status=400)
+            try:
+                found = lookup.identify(visit.door)
+            except (NotFoundError, ValidationError) as error:
+                field = getattr(error, "field", None) or lookup.error_field
+                return Page("ig/child.html", context | {"errors": {field: error.message}}, status=400)
+            if found is None:
+                return Page("ig/child.html", context)
+            if len(found) > 1 or lookup.by_details:  # a demographic match: the officer confirms which child
+                return Page("ig/child.html", context | {"candidates": [
+                    (child, _href("/portal/audit/child", child=child.id, case=case)) for child in found]})
+            child = found[0]
+            mine = bool(forms.text(query, "mine"))
+            page = audit_review.child_history(visit.door, child.id, PageRequest(PAGE_SIZE, after),
+                                              hide_own_reviews=not mine)
+            trail = Trail.of("/portal/audit/child", {"child": child.id, "case": case, "mine": "1" if mine else "",
+                                                     "after": after or "", "trail": forms.text(query, "trail")})
+            return Page("ig/child.html", context | trail.context(page) | {
+                "child": child, "page": page, "export_formats": FORMATS, "mine": mine,
+                "names": audit_review.practitioner_names(visit.door, page.events),
+                "mine_href": _href("/portal/audit/child", child=child.id, case=case, mine=None if mine else "1")})
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
+
+    async def child_export(self, request: Request) -> Response:
+        """One child's access history as a file (JSON Lines, verifiable offline, or CSV)."""
+        form = await request.form()
+        case = self._case(form, "CHILD-HISTORY")
+        child_id, file_format = forms.text(form, "child"), forms.text(form, "format")
+
+        def work(visit: Visit) -> Outcome:
+            try:
+                child = identify_by_id(visit.door, child_id)
+            except NotFoundError as error:
+                return Page("ig/child.html", {"values": {"case": case}, "errors": {"nhs": error.message},
+                                              "case": case}, status=400)
+            if file_format not in {value for value, _, _ in FORMATS}:
+                return Redirect(_href("/portal/audit/child", child=child.id, case=case))
+            prepared = prepare_child_export(visit.door, child.id, "csv" if file_format == "csv" else "jsonl")
+            return AfterCommit(lambda: self._write(prepared))
+
+        return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case, form=form)
 
     # -- partners' accesses to the agency's records ----------------------------------------------------
     async def partners(self, request: Request) -> Response:
@@ -130,10 +186,13 @@ class IgPages:
             if errors:
                 return Page("ig/partners.html", {"values": values, "errors": errors, "page": None,
                                                  "next_href": None}, status=400)
-            page = audit_review.partner_accesses(visit.door, AuditFilter(since=window[0], until=window[1]),
-                                                 PageRequest(PAGE_SIZE, after))
-            return Page("ig/partners.html", {"values": values, "page": page, "next_href": _next_href(
-                "/portal/audit/partners", page, {k: v for k, v in query.items() if k != "after"})})
+            wanted = AuditFilter(since=window[0], until=window[1])
+            page = audit_review.partner_accesses(visit.door, wanted, PageRequest(PAGE_SIZE, after))
+            return Page("ig/partners.html", {
+                "values": values, "page": page,
+                "by_agency": audit_review.partner_accesses_by_agency(visit.door, wanted),
+                "names": audit_review.practitioner_names(visit.door, page.events),
+                **Trail.of("/portal/audit/partners", query).context(page)})
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
 
@@ -176,9 +235,20 @@ class IgPages:
                     reviewed: str, status: int = 200) -> Page:
         queue = audit_review.break_glass_queue(visit.door, PageRequest(50))
         outcomes = audit_review.list_events(visit.door, AuditFilter(action=REVIEW_BREAK_GLASS), PageRequest(20))
+        # For each use: whom it was about (identified for the review, audited) and what was then read.
+        children = {}
+        for child_id in dict.fromkeys(event.child_id for event in (*queue.events, *outcomes.events)
+                                      if event.child_id):
+            try:
+                children[child_id] = identify_by_id(visit.door, child_id)
+            except NotFoundError:
+                continue
+        seen = {event.seq: audit_review.emergency_reads(visit.door, event) for event in queue.events}
+        names = audit_review.practitioner_names(visit.door, (*queue.events, *outcomes.events))
         return Page("ig/break_glass.html", {"queue": queue, "outcomes": outcomes, "case": case, "errors": errors,
                                             "values": values, "choices": OUTCOMES, "reviewed": reviewed,
-                                            "break_glass": BREAK_GLASS}, status=status)
+                                            "break_glass": BREAK_GLASS, "children": children, "seen": seen,
+                                            "names": names}, status=status)
 
 
     # -- exports ---------------------------------------------------------------------------------------
@@ -282,7 +352,39 @@ def _search_context(values: dict[str, Any], errors: dict[str, str], page: AuditP
     return {"values": values, "errors": errors, "page": page, "next_href": next_href, "actions": actions}
 
 
-def _next_href(path: str, page: AuditPage, params: dict[str, str]) -> str | None:
-    if not page.has_next or not page.events:
-        return None
-    return f"{path}?{urlencode(params | {'after': audit_review.encode_cursor(page.events[-1].seq)})}"
+@dataclass(frozen=True)
+class Trail:
+    """Previous and Next through keyset pages: the cursors of the pages before this one ride in the link
+    (``trail``), so Previous goes back exactly, and the page number is their count."""
+
+    path: str
+    params: dict[str, str]
+    after: str
+    before: tuple[str, ...]
+
+    @classmethod
+    def of(cls, path: str, query: Any) -> Trail:
+        params = {key: value for key, value in query.items() if key not in ("after", "trail") and value}
+        trail = forms.text(query, "trail")
+        before = tuple("" if step == FIRST else step for step in trail.split("~"))[-MAX_TRAIL:] if trail else ()
+        return cls(path, params, forms.text(query, "after"), before)
+
+    def href(self, after: str, before: tuple[str, ...]) -> str:
+        extra = {"after": after} if after else {}
+        extra |= {"trail": "~".join(step or FIRST for step in before)} if before else {}
+        return f"{self.path}?{urlencode(self.params | extra)}"
+
+    def context(self, page: AuditPage) -> dict[str, Any]:
+        following = None
+        if page.has_next and page.events:
+            following = self.href(audit_review.encode_cursor(page.events[-1].seq), (*self.before, self.after))
+        previous = None
+        if self.after:
+            previous = self.href(self.before[-1], self.before[:-1]) if self.before else self.href("", ())
+        return {"next_href": following, "previous_href": previous,
+                "page_number": len(self.before) + 1 if self.after else 1,
+                "page_count": max(1, -(-page.total // PAGE_SIZE))}
+
+
+def _href(path: str, **params: str | None) -> str:
+    return f"{path}?{urlencode({key: value for key, value in params.items() if value})}"

@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from hub.domain.actor import AgencyKind
 from hub.domain.information_request import (
+    DEFAULT_TIMESCALES,
     Consent,
     ConsentStatus,
     DecisionDraft,
@@ -50,10 +51,16 @@ WITHHOLDING = (
     (str(SharingReason.CONSENT_REFUSED_NO_OVERRIDE), "Consent was refused and not overridden", None),
     (str(SharingReason.WOULD_PREJUDICE_INVESTIGATION), "Sharing it now would prejudice an investigation", None),
 )
+def _timescale(rating: RagRating) -> str:
+    """The partnership default, worded as the README and the API word it: Red runs day and night."""
+    scale = DEFAULT_TIMESCALES[rating]
+    return f"{scale.hours:g} working hours" if scale.working_hours else f"{scale.hours:g} hours, day or night"
+
+
 RATINGS = (
-    (str(RagRating.RED), "Red", "The child may be at immediate risk: answers within 4 working hours."),
-    (str(RagRating.AMBER), "Amber", "Answers within 24 working hours."),
-    (str(RagRating.GREEN), "Green", "Answers within 72 hours."),
+    (str(RagRating.RED), "Red", f"The child may be at immediate risk: answers within {_timescale(RagRating.RED)}."),
+    (str(RagRating.AMBER), "Amber", f"Answers within {_timescale(RagRating.AMBER)}."),
+    (str(RagRating.GREEN), "Green", f"Answers within {_timescale(RagRating.GREEN)}."),
 )
 CONSENTS = (
     (str(ConsentStatus.GIVEN), "Given", None),

@@ -58,6 +58,7 @@ def portal_mount(hub: Hub, clock: Clock = utc_now, assets: Path = ASSETS) -> Mou
         Route("/exit", sign_in.quick_exit),
         Route("/account", account),
         Route("/inbox", dsl.inbox),
+        Route("/inbox/acknowledge", dsl.acknowledge_selected, methods=["POST"]),
         Route("/inbox/{notification_id}/acknowledge", dsl.acknowledge, methods=["POST"]),
         Route("/pupils", dsl.pupils),
         Route("/children/{child_id}", dsl.child),

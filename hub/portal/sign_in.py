@@ -208,8 +208,30 @@ class SignInPages:
             "everywhere": bool(request.query_params.get("everywhere"))}))
 
     async def quick_exit(self, request: Request) -> Response:
-        """The neutral page the quick-exit button leads to: blank, with nothing about anyone."""
-        return self.portal.render(request, Page("exit.html"))
+        """The neutral page the quick-exit button leads to: blank, with nothing about anyone. Leaving this way
+        ends the session on the server (audited), so Back or a reopened tab finds no one signed in.
+
+        A GET, because the button must work as a plain link without JavaScript; the cookie is SameSite=Strict,
+        so another site cannot end someone's session this way."""
+        def work(scope: RequestScope, rid: str, resolved: Resolved) -> Response:
+            session = resolved.view
+            if session is not None:
+                scope.identify(portal_sessions.end, session, self.portal.clock(), Ended.QUICK_EXIT)
+                if session.practitioner_id is not None:
+                    scope.identify(audit_session_event, self._ctx(rid, session.id), "quick_exit",
+                                   session.practitioner_id, "left by quick exit: session ended")
+            scope.commit()
+            return self._exit_page(request)
+
+        response = await self._run(request, None, work)
+        # Should the database or the ledger fail, the person still leaves at once (the cookie forgotten); the
+        # session then ends by idling out.
+        return response if response.status_code == 200 else self._exit_page(request)
+
+    def _exit_page(self, request: Request) -> Response:
+        response = self.portal.render(request, Page("exit.html"))
+        self.portal.clear_cookie(response, request)
+        return response
 
     # -- plumbing --------------------------------------------------------------------------------------
     async def _run(self, request: Request, form: Any, work: Any) -> Response:

@@ -8,15 +8,17 @@ Events are metadata; no record content is read here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 
 from hub.domain.access import AuditScope
 from hub.domain.audit import (
     BREAK_GLASS,
     REVIEW_BREAK_GLASS,
+    AuditEventView,
     AuditFilter,
     AuditPage,
     BreakGlassOutcome,
@@ -28,9 +30,12 @@ from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationE
 from hub.policy import Decision
 from hub.services import paging as pages
 from hub.storage import audit_queries as q
+from hub.storage import queries
+from hub.storage import tables as t
 
 CURSOR = "audit"
 MAX_NOTES = 2_000
+EMERGENCY_WINDOW = timedelta(minutes=60)  # how long a declared emergency lasts
 
 
 @dataclass(frozen=True)
@@ -53,10 +58,16 @@ def list_events(door: Door, wanted: AuditFilter, paging: PageRequest) -> AuditPa
     return _page(door, [q.involving(agency), *q.matching(_utc(wanted))], paging, newest_first=True)
 
 
-def child_history(door: Door, child_id: str, paging: PageRequest) -> AuditPage:
-    """Every access to the child's information that involves the agency, oldest first, paged but uncapped."""
-    wanted = AuditFilter(child_id=child_id)
+def child_history(door: Door, child_id: str, paging: PageRequest, *, hide_own_reviews: bool = False) -> AuditPage:
+    """Every access to the child's information that involves the agency, oldest first, paged but uncapped
+    (less the officer's own access reviews, when asked: identifying the child is one)."""
+    wanted = AuditFilter(child_id=child_id,
+                         hide_reviews_by=door.actor.practitioner_id if hide_own_reviews else None)
     agency = _allow(door, "child_history", wanted)
+    if door.query(queries.child, child_id) is None:  # "no accesses" would be a false answer
+        door.refuse(Subject("audit_events"), "read", "no child with this hub id")
+        raise NotFoundError("No child in the hub has this id: there is no access history to report. Identify "
+                            "the child first, by NHS number or by names and date of birth.")
     return _page(door, [q.involving(agency), *q.matching(wanted)], paging, newest_first=False)
 
 
@@ -64,6 +75,35 @@ def partner_accesses(door: Door, wanted: AuditFilter, paging: PageRequest) -> Au
     """Other agencies' accesses to the records this agency owns, newest first."""
     agency = _allow(door, "partner_accesses", wanted)
     return _page(door, [q.by_partners(agency), *q.matching(_utc(wanted))], paging, newest_first=True)
+
+
+def partner_accesses_by_agency(door: Door, wanted: AuditFilter) -> list[tuple[str, int]]:
+    """How many accesses each other agency made to what this agency owns: (agency name, count), most first."""
+    agency = _allow(door, "partner_accesses", wanted)
+    return door.query(q.count_by_actor_agency, [q.by_partners(agency), *q.matching(_utc(wanted))])
+
+
+def emergency_reads(door: Door, event: AuditEventView, window: timedelta = EMERGENCY_WINDOW) -> list[AuditEventView]:
+    """What a break-glass user went on to read about the child under the emergency (purpose EMERGENCY, in
+    the hour it lasts) that involves the agency: what was seen. Metadata of events the officer may review."""
+    if event.child_id is None or event.actor_practitioner_id is None:
+        return []
+    agency = _allow(door, "break_glass", AuditFilter(action=BREAK_GLASS, child_id=event.child_id))
+    wanted = AuditFilter(since=event.occurred_at, until=event.occurred_at + window, child_id=event.child_id,
+                         practitioner_id=event.actor_practitioner_id, action="read", decision="ALLOW")
+    conditions = [q.involving(agency), *q.matching(_utc(wanted)), t.AuditEvent.purpose == "EMERGENCY"]
+    events, _, _ = door.query(q.page, conditions, first=pages.MAX_PAGE, after_seq=None, newest_first=False)
+    return events
+
+
+def practitioner_names(door: Door, events: Iterable[AuditEventView]) -> dict[str, str]:
+    """The names of the practitioners who made these events (an officer reads people, not addresses)."""
+    ids = {event.actor_practitioner_id for event in events if event.actor_practitioner_id}
+    if not ids:
+        return {}
+    rows = door.execute(select(t.Practitioner.id, t.Practitioner.name)
+                                .where(t.Practitioner.id.in_(sorted(ids)))).all()
+    return {str(row_id): str(name) for row_id, name in rows}
 
 
 def break_glass_queue(door: Door, paging: PageRequest) -> AuditPage:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 
 from hub.domain.access import NotificationFacts
-from hub.domain.notification import NotificationKind, NotificationView
+from hub.domain.notification import NEEDS_ACKNOWLEDGEMENT, NotificationKind, NotificationView
 from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
 from hub.errors import NotFoundError
@@ -24,10 +25,19 @@ CURSOR = "notification"
 FIELDS = ("kind", "summary", "due_at")
 
 
+class Status(StrEnum):
+    """Where a notification stands for its reader: the inbox's status filter."""
+
+    TO_ACKNOWLEDGE = "to-acknowledge"  # an acknowledgement is due and not yet given
+    OVERDUE = "overdue"  # ... and its time has passed
+    ACKNOWLEDGED = "acknowledged"
+
+
 @dataclass(frozen=True)
 class InboxFilter:
     unread_only: bool = False
     kinds: tuple[NotificationKind, ...] = ()
+    status: Status | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class InboxPage:
     offset: int
     total: int
     unread: int
+    to_acknowledge: int = 0  # of the unread, those whose kind asks for an acknowledgement
 
     @property
     def has_next(self) -> bool:
@@ -54,13 +65,41 @@ def list_notifications(door: Door, wanted: InboxFilter, *, first: int = 20, afte
     statement = select(t.Notification).where(visible)
     if wanted.kinds:
         statement = statement.where(t.Notification.kind.in_([str(kind) for kind in wanted.kinds]))
+    to_acknowledge = _count(door, _with_status(statement, Status.TO_ACKNOWLEDGE, door.now()))  # whatever is shown
+    statement = _with_status(statement, wanted.status, door.now())
     unread = _count(door, statement.where(t.Notification.acknowledged_at.is_(None)))
     if wanted.unread_only:
         statement = statement.where(t.Notification.acknowledged_at.is_(None))
     total = unread if wanted.unread_only else _count(door, statement)
     rows = door.scalars(statement.order_by(t.Notification.created_at.desc(), t.Notification.id)
                                 .offset(offset).limit(first)).all()
-    return InboxPage(tuple(release(door, rows)), offset, total, unread)
+    return InboxPage(tuple(release(door, rows)), offset, total, unread, to_acknowledge)
+
+
+def _with_status(statement: Select[t.Notification], status: Status | None,
+                 now: datetime) -> Select[t.Notification]:
+    due = t.Notification.kind.in_([str(kind) for kind in NEEDS_ACKNOWLEDGEMENT])
+    pending = t.Notification.acknowledged_at.is_(None)
+    if status == Status.TO_ACKNOWLEDGE:
+        return statement.where(due, pending)
+    if status == Status.OVERDUE:
+        return statement.where(due, pending, t.Notification.due_at < now)
+    if status == Status.ACKNOWLEDGED:
+        return statement.where(t.Notification.acknowledged_at.is_not(None))
+    return statement
+
+
+def acknowledge_many(door: Door, notification_ids: Sequence[str]) -> int:
+    """Acknowledge each (each decided and audited on its own); how many were the reader's to acknowledge.
+    An id that is not theirs is refused and recorded as for one alone, and the others still count."""
+    done = 0
+    for notification_id in dict.fromkeys(notification_ids):
+        try:
+            acknowledge(door, notification_id)
+        except NotFoundError:
+            continue
+        done += 1
+    return done
 
 
 def release(door: Door, rows: Sequence[t.Notification]) -> list[NotificationView]:

@@ -31,6 +31,7 @@ from hub.domain.information_request import (
 )
 from hub.domain.notification import Notice, NotificationKind, Recipient
 from hub.domain.record import Category
+from hub.domain.wording import plain_words, rating_words
 from hub.domain.workflow import Workflow
 from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
@@ -109,7 +110,7 @@ def create_request(door: Door, workflow: Workflow, draft: RequestDraft) -> Reque
         notices.notify(door, Notice(
             kind=NotificationKind.REQUEST_RECEIVED, recipient=door.query(routing.front_door_of, row.agency_id),
             summary=f"{door.actor.name} ({door.actor.agency_name}) asks for information about a child "
-                    f"({', '.join(request.categories)}), rated {request.rating}: answer by "
+                    f"({plain_words(request.categories)}), rated {rating_words(request.rating)}: answer by "
                     f"{_local(workflow, due)}.",
             dedupe_key=f"{NotificationKind.REQUEST_RECEIVED}:{row.id}", child_id=child.id, request_id=request.id,
             due_at=due))
@@ -291,7 +292,8 @@ def change_rating(door: Door, workflow: Workflow, request_id: str, rating: RagRa
         notices.notify(door, Notice(
             kind=NotificationKind.REQUEST_RATING_CHANGED,
             recipient=door.query(routing.front_door_of, target.agency_id),
-            summary=f"{door.actor.agency_name} re-rated its request {previous} to {rating} ({why}): answer by "
+            summary=f"{door.actor.agency_name} re-rated its request {rating_words(previous)} to "
+                    f"{rating_words(rating)} ({why}): answer by "
                     f"{_local(workflow, due)}.",
             dedupe_key=f"{NotificationKind.REQUEST_RATING_CHANGED}:{change.id}:{target.id}",
             child_id=request.child_id, request_id=request.id, due_at=due))

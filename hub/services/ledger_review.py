@@ -101,6 +101,21 @@ def prepare_export(door: Door, since: datetime, until: datetime, file_format: Fo
     return PreparedExport(filters, file_format, f"audit-{since:%Y%m%d}-{until:%Y%m%d}.{file_format}")
 
 
+def prepare_child_export(door: Door, child_id: str, file_format: Format) -> PreparedExport:
+    """Allow and record an export of every event about one child that involves the agency: a subject access
+    request's answer, as `hub audit export --child` writes it. The caller has identified the child."""
+    subject = Subject("audit_events", child_id=child_id)
+    door.access(subject, "export")
+    decision = door.decide("read", AuditScope("child_history", own_agency=True), subject, audit=False)
+    if not decision.allowed:
+        door.record(subject, "export", decision)
+        raise ForbiddenError("The audit ledger is for information-governance officers reviewing access.",
+                             "Declare the purpose AUDIT_REVIEW.")
+    door.record(subject, "export", decision, fields=("audit_metadata",), reason=f"{file_format}: child {child_id}")
+    filters = ExportFilter(agency=door.actor.agency_id, child_id=child_id)
+    return PreparedExport(filters, file_format, f"access-history-{child_id[:8]}-{door.now():%Y%m%d}.{file_format}")
+
+
 def write_prepared_export(session_factory: sessionmaker[Session], engine: Engine, prepared: PreparedExport,
                           origin: str) -> tuple[IO[bytes], ExportResult]:
     """After the export's own audit entry is committed: sign a checkpoint over the chain including it (so

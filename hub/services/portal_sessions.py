@@ -40,6 +40,7 @@ class Ended(StrEnum):
     IDLE = "IDLE"
     TOO_OLD = "TOO_OLD"
     LOCKED_OUT = "LOCKED_OUT"
+    QUICK_EXIT = "QUICK_EXIT"  # the person left in a hurry: the session ends as they leave
     SUPERSEDED = "SUPERSEDED"  # a new token was issued for the next stage
 
 

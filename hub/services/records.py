@@ -53,8 +53,10 @@ def decode_cursor(cursor: str) -> int:
 
 
 def list_records(door: Door, child_id: str, *, first: int = 20, after: str | None = None,
-                 identified_by_nhs_number: bool = False) -> RecordPage:
-    """The current version of each record about the child that the actor may see, newest first."""
+                 identified_by_nhs_number: bool = False, categories: tuple[Category, ...] = ()) -> RecordPage:
+    """The current version of each record about the child that the actor may see, newest first; only of
+    ``categories`` when given (never RESTRICTED ones then: their category is not released, so filtering by
+    it would tell it)."""
     offset = paging.start_offset(CURSOR, first, after)
     child = load_child(door, child_id)
     subject = Subject("child_records", child_id, child_id)
@@ -64,7 +66,12 @@ def list_records(door: Door, child_id: str, *, first: int = 20, after: str | Non
         return RecordPage((), 0, 0)
     facts = child_facts(door, child, identified_by_nhs_number=identified_by_nhs_number)
     visible, params = records_of_child(door, child, facts, subject)
-    page = door.execute(_page(visible, offset, first), params).all()
+    if categories:  # a filtered page is rarer, and its statement is built afresh
+        visible = visible.where(t.RecordVersion.category.in_([str(c) for c in categories]),
+                                t.RecordVersion.tier != str(Tier.RESTRICTED))
+        page = door.execute(_page_of(visible, offset, first), params).all()
+    else:
+        page = door.execute(_page(visible, offset, first), params).all()
     if page:  # noqa: SIM108 - the comment on the else branch says why it is separate
         total = page[0].total
     else:  # past the end: count separately
@@ -73,13 +80,15 @@ def list_records(door: Door, child_id: str, *, first: int = 20, after: str | Non
     return RecordPage(tuple(views), offset, total)
 
 
-@built_once
-def _page(visible: Select[t.RecordVersion, str], offset: int, first: int) -> Select[t.RecordVersion, str, int]:
-    """One page of a child's records, newest first, with the total; built once per statement and page."""
+def _page_of(visible: Select[t.RecordVersion, str], offset: int, first: int) -> Select[t.RecordVersion, str, int]:
+    """One page of a child's records, newest first, with the total."""
     return (visible.add_columns(func.count().over().label("total"))
             .order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
             .offset(offset)
             .limit(first))
+
+
+_page = built_once(_page_of)  # built once per statement and page
 
 
 def release_rows(door: Door, rows: list[tuple[t.RecordVersion, str, ChildFacts]]) -> list[RecordView]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 
 from hub.domain.child import ChildView
 from hub.domain.record import RecordStatus, RecordView, Tier
@@ -44,32 +44,80 @@ class RollPage:
         return self.offset + len(self.pupils) < self.total
 
 
-def list_pupils(door: Door, *, first: int = 25, offset: int = 0) -> RollPage:
-    """The actor's school's current pupils, by family name, with their current flags."""
+@dataclass(frozen=True)
+class RollFilter:
+    """Which pupils to list: a part of a name, an English school year group (0 is Reception), and a current
+    flag the DSL may see (a category)."""
+
+    name: str = ""
+    year_group: int | None = None
+    flag: str | None = None
+
+
+def year_group(born: date | None, today: date) -> int | None:
+    """The school year a child born on ``born`` is in on ``today`` (England: the year runs from 1 September;
+    Reception, 0, is the year a child turns 5). None before Reception or without a date of birth."""
+    if born is None:
+        return None
+    school_year = today.year if today.month >= 9 else today.year - 1
+    # Born 1 September (Y-5) to 31 August (Y-4) starts Reception in September of Y.
+    cohort = born.year + (1 if (born.month, born.day) >= (9, 1) else 0)
+    group = school_year - cohort - 4
+    return group if group >= 0 else None
+
+
+def list_pupils(door: Door, *, first: int = 25, offset: int = 0, wanted: RollFilter | None = None) -> RollPage:
+    """The actor's school's current pupils, by family name, given name and date of birth (so two pupils of
+    the same name keep their order), with their current flags."""
     if not 0 < first <= MAX_PAGE or offset < 0:
         raise ValidationError(f"Pages hold between 1 and {MAX_PAGE} pupils.", field="page")
+    wanted = wanted or RollFilter()
     subject = Subject("roll", door.actor.agency_id, None, door.actor.agency_id)
     door.access(subject, "list")
     link = t.AgencyRecordLink
     on_roll = select(link, t.Child).join(t.Child, t.Child.id == link.child_id).where(
         link.agency_id == door.actor.agency_id, link.kind == ROLL,
         link.closed_on.is_(None) | (link.closed_on > door.today()))
+    on_roll = _filtered(door, on_roll, wanted)
     total = door.scalar(select(func.count()).select_from(on_roll.subquery())) or 0
     rows = door.execute(
-        on_roll.order_by(t.Child.family_name, t.Child.given_name, t.Child.id).offset(offset).limit(first)
+        on_roll.order_by(t.Child.family_name, t.Child.given_name, t.Child.date_of_birth, t.Child.id)
+        .offset(offset).limit(first)
     ).all()
     visible: list[tuple[t.AgencyRecordLink, ChildView]] = []
     for row_link, _ in rows:
         view = read_child(door, row_link.child_id)  # decided and audited like any read of a child
         if view is not None:
             visible.append((row_link, view))
-    flags = _current_flags(door, [child.id for _, child in visible])
+    flags = current_flags(door, [child.id for _, child in visible])
     pupils = tuple(Pupil(child, row_link.local_id, row_link.opened_on, tuple(flags.get(child.id, ())))
                    for row_link, child in visible)
     return RollPage(pupils, offset, int(total))
 
 
-def _current_flags(door: Door, child_ids: list[str]) -> dict[str, list[RecordView]]:
+def _filtered(door: Door, on_roll: Select[t.AgencyRecordLink, t.Child],
+              wanted: RollFilter) -> Select[t.AgencyRecordLink, t.Child]:
+    if wanted.name.strip():
+        pattern = f"%{wanted.name.strip().lower()}%"
+        full = func.lower(t.Child.given_name + " " + t.Child.family_name)
+        on_roll = on_roll.where(or_(func.lower(t.Child.given_name).like(pattern),
+                                    func.lower(t.Child.family_name).like(pattern), full.like(pattern)))
+    if wanted.year_group is not None:
+        today = door.today()
+        school_year = today.year if today.month >= 9 else today.year - 1
+        cohort = school_year - 4 - wanted.year_group
+        on_roll = on_roll.where(t.Child.date_of_birth >= date(cohort - 1, 9, 1),
+                                t.Child.date_of_birth <= date(cohort, 8, 31))
+    if wanted.flag:
+        # Only flags the DSL may see: the same compiled policy condition as the flags listed beside each pupil.
+        flagged = records_across_children(door, Subject("records")).where(
+            t.RecordVersion.category == wanted.flag, t.RecordVersion.tier == str(Tier.FLAG),
+            t.RecordVersion.status == str(RecordStatus.ACTIVE)).subquery()
+        on_roll = on_roll.where(t.Child.id.in_(select(flagged.c.child_id)))
+    return on_roll
+
+
+def current_flags(door: Door, child_ids: list[str]) -> dict[str, list[RecordView]]:
     if not child_ids:
         return {}
     statement = records_across_children(door, Subject("records")).where(

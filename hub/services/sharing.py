@@ -21,6 +21,7 @@ from hub.domain.information_request import (
 )
 from hub.domain.notification import Notice, NotificationKind, Recipient
 from hub.domain.record import Category
+from hub.domain.wording import plain_words
 from hub.domain.workflow import Workflow
 from hub.door import Door
 from hub.errors import ConflictError, ValidationError
@@ -82,8 +83,8 @@ def decide(door: Door, workflow: Workflow, request_id: str, draft: DecisionDraft
                  else door.query(routing.front_door_of, request.requesting_agency_id))
     notices.notify(door, Notice(
         kind=NotificationKind.REQUEST_ANSWERED, recipient=recipient,
-        summary=f"{door.actor.agency_name} answered your information request: {checked.decision} "
-                f"({', '.join(checked.reasons)}).",
+        summary=f"{door.actor.agency_name} answered your information request: {plain_words([checked.decision])} "
+                f"({plain_words(checked.reasons)}).",
         dedupe_key=f"{NotificationKind.REQUEST_ANSWERED}:{target.id}", child_id=request.child_id,
         request_id=request.id))
     door.flush()

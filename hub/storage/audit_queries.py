@@ -10,6 +10,8 @@ from hub.storage import queries
 from hub.storage import tables as t
 
 E = t.AuditEvent
+Agency = t.Agency
+REVIEW_PURPOSE = "AUDIT_REVIEW"
 
 
 def involving(agency_id: str) -> ColumnElement[bool]:
@@ -46,7 +48,18 @@ def matching(wanted: AuditFilter) -> list[ColumnElement[bool]]:
         clauses.append(E.action == wanted.action)
     if wanted.decision:
         clauses.append(E.decision == wanted.decision)
+    if wanted.hide_reviews_by:
+        clauses.append(or_(E.actor_practitioner_id.is_(None), E.actor_practitioner_id != wanted.hide_reviews_by,
+                           E.purpose.is_(None), E.purpose != REVIEW_PURPOSE))
     return clauses
+
+
+def count_by_actor_agency(session: Session, conditions: list[ColumnElement[bool]]) -> list[tuple[str, int]]:
+    """(agency name, events) for the events matching, most first."""
+    rows = session.execute(
+        select(Agency.name, func.count()).select_from(E).join(Agency, Agency.id == E.actor_agency_id)
+        .where(*conditions).group_by(Agency.name).order_by(func.count().desc(), Agency.name)).all()
+    return [(str(name), int(count)) for name, count in rows]
 
 
 def page(session: Session, conditions: list[ColumnElement[bool]], *, first: int, after_seq: int | None,

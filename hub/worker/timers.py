@@ -12,6 +12,7 @@ from hub.access.system import SystemDoor, Why
 from hub.domain.access import NotificationFacts, RequestFacts
 from hub.domain.information_request import RequestStatus, TargetStatus
 from hub.domain.notification import Notice, NotificationKind, Recipient
+from hub.domain.wording import rating_words
 from hub.domain.workflow import Workflow
 from hub.domain.working_time import as_utc
 from hub.door import Subject
@@ -55,7 +56,8 @@ def request_due_soon(door: SystemDoor, job: ClaimedJob, now: datetime, workflow:
         return
     door.query(notices.write, Notice(
         kind=NotificationKind.REQUEST_DUE_SOON, recipient=recipient, child_id=request.child_id, request_id=request.id,
-        due_at=due, summary=f"A {request.rating} information request to your agency is due at {_local(workflow, due)}.",
+        due_at=due, summary=f"An information request to your agency, rated {rating_words(request.rating)}, is due at "
+                            f"{_local(workflow, due)}.",
         dedupe_key=f"{NotificationKind.REQUEST_DUE_SOON}:{target.id}:{due.isoformat()}"), now)
 
 

@@ -37,6 +37,9 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run"]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1280, "height": 900}
+# WCAG 1.4.10 (reflow): content at 320 CSS pixels wide needs no scrolling sideways. axe cannot see it.
+PHONE = {"width": 320, "height": 720}
 
 pytestmark = pytest.mark.browser
 
@@ -113,7 +116,7 @@ class Browsing:
     def __init__(self, browser: Any, base_url: str, clock: MovableClock, *, javascript: bool = True) -> None:
         self.clock = clock
         self.context = browser.new_context(base_url=base_url, java_script_enabled=javascript,
-                                           viewport={"width": 1280, "height": 900})
+                                           viewport=DESKTOP)
         if javascript:
             # An init script runs through the DevTools protocol, so the pages' CSP does not block it.
             self.context.add_init_script(path=str(AXE))
@@ -151,14 +154,37 @@ class Browsing:
         assert not bad, f"{self.page.url}: {bad}"
         assert not self.csp_violations, self.csp_violations
 
+    def check_reflow(self) -> None:
+        """At 320 CSS pixels the page does not scroll sideways (WCAG 1.4.10): the document is no wider than
+        the viewport. Names the widest elements when it fails, so the fix is easy to find."""
+        overflow = self.page.evaluate("""() => {
+            const width = document.documentElement.clientWidth;
+            const wide = [...document.querySelectorAll('body *')]
+              .filter(e => e.getBoundingClientRect().right > width + 1)
+              .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                + ' ' + Math.round(e.getBoundingClientRect().right));
+            return {scroll: document.documentElement.scrollWidth, width: window.innerWidth, wide};
+        }""")
+        assert overflow["scroll"] <= overflow["width"], f"{self.page.url} scrolls sideways at " \
+            f"{overflow['width']}px: {overflow['scroll']}px wide; {overflow['wide']}"
+
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     def check(self, name: str) -> None:
-        """The usual end of a step: the page passes axe, and a reviewer can look at it."""
+        """The usual end of a step, at desktop and at phone width: the page passes axe, does not scroll
+        sideways at 320 CSS pixels, and a reviewer can look at both."""
         self.check_accessibility()
         self.screenshot(name)
+        desktop = self.page.viewport_size or DESKTOP
+        self.page.set_viewport_size(PHONE)
+        try:
+            self.check_accessibility()
+            self.check_reflow()
+            self.screenshot(f"{name}-phone")
+        finally:
+            self.page.set_viewport_size(desktop)
 
     def main_text(self) -> str:
         return re.sub(r"\s+", " ", self.page.locator("main").inner_text()).strip()

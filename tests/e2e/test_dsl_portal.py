@@ -74,14 +74,27 @@ def test_dsl_signs_in_acknowledges_an_encompass_notification_and_raises_a_concer
     page.get_by_role("button", name="Raise a concern").click()
     page.wait_for_load_state()
     dee.check("07-dsl-raise-a-concern")
-    page.get_by_role("button", name="Share").click()  # nothing filled in: the error summary says what to do
+    page.get_by_role("button", name="Continue").click()  # nothing filled in: the error summary says what to do
     page.wait_for_load_state()
     assert page.title().startswith("Error:")
     assert page.locator(".govuk-error-summary").is_visible()
     dee.check("08-dsl-raise-a-concern-errors")
     page.get_by_label("Summary").fill("Amelia arrived upset and said she was frightened to go home.")
+    page.get_by_label("Detail (optional)").fill("She said:\n'Dad was shouting again.'")
     page.get_by_label("Case or incident reference").fill("NBP-DSL-2026-041")
-    page.get_by_role("button", name="Share").click()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    # Check before an irreversible share: what, and exactly who will be able to read it.
+    assert page.get_by_role("heading", name="Check before you share").is_visible()
+    assert "frightened to go home" in dee.main_text() and "Children's social care and the MASH" in dee.main_text()
+    dee.check("08a-dsl-concern-check")
+    page.get_by_role("button", name="Change what you are sharing").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("Summary").input_value().endswith("frightened to go home.")
+    assert page.get_by_label("Detail (optional)").input_value() == "She said:\n'Dad was shouting again.'"
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Share with the safeguarding partners").click()
     page.wait_for_load_state()
     assert page.get_by_text("Shared with the safeguarding partners").is_visible()
     assert page.locator(".govuk-summary-card", has_text="frightened to go home").count() == 1
@@ -109,18 +122,50 @@ def test_a_child_not_on_the_roll_is_page_not_found_like_a_child_who_does_not_exi
     assert ("read", "DENY", "EDUCATION_SAFEGUARDING") in audit_actions(portal_hub, DEE, noah)
 
 
-def test_quick_exit_blanks_the_page_and_leaves(person: Any) -> None:
+def signed_out_after_quick_exit(hub: Hub, dee: Any) -> None:
+    """Back does not return to what Dee was reading, nor does typing its address: the session has ended on
+    the server, and the ledger says how."""
+    page = dee.page
+    page.go_back()
+    page.wait_for_load_state()
+    assert "/portal/sign-in" in page.url or page.url.endswith("/portal/exit"), page.url
+    assert "Pupils" not in page.locator("body").inner_text()
+    page.goto("/portal/inbox")
+    assert page.url.endswith("/portal/sign-in")
+    with UnitOfWork(hub.session_factory) as uow:
+        reasons = uow.session.scalars(select(t.AuditEvent.reason).where(
+            t.AuditEvent.actor_email == DEE, t.AuditEvent.action == "quick_exit")).all()
+    assert "left by quick exit: session ended" in reasons
+
+
+def test_quick_exit_blanks_the_page_ends_the_session_and_leaves_no_way_back(person: Any, portal_hub: Hub) -> None:
     dee = person()
     dee.sign_in(DEE)
+    dee.page.get_by_role("link", name="Pupils").click()
+    dee.page.wait_for_load_state()
     dee.page.get_by_role("button", name="Emergency Quick exit").click()
     dee.page.wait_for_url("**/portal/exit")
     assert dee.page.title() == "New tab"
     assert dee.page.locator("body").inner_text().strip() == ""
+    signed_out_after_quick_exit(portal_hub, dee)
 
 
-def test_the_portal_works_without_javascript(person: Any) -> None:
+def test_quick_exit_by_pressing_shift_three_times(person: Any, portal_hub: Hub) -> None:
+    dee = person()
+    dee.sign_in(DEE)
+    for _ in range(3):
+        dee.page.keyboard.press("Shift")
+    dee.page.wait_for_url("**/portal/exit")
+    assert dee.page.locator("body").inner_text().strip() == ""
+    dee.page.goto("/portal/inbox")
+    assert dee.page.url.endswith("/portal/sign-in")
+
+
+def test_the_portal_works_without_javascript(person: Any, portal_hub: Hub) -> None:
     dee = person(javascript=False)
     dee.sign_in(DEE)
     assert dee.page.url.endswith("/portal/inbox")
+    dee.page.get_by_role("link", name="Pupils").click()
     dee.page.get_by_role("button", name="Emergency Quick exit").click()  # a plain link to the neutral page
     dee.page.wait_for_url("**/portal/exit")
+    signed_out_after_quick_exit(portal_hub, dee)

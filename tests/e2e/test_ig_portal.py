@@ -57,26 +57,40 @@ def test_an_ig_officer_finds_a_dsls_access_and_reviews_a_break_glass_use(
     page.wait_for_load_state()
     assert "after=" in page.url and page.locator("table.hub-events tbody tr").count() > 0
     assert all(DEE in text for text in page.locator("table.hub-events tbody tr").all_inner_texts())
-    page.go_back()
+    assert "page 2 of" in page.locator("#result-count").inner_text()
+    page.get_by_role("link", name="Previous page").click()  # back exactly to the first page
     page.wait_for_load_state()
+    assert "page 1 of" in page.locator("#result-count").inner_text()
+    assert page.locator("table.hub-events tbody tr").all_inner_texts() == texts
 
     page.locator("table.hub-events a", has_text="Child's access history").first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Child access history").is_visible()
-    history = page.locator("table.hub-events").inner_text()
-    assert DEE in history and SAM in history
+    assert page.get_by_role("heading", name="Amelia Hart").is_visible()
     ian.check("22-ig-child-history")
+    history = page.locator("table.hub-events").inner_text()
+    for _ in range(20):  # oldest first: Sam's emergency comes after the browser tests' earlier reads
+        following = page.get_by_role("link", name="Next page")
+        if SAM in history or following.count() == 0:
+            break
+        following.click()
+        page.wait_for_load_state()
+        history += page.locator("table.hub-events").inner_text()
+    assert DEE in history and SAM in history
 
     page.get_by_role("link", name="Partners' access").click()
     page.get_by_role("button", name="Show accesses").click()
     page.wait_for_load_state()
     assert DEE in page.locator("table.hub-events").inner_text()
+    by_agency = page.locator("table", has_text="By agency").inner_text()
+    assert "Northbridge Primary School" in by_agency  # partners' accesses grouped by agency
     ian.check("23-ig-partners-access")
 
     page.get_by_role("link", name="Break-glass reviews").click()
     page.wait_for_load_state()
     card = page.locator(".govuk-summary-card", has_text=SAM).first
     assert "Child found alone at night" in card.inner_text()
+    assert "Sam Social" in card.inner_text() and "Amelia Hart, born 14 March 2017" in card.inner_text()
+    assert "What was seen" in card.inner_text()
     ian.check("24-ig-break-glass-queue")
     card.get_by_role("button", name="Record review").click()  # nothing chosen: the error summary says so
     page.wait_for_load_state()
@@ -119,7 +133,8 @@ def test_an_ig_officer_finds_a_dsls_access_and_reviews_a_break_glass_use(
 
     with UnitOfWork(portal_hub.session_factory) as uow:
         exports = uow.session.scalars(select(t.AuditEvent.reason).where(
-            t.AuditEvent.actor_email == IAN, t.AuditEvent.action == "export")).all()
+            t.AuditEvent.actor_email == IAN, t.AuditEvent.action == "export",
+            t.AuditEvent.child_id.is_(None))).all()  # date-range exports, not one child's history
         searches = uow.session.scalars(select(t.AuditEvent.case_reference).where(
             t.AuditEvent.actor_email == IAN, t.AuditEvent.purpose == "AUDIT_REVIEW")).all()
     assert "IG-SAR-2026-9" in searches  # the officer's own searches are on the ledger too

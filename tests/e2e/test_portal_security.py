@@ -39,8 +39,10 @@ def test_a_form_post_without_this_sessions_csrf_token_is_refused_and_changes_not
     notification = police_report(child_id(portal_hub, "Amelia", "Hart"), "NB-26-1127-052")
     dee = person()
     dee.sign_in(DEE)
-    form = dee.page.locator(f"form[action='/portal/inbox/{notification}/acknowledge']")
-    action = form.get_attribute("action")
+    # The notice's own Acknowledge button posts the inbox form (with its token) to the notice's address.
+    button = dee.page.locator(f"button[formaction='/portal/inbox/{notification}/acknowledge']")
+    action = button.get_attribute("formaction")
+    assert action is not None
     before = new_notification_ids(portal_hub)
     for token in (None, "not-the-token", "x" * 43):
         data = {"case": "CSRF-TEST"} | ({"csrf_token": token} if token else {})
@@ -52,7 +54,7 @@ def test_a_form_post_without_this_sessions_csrf_token_is_refused_and_changes_not
     assert len([r for r in audit_reasons(portal_hub, "submit", DEE) if r[0] == "DENY"]) >= 3
 
     # The page's own form, with its token, still works.
-    form.get_by_role("button").click()
+    button.click()
     dee.page.wait_for_load_state()
     assert dee.page.get_by_text("Notification acknowledged").is_visible()
 

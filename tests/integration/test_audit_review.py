@@ -149,3 +149,16 @@ def test_break_glass_uses_wait_for_review_and_the_outcome_is_recorded(own_hub: H
     assert nodes(ian.gql(QUEUE)["data"]["breakGlassReviewQueue"]) == []
     again = ian.gql(REVIEW, {"e": str(seq), "o": "JUSTIFIED", "n": "again"})["data"]["recordBreakGlassReview"]
     assert [e["code"] for e in again["errors"]] == ["CONFLICT"]
+
+
+def test_a_childs_access_history_for_an_unknown_child_is_an_error_not_an_empty_report(
+        own_hub: Hub, own_http: httpx.Client) -> None:
+    """A subject access request must not be answered "no one has looked" for a child the hub does not hold
+    (a mistyped id, or the id of something else): that would be a false nothing."""
+    known = ids(own_hub)
+    ian = as_practitioner(own_hub, own_http, IAN, "AUDIT_REVIEW", "IG-SAR-2026-4")
+    for not_a_child in ("8e0c5a55-0000-4000-8000-000000000000", known["council"], "amelia"):
+        body = ian.gql(HISTORY, {"c": not_a_child, "f": 100})
+        assert body["data"]["childAccessHistory"] is None, body
+        assert error_codes(body) == ["NOT_FOUND"], body
+    assert ian.gql(HISTORY, {"c": known["amelia"], "f": 100})["data"]["childAccessHistory"] is not None

@@ -35,3 +35,9 @@ document.addEventListener('keyup', function (event) {
     quickExit(button.getAttribute('href'))
   }
 })
+
+// The print view's Print button: shown only where JavaScript can print (the browser's own Print works too).
+for (const button of document.querySelectorAll('[data-hub-print]')) {
+  button.hidden = false
+  button.addEventListener('click', function () { window.print() })
+}
