@@ -305,8 +305,11 @@ class IgPages:
         hub = self.portal.hub
 
         def work(visit: Visit) -> Outcome:
+            settings = hub.settings
             verification = verify_ledger(visit.door, hub.engine, hub.keys.public_keys().values(),
-                                         hub.settings.audit_origin, self._stale_after())
+                                         settings.audit_origin, self._stale_after(),
+                                         settings.checkpoint_every_events, settings.checkpoint_every_seconds,
+                                         settings.checkpoint_publish_dir)
             return Page("ig/integrity.html", {"status": ledger_status(visit.door), "verification": verification,
                                               "case": case, "stale_after": self._stale_after()})
 

@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import IO, BinaryIO, Literal, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -20,8 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.audit import ledger
 from hub.audit.chain import Report
+from hub.audit.coverage import Coverage
 from hub.audit.export import ExportFilter, ExportResult, write_export
 from hub.audit.verify import verify_database
+from hub.audit.witness import published
 from hub.domain.access import AuditScope
 from hub.door import Door, Subject
 from hub.errors import ForbiddenError, ValidationError
@@ -78,11 +81,15 @@ def ledger_status(door: Door) -> LedgerStatus:
 
 
 def verify_ledger(door: Door, engine: Engine, trusted: Iterable[Ed25519PublicKey], origin: str,
-                  stale_after: timedelta) -> Verification:
-    """Walk the whole chain and check every checkpoint's signature, as `hub audit verify` does; the result
-    is recorded with the verification."""
+                  stale_after: timedelta, every_events: int, every_seconds: int,
+                  publish_dir: Path | None) -> Verification:
+    """Walk the whole chain and check every checkpoint's signature, as `hub audit verify` does: held to the
+    hub's signing interval (``every_*``: events no checkpoint covers mean checkpoints were deleted) and to the
+    checkpoints published outside the database. The result is recorded with the verification."""
     decision = _allow(door, "integrity", "verify", None)
-    report: Report = verify_database(engine, trusted, origin, stale_after=stale_after, now=door.now())
+    report: Report = verify_database(engine, trusted, origin, stale_after=stale_after, now=door.now(),
+                                     coverage=Coverage(every_events, every_seconds),
+                                     vouched=published(publish_dir))
     outcome = (f"intact: {report.events} events, {report.checkpoints} signed checkpoints" if report.intact
                else f"TAMPERED: first bad sequence number {report.first_bad}: {report.problem}")
     door.record(Subject("audit_ledger"), "verify", decision, fields=("integrity",), reason=outcome[:500])
