@@ -17,6 +17,7 @@ from hub.portal.headers import PortalSecurityHeaders
 from hub.portal.ig import IgPages
 from hub.portal.partnership import PartnershipPages
 from hub.portal.partnership_nav import partnership_nav
+from hub.portal.partnership_work import PartnershipWorkPages
 from hub.portal.requests import RequestPages
 from hub.portal.sign_in import SignInPages
 from hub.portal.static import PortalAssets
@@ -70,6 +71,7 @@ def portal_mount(hub: Hub, clock: Clock = utc_now, assets: Path = ASSETS) -> Mou
         Route("/requests/{request_id}/answer", requests.answer, methods=["POST"]),
         *ig.routes(),
         *PartnershipPages(portal).routes(),  # arrangements (public), statistics, incidents, child death review
+        *PartnershipWorkPages(portal).routes(),  # lessons for the partnership; drafting and signing arrangements
         Mount("/assets", app=PortalAssets(assets)),
     ]
     return Mount("/portal", app=PortalSecurityHeaders(Router(routes, default=not_found)))

@@ -30,7 +30,7 @@ from hub.errors import (
     PurposeRequiredError,
     UnknownPurposeError,
 )
-from hub.portal.partnership_nav import partnership_home, partnership_nav
+from hub.portal.partnership_nav import lessons_nav, partnership_home, partnership_nav
 from hub.portal.templating import Templates
 from hub.services import portal_sessions
 from hub.services.portal_sessions import SessionView, Stage
@@ -227,7 +227,7 @@ def is_ig_officer(actor: Actor) -> bool:
 def navigation(actor: Actor, path: str) -> list[NavItem]:
     """Menu entries for the person's roles (what the policy lets them do is still decided per page)."""
     entries = [*(DSL_NAV if is_dsl(actor) else ()), *(IG_NAV if is_ig_officer(actor) else ()),
-               *partnership_nav(actor), ("Your account", "/portal/account")]
+               *partnership_nav(actor), *lessons_nav(actor), ("Your account", "/portal/account")]
     best = max((href for _, href in entries if path == href or path.startswith(href + "/")), key=len, default=None)
     return [NavItem(text, href, href == best) for text, href in entries]
 

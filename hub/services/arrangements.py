@@ -5,7 +5,7 @@ public page reads it here too, audited as an anonymous reader."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -151,6 +151,35 @@ def partnership_arrangements(door: Door, partnership_id: str) -> list[Arrangemen
         if decision.allowed:
             views.append(_view(rows, row, partnership.name))
     return views
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """What a partnership's officer (its manager, scrutineer and lead partners' signatories) works on: every
+    version they may read, newest first, and whether they may draft the next."""
+
+    partnership_id: str
+    code: str  # the public page's: /portal/arrangements/{code}
+    versions: tuple[ArrangementView, ...]
+    may_draft: bool
+
+
+def workspace(door: Door, partnership_id: str) -> Workspace | None:
+    """The arrangements as the partnership's own officers see them; None (refused, audited) for anyone else,
+    who reads only the public page."""
+    rows = _rows(door)
+    subject = Subject(RESOURCE, partnership_id)
+    door.access(subject, "read")
+    partnership = rows.get(t.Partnership, partnership_id)
+    own = partnership is not None and partnership_id in door.actor.partnership_ids
+    decision = door.decide("read", ArrangementFacts(False, own, False), subject, audit=False)
+    if not decision.allowed:
+        door.record(subject, "read", decision, reason="the arrangements' working versions are for the partnership's "
+                                                      "officers")
+        return None
+    may_draft = door.decide("draft", ArrangementFacts(False, own, False), subject, audit=False).allowed
+    versions = tuple(partnership_arrangements(door, partnership_id))
+    return Workspace(partnership_id, partnership.code if partnership else "", versions, may_draft)
 
 
 def intervention(door: Door, partnership_id: str) -> InterventionView:

@@ -33,3 +33,12 @@ def partner_agencies(door: Door) -> list[AgencyContact]:
             t.AgencyPartnership.partnership_id.in_(sorted(door.actor.partnership_ids)),
             t.AgencyPartnership.agency_id != door.actor.agency_id).distinct()).all()
     return sorted(door.contacts(ids).values(), key=lambda contact: contact.name)
+
+
+def partnership_agencies(door: Door) -> list[AgencyContact]:
+    """Every agency of the actor's safeguarding partnerships (their own included), by name: the choices of a
+    lesson's agencies or an arrangements draft's partners."""
+    ids = door.scalars(
+        select(t.AgencyPartnership.agency_id).where(
+            t.AgencyPartnership.partnership_id.in_(sorted(door.actor.partnership_ids))).distinct()).all()
+    return sorted(door.contacts(ids).values(), key=lambda contact: contact.name)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import and_
+
 from hub.domain.notification import Notice, NotificationKind
 from hub.domain.partnership_access import LessonFacts
 from hub.domain.practice_review import LessonDraft, LessonTheme, LessonView, check_lesson
@@ -101,6 +103,25 @@ def search_lessons(door: Door, wanted: LessonSearch, *, first: int = 20, after: 
         door.record(Subject(RESOURCE, lesson.id), "read", decision, fields=FIELDS)
         released.append(lesson)
     return LessonPage(tuple(_views(rows, released)), offset, total)
+
+
+def read_lesson(door: Door, lesson_id: str) -> LessonView | None:
+    """One lesson the actor may read; None (refused, audited) for one they may not or that does not exist."""
+    rows = _rows(door)
+    subject = Subject(RESOURCE, lesson_id[:64])
+    door.access(subject, "read")
+    partnerships = sorted(door.actor.partnership_ids)
+    condition = visible(door, subject, "read", LessonFacts, {
+        "own_partnership": pt.Lesson.partnership_id.in_(partnerships)})
+    found, _ = rows.lessons(and_(condition, pt.Lesson.id == lesson_id[:64]), None, None, None, 0, 1)
+    lesson = found[0] if found else None
+    if lesson is None:
+        door.refuse(subject, "read", "no such lesson, or not one the actor may read")
+        return None
+    facts = LessonFacts(own_partnership=lesson.partnership_id in door.actor.partnership_ids)
+    decision = door.decide("read", facts, subject, audit=False)
+    door.record(subject, "read", decision, fields=FIELDS if decision.allowed else ())
+    return _views(rows, [lesson])[0] if decision.allowed else None
 
 
 def _views(rows: PartnershipRows, lessons: list[pt.Lesson]) -> list[LessonView]:
