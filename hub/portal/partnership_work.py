@@ -214,13 +214,8 @@ class PartnershipWorkPages:
             space = self._workspace(visit, query)
             draft = next((v for v in space.versions if v.status == ArrangementStatus.DRAFT), None)
             names = {c.agency_id: c.name for c in directory.partnership_agencies(visit.door)}
-            signs_for = None
-            if draft is not None:
-                signed = {s.partner for s in draft.signatures}
-                signs_for = next((e.partner for e in draft.content.lead_partners
-                                  if e.agency_id == visit.actor.agency_id and e.partner not in signed), None)
             return Page("partnership/arrangements_work.html", {
-                "space": space, "draft": draft, "names": names, "signs_for": signs_for, "case": case,
+                "space": space, "draft": draft, "names": names, "signs_for": space.signs_for, "case": case,
                 "published": next((v for v in space.versions if v.status == ArrangementStatus.PUBLISHED), None),
                 "done": forms.text(query, "done")})
 

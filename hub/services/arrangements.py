@@ -162,6 +162,7 @@ class Workspace:
     code: str  # the public page's: /portal/arrangements/{code}
     versions: tuple[ArrangementView, ...]
     may_draft: bool
+    signs_for: LeadPartner | None  # the lead partner the actor may still sign the current draft for
 
 
 def workspace(door: Door, partnership_id: str) -> Workspace | None:
@@ -179,7 +180,13 @@ def workspace(door: Door, partnership_id: str) -> Workspace | None:
         return None
     may_draft = door.decide("draft", ArrangementFacts(False, own, False), subject, audit=False).allowed
     versions = tuple(partnership_arrangements(door, partnership_id))
-    return Workspace(partnership_id, partnership.code if partnership else "", versions, may_draft)
+    signs_for = None
+    draft = next((view for view in versions if view.status == ArrangementStatus.DRAFT), None)
+    if draft is not None and door.decide("sign", ArrangementFacts(False, own, True), subject, audit=False).allowed:
+        signed = {signature.partner for signature in draft.signatures}
+        signs_for = next((entry.partner for entry in draft.content.lead_partners
+                          if entry.agency_id == door.actor.agency_id and entry.partner not in signed), None)
+    return Workspace(partnership_id, partnership.code if partnership else "", versions, may_draft, signs_for)
 
 
 def intervention(door: Door, partnership_id: str) -> InterventionView:
