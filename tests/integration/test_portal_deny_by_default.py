@@ -155,3 +155,40 @@ def test_signed_in_with_no_relationship_every_page_and_form_shows_and_changes_no
             assert "content-disposition" not in response.headers, (method, path)
     assert walked > 15
     assert counts(hub) == before
+
+
+def partnership_counts(hub: Hub) -> tuple[int, ...]:
+    from hub.storage import partnership_tables as pt
+
+    with UnitOfWork(hub.session_factory) as uow:
+        return tuple(uow.session.scalar(select(func.count()).select_from(table)) or 0 for table in (
+            pt.Lesson.__table__, pt.Arrangement.__table__, pt.ArrangementSignature.__table__))
+
+
+@pytest.mark.parametrize("email", [DEE, SUE])
+def test_a_dsl_and_another_partnerships_social_worker_cannot_publish_lessons_draft_or_sign_arrangements(
+        client: httpx.Client, hub: Hub, email: str) -> None:
+    """The partnership manager's pages (publishing a lesson, drafting the arrangements) and the lead partners'
+    signatories' (signing) are refused to a DSL of the partnership and to another partnership's social worker:
+    the pages do not open and their forms, posted with a valid CSRF token against real ids, change nothing."""
+    from hub.storage import partnership_tables as pt
+
+    with UnitOfWork(hub.session_factory) as uow:
+        arrangement = uow.session.scalar(select(pt.Arrangement.id).limit(1))
+        agency = uow.session.scalar(select(t.Agency.id).limit(1))
+    assert arrangement and agency
+    token = signed_in(client, email)
+    before = partnership_counts(hub)
+    for path in ("/portal/lessons/publish", "/portal/partnership/arrangements",
+                 "/portal/partnership/arrangements/draft"):
+        assert client.get(path).status_code == 403, (email, path)
+    lesson = {"csrf_token": token, "incident": str(uuid.uuid4()), "title": "A lesson", "step": "confirm",
+              "summary": "Something learned from a review, at some length.", "themes": "NEGLECT", "agencies": agency}
+    assert client.post("/portal/lessons/publish", data=lesson).status_code == 403
+    draft = {"csrf_token": token, "area_covered": "Somewhere", "resourcing": "Some", "scrutineer": "Someone",
+             "independent_scrutiny": "Somehow"}
+    assert client.post("/portal/partnership/arrangements/draft", data=draft).status_code == 403
+    signed = client.post(f"/portal/partnership/arrangements/{arrangement}/sign", data={"csrf_token": token})
+    assert signed.status_code in (403, 404)
+    assert partnership_counts(hub) == before
+    assert "/portal/partnership/arrangements" not in client.get("/portal/account").text  # no menu entry
