@@ -96,8 +96,16 @@ def test_a_manager_publishes_a_lesson_and_the_agency_it_names_reads_it(person: A
     page.wait_for_load_state()
     assert "asking the school first" in pat.main_text() and "Amelia" not in pat.main_text()
     pat.check("76-lesson")
+    lesson_url = page.url
     response = page.goto("/portal/lessons/publish")
     assert response is not None and response.status == 403
+
+    sue = person()  # another partnership's social worker: Northbridge's lesson is not hers to read
+    sue.sign_in(SUE)
+    response = sue.page.goto(lesson_url)
+    assert response is not None and response.status == 404
+    sue.page.goto("/portal/lessons?words=whole+picture")
+    assert "No lessons match your search." in sue.main_text()
 
 
 def test_the_manager_drafts_the_arrangements_and_the_three_lead_partners_sign_them(person: Any) -> None:
