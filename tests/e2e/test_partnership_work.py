@@ -73,6 +73,21 @@ def test_a_manager_publishes_a_lesson_and_the_agency_it_names_reads_it(person: A
     assert page.get_by_role("heading", name="Check before you publish").is_visible()
     assert "Northbridge Police" in paula.main_text() and "Voice of the child" in paula.main_text()
     paula.check("73-lesson-check")
+    page.get_by_role("button", name="Change what was learned").click()  # back to the form, answers kept
+    page.wait_for_load_state()
+    summary = page.get_by_label("What was learned")
+    assert "the whole picture" in summary.input_value()
+    summary.fill(summary.input_value() + " Amelia had told her teacher.")  # the review's child, by name
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Publish the lesson").click()
+    page.wait_for_load_state()
+    assert "must not identify the child: remove Amelia" in paula.main_text()  # refused by the service
+    paula.check("73-lesson-names-a-child")
+    page.get_by_label("What was learned").fill("Agencies held pieces of what the child had told staff at school; "
+                                               "asking the school first would have shown the whole picture.")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
     page.get_by_role("button", name="Publish the lesson").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Ask the school what the child said").is_visible()
@@ -119,6 +134,14 @@ def test_the_manager_drafts_the_arrangements_and_the_three_lead_partners_sign_th
     page.get_by_role("link", name="Draft a new version").click()
     page.wait_for_load_state()
     paula.check("81-arrangements-draft")
+    area = page.get_by_label("Area covered")
+    covered = area.input_value()
+    area.fill("")
+    page.get_by_role("button", name="Save the draft for signature").click()
+    page.wait_for_load_state()
+    assert "Say which area the arrangements cover." in paula.main_text()  # the service's check, on the form
+    paula.check("81-arrangements-draft-error")
+    page.get_by_label("Area covered").fill(covered)
     page.get_by_label("Yearly report").fill("Yearly report 2026-27: published in the portal for all partners.")
     page.get_by_role("button", name="Save the draft for signature").click()
     page.wait_for_load_state()
