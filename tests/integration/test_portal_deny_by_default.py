@@ -17,6 +17,7 @@ from hub.bootstrap import Hub
 from hub.portal.routes import portal_mount
 from hub.storage import tables as t
 from hub.storage.unit_of_work import UnitOfWork
+from tests.api import audit_rows
 from tests.conftest import LiveServer
 from tests.portal import DEE, IAN, code_for, password_for
 
@@ -188,7 +189,12 @@ def test_a_dsl_and_another_partnerships_social_worker_cannot_publish_lessons_dra
     draft = {"csrf_token": token, "area_covered": "Somewhere", "resourcing": "Some", "scrutineer": "Someone",
              "independent_scrutiny": "Somehow"}
     assert client.post("/portal/partnership/arrangements/draft", data=draft).status_code == 403
-    signed = client.post(f"/portal/partnership/arrangements/{arrangement}/sign", data={"csrf_token": token})
+    rid = f"deny-sign-{uuid.uuid4()}"
+    signed = client.post(f"/portal/partnership/arrangements/{arrangement}/sign", data={"csrf_token": token},
+                         headers={"X-Request-Id": rid})
     assert signed.status_code in (403, 404)
     assert partnership_counts(hub) == before
+    # The service decided and recorded the refusal: the page itself decides nothing.
+    assert [(row["action"], row["resource_type"], row["decision"]) for row in audit_rows(hub, rid)
+            if row["action"] == "sign"] == [("sign", "partnership_arrangements", "DENY")]
     assert "/portal/partnership/arrangements" not in client.get("/portal/account").text  # no menu entry
