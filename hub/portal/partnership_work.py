@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from hub.domain.actor import Actor
+from hub.domain.actor import Actor, Role
 from hub.domain.partnership import (
     ArrangementDraft,
     ArrangementStatus,
@@ -30,6 +30,7 @@ from hub.services import arrangements, directory, lessons, serious_incidents
 LESSONS_PURPOSE = "SERIOUS_INCIDENT_REVIEW"
 ARRANGEMENTS_PURPOSE = "PARTNERSHIP_ASSURANCE"
 PAGE_SIZE = 20
+PUBLISHERS = frozenset({Role.PARTNERSHIP_MANAGER, Role.REVIEWER})  # policies/reviews.polar: publish_lesson
 THEMES = [(str(theme), label(theme)) for theme in LessonTheme]
 PARTNERS = [(str(partner), label(partner)) for partner in LeadPartner]
 LESSON_FIELDS = {"title": "title", "summary": "summary", "themes": "themes", "agencyIds": "agencies"}
@@ -97,8 +98,8 @@ class PartnershipWorkPages:
                 "agencies": [("", "Any agency"), *((c.agency_id, c.name) for c in agencies)],
                 "mine": agency == visit.actor.agency_id,
                 "mine_href": _href("/portal/lessons", agency=visit.actor.agency_id, case=case),
-                "may_publish": bool(serious_incidents.list_incidents(visit.door, self.portal.hub.workflow,
-                                                                     first=1).views),
+                # A link, like a menu entry: the publishing page and the service decide (no incident read here).
+                "may_publish": bool(visit.actor.roles & PUBLISHERS),
                 "filtered": bool(words or wanted.theme or agency),
                 "previous_href": _href("/portal/lessons", page=number - 1, **shown) if number > 1 else None,
                 "next_href": _href("/portal/lessons", page=number + 1, **shown) if page.has_next else None,
