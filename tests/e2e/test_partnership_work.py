@@ -182,3 +182,6 @@ def test_a_dsl_and_another_partnerships_social_worker_cannot_open_the_managers_o
             response = page.goto(path)
             assert response is not None and response.status == 403, (email, path)
         someone.check("87-refused")
+        response = page.goto("/portal/lessons")  # lessons are for every practitioner: their own partnership's
+        assert response is not None and response.status == 200
+        assert page.get_by_role("link", name="Publish a lesson").count() == 0
