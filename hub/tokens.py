@@ -83,12 +83,13 @@ class TokenIssuer:
         if remembered is not None:
             if time.time() < remembered[1]:
                 return remembered[0]
-            self._verified.pop(digest, None)
+            with self._verified_lock:  # every change to the dict is made under the lock
+                self._verified.pop(digest, None)
         claims, expires_at = self._verify(token)
         with self._verified_lock:
             if len(self._verified) >= REMEMBERED_TOKENS:
                 now = time.time()
-                for key in [key for key, (_, exp) in self._verified.items() if exp <= now]:
+                for key in [key for key, (_, exp) in list(self._verified.items()) if exp <= now]:
                     del self._verified[key]
                 while len(self._verified) >= REMEMBERED_TOKENS:
                     del self._verified[next(iter(self._verified))]

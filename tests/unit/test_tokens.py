@@ -92,3 +92,11 @@ def test_only_verified_tokens_are_remembered(keys: KeyStore) -> None:
         with pytest.raises(AuthenticationError, match="not valid"):
             issuer.verify(forged)
     assert issuer.verify(token).subject == "c"
+
+
+def test_remembered_tokens_are_bounded(keys: KeyStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("hub.tokens.REMEMBERED_TOKENS", 2)
+    issuer = TokenIssuer(keys, "hub", 600, max_lifetime_seconds=3600)
+    tokens = [issuer.issue("client", f"c{i}", "a", datetime.now(UTC)) for i in range(5)]
+    assert [issuer.verify(token).subject for token in tokens] == [f"c{i}" for i in range(5)]
+    assert len(issuer._verified) == 2
