@@ -8,7 +8,10 @@ policy decisions, SQL filtering, redaction and the hash-chained audit append wit
 Each lever that makes the read cheap is measured in the same rounds by running the hub with it off:
 - owner alerts remembered per process (``hub.services.owner_alerts``): off, every read of a record a partner
   owns looks up the owner's recipient and tries the alert's insert again;
-- statements built once (``hub.storage.statements``): off, every request rebuilds its SQL expressions.
+- statements built once (``hub.storage.statements``): off, every request rebuilds its SQL expressions;
+- verified tokens remembered until their expiry (``hub.tokens``): off, every request checks the EdDSA
+  signature again (the practitioner's actor lookup runs either way);
+- the answer encoded with orjson (``hub.web.graphql``): off, Starlette's JSONResponse (the standard library).
 Each line gives the ratio and the SQL statements one read runs (through SQLAlchemy; the chain head is read
 under the chain's lock through the driver, one round trip more). The third lever, group commit of audit
 appends, acts only under concurrency on PostgreSQL: ``bench/read_concurrency.py`` measures it, run at the end
@@ -50,6 +53,7 @@ from hub.settings import Settings
 from hub.storage import queries
 from hub.storage.statements import BUILDING
 from hub.storage.unit_of_work import UnitOfWork
+from hub.web.graphql import RESPONSE_ENCODING
 
 QUERY = """query ChildRecords($id: ID!) { child(id: $id) { givenName familyName records(first: 20) {
   totalCount edges { node { id category tier summary detail owner { name officeHoursPhone } } } } } }"""
@@ -190,9 +194,12 @@ def main() -> None:
         hub_app, bare_app = create_app(hub), baseline_app()
         alerts = alerts_seen(hub.engine)
 
-        def set_levers(*, alerts_remembered: bool = True, statements_built_once: bool = True) -> None:
+        def set_levers(*, alerts_remembered: bool = True, statements_built_once: bool = True,
+                       tokens_remembered: bool = True, orjson: bool = True) -> None:
             alerts.enabled = alerts_remembered
             BUILDING.cached = statements_built_once
+            hub.tokens.remember_verified = tokens_remembered
+            RESPONSE_ENCODING.fast = orjson
 
         sides = [
             Side("bare strawberry", bare_app, {}, {"id": "x"}),
@@ -201,8 +208,13 @@ def main() -> None:
                  lambda: set_levers(alerts_remembered=False)),
             Side("without statements built once", hub_app, headers, {"id": amelia},
                  lambda: set_levers(statements_built_once=False)),
-            Side("without either", hub_app, headers, {"id": amelia},
-                 lambda: set_levers(alerts_remembered=False, statements_built_once=False)),
+            Side("without tokens remembered", hub_app, headers, {"id": amelia},
+                 lambda: set_levers(tokens_remembered=False)),
+            Side("without orjson answers", hub_app, headers, {"id": amelia},
+                 lambda: set_levers(orjson=False)),
+            Side("without any", hub_app, headers, {"id": amelia},
+                 lambda: set_levers(alerts_remembered=False, statements_built_once=False,
+                                    tokens_remembered=False, orjson=False)),
         ]
         configurations = [side.name for side in sides[1:]]
         ratios: dict[str, list[float]] = {name: [] for name in configurations}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -14,6 +17,10 @@ from hub.keys import KeyError_, KeyStore
 
 AUDIENCE = "safeguarding-hub-api"
 TokenKind = Literal["client", "practitioner"]
+# Verified tokens remembered per process (keyed by the token's SHA-256, never the token itself), each only
+# until its own expiry: a repeat call skips the EdDSA check. Only the signature and claims are remembered;
+# whether the practitioner or client is still active is looked up on every request (hub.authentication).
+REMEMBERED_TOKENS = 4096
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,9 @@ class TokenIssuer:
         self._issuer = issuer
         self.ttl_seconds = ttl_seconds
         self.max_lifetime_seconds = max_lifetime_seconds
+        self.remember_verified = True  # the benchmark switches it off to measure it
+        self._verified: dict[bytes, tuple[TokenClaims, float]] = {}
+        self._verified_lock = threading.Lock()
 
     def lifetime(self, requested: int | None) -> int:
         """The lifetime to issue: the default, or the one asked for if it is within the cap."""
@@ -65,6 +75,29 @@ class TokenIssuer:
         return jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": kid})
 
     def verify(self, token: str) -> TokenClaims:
+        if not self.remember_verified:
+            claims, _ = self._verify(token)
+            return claims
+        digest = hashlib.sha256(token.encode()).digest()
+        remembered = self._verified.get(digest)
+        if remembered is not None:
+            if time.time() < remembered[1]:
+                return remembered[0]
+            with self._verified_lock:  # every change to the dict is made under the lock
+                self._verified.pop(digest, None)
+        claims, expires_at = self._verify(token)
+        with self._verified_lock:
+            if len(self._verified) >= REMEMBERED_TOKENS:
+                now = time.time()
+                for key in [key for key, (_, exp) in list(self._verified.items()) if exp <= now]:
+                    del self._verified[key]
+                while len(self._verified) >= REMEMBERED_TOKENS:
+                    del self._verified[next(iter(self._verified))]
+            self._verified[digest] = (claims, expires_at)
+        return claims
+
+    def _verify(self, token: str) -> tuple[TokenClaims, float]:
+        """The claims of a token whose signature, audience, issuer, times and lifetime hold, and its expiry."""
         try:
             kid = jwt.get_unverified_header(token).get("kid")
             if not isinstance(kid, str):
@@ -91,4 +124,5 @@ class TokenIssuer:
         kind = claims.get("kind")
         if kind not in ("client", "practitioner") or not isinstance(claims.get("agency"), str):
             raise AuthenticationError("The access token is not valid.")
-        return TokenClaims(kind=kind, subject=claims["sub"], agency_id=claims["agency"], token_id=claims["jti"])
+        return (TokenClaims(kind=kind, subject=claims["sub"], agency_id=claims["agency"], token_id=claims["jti"]),
+                float(exp))

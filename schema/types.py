@@ -61,69 +61,48 @@ class Me:
 
 @strawberry.type(description="One version of a record an agency shared. Fields the caller may not read are null.")
 class Record:
+    """Fields that only pass on the released view are plain fields, copied from it when the type is built
+    (a resolver per field costs strawberry several calls; a plain field is one getattr)."""
+
     view: strawberry.Private[RecordView]
+    id: strawberry.ID = strawberry.field(description="Stable across versions.", init=False, default="")
+    version: int = strawberry.field(init=False, default=0)
+    tier: Tier = strawberry.field(init=False, default=None)
+    category: Category | None = strawberry.field(init=False, default=None)
+    status: RecordStatus | None = strawberry.field(init=False, default=None)
+    start_date: datetime.date | None = strawberry.field(init=False, default=None)
+    end_date: datetime.date | None = strawberry.field(init=False, default=None)
+    owner: Agency | None = strawberry.field(
+        description="The agency that shared the record, and how to contact it.", init=False, default=None)
+    summary: str | None = strawberry.field(init=False, default=None)
+    detail: str | None = strawberry.field(description="The narrative (DETAIL tier).", init=False, default=None)
+    lawful_basis: str | None = strawberry.field(init=False, default=None)
+    amendment_reason: str | None = strawberry.field(
+        description="Why this version was made, for amended and ended records.", init=False, default=None)
+    recorded_at: datetime.datetime = strawberry.field(init=False, default=None)
+    redacted_fields: list[str] = strawberry.field(
+        description="Fields withheld from the caller by policy.", init=False, default_factory=list)
+    confidential_notice: str | None = strawberry.field(
+        description="Set instead of content when the caller may only know that confidential information is held.",
+        init=False, default=None)
 
-    @strawberry.field(description="Stable across versions.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.view.record_key)
-
-    @strawberry.field
-    def version(self) -> int:
-        return self.view.version
-
-    @strawberry.field
-    def tier(self) -> Tier:
-        return self.view.tier
-
-    @strawberry.field
-    def category(self) -> Category | None:
-        return self.view.category
-
-    @strawberry.field
-    def status(self) -> RecordStatus | None:
-        return self.view.status
-
-    @strawberry.field
-    def start_date(self) -> datetime.date | None:
-        return self.view.start_date
-
-    @strawberry.field
-    def end_date(self) -> datetime.date | None:
-        return self.view.end_date
-
-    @strawberry.field(description="The agency that shared the record, and how to contact it.")
-    def owner(self) -> Agency | None:
-        return Agency.from_contact(self.view.owner) if self.view.owner else None
-
-    @strawberry.field
-    def summary(self) -> str | None:
-        return self.view.summary
-
-    @strawberry.field(description="The narrative (DETAIL tier).")
-    def detail(self) -> str | None:
-        return self.view.detail
-
-    @strawberry.field
-    def lawful_basis(self) -> str | None:
-        return self.view.lawful_basis
-
-    @strawberry.field(description="Why this version was made, for amended and ended records.")
-    def amendment_reason(self) -> str | None:
-        return self.view.amendment_reason
-
-    @strawberry.field
-    def recorded_at(self) -> datetime.datetime:
-        return self.view.created_at
-
-    @strawberry.field(description="Fields withheld from the caller by policy.")
-    def redacted_fields(self) -> list[str]:
-        return [_camel(name) for name in self.view.redacted_fields]
-
-    @strawberry.field(
-        description="Set instead of content when the caller may only know that confidential information is held."
-    )
-    def confidential_notice(self) -> str | None:
-        return self.view.confidential_notice
+    def __post_init__(self) -> None:
+        view = self.view
+        self.id = strawberry.ID(view.record_key)
+        self.version = view.version
+        self.tier = view.tier
+        self.category = view.category
+        self.status = view.status
+        self.start_date = view.start_date
+        self.end_date = view.end_date
+        self.owner = Agency.from_contact(view.owner) if view.owner else None
+        self.summary = view.summary
+        self.detail = view.detail
+        self.lawful_basis = view.lawful_basis
+        self.amendment_reason = view.amendment_reason
+        self.recorded_at = view.created_at
+        self.redacted_fields = [_camel(name) for name in view.redacted_fields]
+        self.confidential_notice = view.confidential_notice
 
 
 @strawberry.type
@@ -162,39 +141,31 @@ class RecordFilterInput:
 
 @strawberry.type(description="A child, as far as the caller may know them.")
 class Child:
+    """Plain fields copied from the released view when the type is built, as for Record."""
+
     view: strawberry.Private[ChildView]
+    id: strawberry.ID = strawberry.field(init=False, default="")
+    nhs_number: str | None = strawberry.field(init=False, default=None)
+    given_name: str = strawberry.field(init=False, default="")
+    family_name: str = strawberry.field(init=False, default="")
+    date_of_birth: datetime.date | None = strawberry.field(init=False, default=None)
+    sex: str | None = strawberry.field(init=False, default=None)
+    postcode: str | None = strawberry.field(
+        description="Null when the address is withheld (refuge, adoption) from the caller.", init=False, default=None)
+    address_withheld: bool = strawberry.field(
+        description="The child's address is withheld from everyone but the agency that set it.",
+        init=False, default=False)
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.view.id)
-
-    @strawberry.field
-    def nhs_number(self) -> str | None:
-        return self.view.nhs_number
-
-    @strawberry.field
-    def given_name(self) -> str:
-        return self.view.given_name
-
-    @strawberry.field
-    def family_name(self) -> str:
-        return self.view.family_name
-
-    @strawberry.field
-    def date_of_birth(self) -> datetime.date | None:
-        return self.view.date_of_birth
-
-    @strawberry.field
-    def sex(self) -> str | None:
-        return self.view.sex
-
-    @strawberry.field(description="Null when the address is withheld (refuge, adoption) from the caller.")
-    def postcode(self) -> str | None:
-        return self.view.postcode
-
-    @strawberry.field(description="The child's address is withheld from everyone but the agency that set it.")
-    def address_withheld(self) -> bool:
-        return self.view.address_withheld
+    def __post_init__(self) -> None:
+        view = self.view
+        self.id = strawberry.ID(view.id)
+        self.nhs_number = view.nhs_number
+        self.given_name = view.given_name
+        self.family_name = view.family_name
+        self.date_of_birth = view.date_of_birth
+        self.sex = view.sex
+        self.postcode = view.postcode
+        self.address_withheld = view.address_withheld
 
     @strawberry.field(description="The current version of each record the caller may see, newest first.")
     def records(

@@ -11,6 +11,7 @@ import json
 import logging
 from typing import Any
 
+import orjson
 from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -29,6 +30,16 @@ from hub.web.requests import error_response, request_id
 
 log = logging.getLogger("hub.graphql")
 MAX_BODY_BYTES = 256 * 1024
+
+
+class ResponseEncoding:
+    """The answer's JSON: orjson (the same compact UTF-8 JSON as Starlette's JSONResponse, several times
+    faster), or the standard library's when ``fast`` is off (the benchmark measures the difference)."""
+
+    fast = True
+
+
+RESPONSE_ENCODING = ResponseEncoding()
 
 
 class GraphQLEndpoint:
@@ -135,6 +146,8 @@ class GraphQLEndpoint:
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [format_error(error) for error in result.errors]
+        if RESPONSE_ENCODING.fast:
+            return Response(orjson.dumps(body), media_type="application/json", headers={"X-Request-Id": rid})
         return JSONResponse(body, headers={"X-Request-Id": rid})
 
 

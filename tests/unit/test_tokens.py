@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -69,3 +70,33 @@ def test_no_token_is_issued_or_accepted_beyond_the_maximum_lifetime(keys: KeySto
         issuer.verify(longer)
     with pytest.raises(ValueError, match="within the maximum"):
         TokenIssuer(keys, "hub", 1000, max_lifetime_seconds=900)
+
+
+def test_a_remembered_token_is_refused_once_it_expires(keys: KeyStore) -> None:
+    issuer = TokenIssuer(keys, "hub", 600, max_lifetime_seconds=3600)
+    token = issuer.issue("practitioner", "p", "a", datetime.now(UTC) - timedelta(seconds=599))
+    assert issuer.verify(token).subject == "p"
+    assert issuer.verify(token).subject == "p"  # remembered: no second signature check
+    time.sleep(1.1)
+    with pytest.raises(AuthenticationError, match="expired"):
+        issuer.verify(token)
+
+
+def test_only_verified_tokens_are_remembered(keys: KeyStore) -> None:
+    issuer = TokenIssuer(keys, "hub", 600, max_lifetime_seconds=3600)
+    token = issuer.issue("client", "c", "a", datetime.now(UTC))
+    other = issuer.issue("client", "d", "a", datetime.now(UTC))
+    header, payload, _ = token.split(".")
+    forged = f"{header}.{payload}.{other.split('.')[2]}"  # another token's signature
+    for _ in range(2):
+        with pytest.raises(AuthenticationError, match="not valid"):
+            issuer.verify(forged)
+    assert issuer.verify(token).subject == "c"
+
+
+def test_remembered_tokens_are_bounded(keys: KeyStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("hub.tokens.REMEMBERED_TOKENS", 2)
+    issuer = TokenIssuer(keys, "hub", 600, max_lifetime_seconds=3600)
+    tokens = [issuer.issue("client", f"c{i}", "a", datetime.now(UTC)) for i in range(5)]
+    assert [issuer.verify(token).subject for token in tokens] == [f"c{i}" for i in range(5)]
+    assert len(issuer._verified) == 2
