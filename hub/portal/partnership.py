@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from hub.domain.actor import Actor
+from hub.domain.child_death import DeathStatistics
 from hub.domain.statistics import Cell
 from hub.errors import ForbiddenError
 from hub.portal import forms
@@ -72,8 +73,8 @@ class PartnershipPages:
         that does not exist and one that has published nothing."""
         hub = self.portal.hub
         try:
-            found = await run_in_threadpool(arrangements.public_arrangement, hub.session_factory, hub.policy,
-                                            request.path_params["code"], self.portal.clock(), request_id(request))
+            found = await run_in_threadpool(arrangements.public_arrangement, hub.gateway,
+                                            request.path_params["code"], request_id(request))
         except Exception as error:  # the reading could not be recorded: show nothing
             log.error("public arrangements page failed: %s", type(error).__name__)
             return self.portal.error_page(request, 503)
@@ -134,14 +135,18 @@ class PartnershipPages:
             raise ForbiddenError("No child death overview panel covers your partnership.")
         return chosen if chosen in ids else ids[0]
 
+    def _panel_statistics(self, visit: Visit, query: Any) -> DeathStatistics:
+        stats = child_death_statistics.death_statistics(visit.door, self._panel(visit, query))
+        if stats is None:
+            raise ForbiddenError("The panel's statistics are for its members.")
+        return stats
+
     async def cdop(self, request: Request) -> Response:
         query = request.query_params
         case = self._case(query, "CDOP")
 
         def work(visit: Visit) -> Outcome:
-            stats = child_death_statistics.death_statistics(visit.door, self._panel(visit, query))
-            if stats is None:
-                raise ForbiddenError("The panel's statistics are for its members.")
+            stats = self._panel_statistics(visit, query)
             return Page("partnership/cdop.html", {
                 "stats": stats, "case": case, "deaths": child_deaths.list_deaths(visit.door),
                 "charts": [("Deaths by category", bars(stats.by_category)),
@@ -154,9 +159,7 @@ class PartnershipPages:
         case = self._case(query, "CDOP")
 
         def work(visit: Visit) -> Outcome:
-            stats = child_death_statistics.death_statistics(visit.door, self._panel(visit, query))
-            if stats is None:
-                raise ForbiddenError("The panel's statistics are for its members.")
+            stats = self._panel_statistics(visit, query)
             return Download(death_statistics_csv(stats).encode(), CSV, "child-death-statistics.csv")
 
         return await self.portal.signed_in(request, work, purpose="CHILD_DEATH_REVIEW", case_reference=case)

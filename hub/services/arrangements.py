@@ -9,9 +9,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from hub.audit import ledger
+from hub.access.request import Gateway, RequestScope, open_request
 from hub.audit.entry import AuditEntry, Verdict
 from hub.domain.access import PolicyActor
 from hub.domain.partnership import (
@@ -36,7 +36,6 @@ from hub.policy import Policy
 from hub.storage import partnership_tables as pt
 from hub.storage import tables as t
 from hub.storage.partnership_rows import PartnershipRows
-from hub.storage.unit_of_work import UnitOfWork
 
 RESOURCE = "partnership_arrangements"
 FIELDS = ("area_covered", "lead_partners", "relevant_agencies", "resourcing", "independent_scrutiny", "scrutineer",
@@ -214,32 +213,36 @@ def set_intervention(door: Door, partnership_id: str, status: InterventionStatus
     return _intervention(rows, partnership_id)
 
 
-def public_arrangement(session_factory: sessionmaker[Session], policy: Policy, partnership_code: str, now: datetime,
-                       request_id: str) -> PublicArrangement | None:
+def public_arrangement(gateway: Gateway, partnership_code: str, request_id: str) -> PublicArrangement | None:
     """The arrangements in force, for anyone, signed in or not. The policy decides for an anonymous reader,
-    and the reading is on the audit ledger like any other."""
-    with UnitOfWork(session_factory) as uow:
-        rows = PartnershipRows(uow.session)
-        partnership = rows.partnership_by_code(partnership_code[:40])
-        published = [row for row in rows.arrangements(partnership.id) if row.status == ArrangementStatus.PUBLISHED
-                     ] if partnership else []
-        anyone = PolicyActor(frozenset(), "PUBLIC", None)
-        decision = policy.decide(anyone, "read", ArrangementFacts(bool(published), False, False))
-        ledger.append(uow.session, [AuditEntry(
-            occurred_at=now, request_id=request_id, operation="public arrangements page", client_id="public",
-            action="read", resource_type=RESOURCE, resource_id=published[0].id if published else None,
-            fields=FIELDS if published and decision.allowed else (),
-            decision=Verdict.ALLOW if published and decision.allowed else Verdict.DENY, rule=decision.rule,
-            policy_version=decision.policy_version,
-            reason=None if published else f"nothing published for {partnership_code[:40]!r}")])
-        result = None
-        if partnership and published and decision.allowed:
-            view = _view(rows, published[0], partnership.name)
-            names = rows.agency_names([e.agency_id for e in view.content.lead_partners]
-                                      + [e.agency_id for e in view.content.relevant_agencies])
-            result = PublicArrangement(partnership.code, view, names, _intervention(rows, partnership.id), now.date())
-        uow.commit()
+    and the reading is on the audit ledger like any other, in the one request scope every way in uses."""
+    with open_request(gateway, request_id=request_id, operation="public arrangements page") as request:
+        result = request.identify(_read_public, gateway.policy, partnership_code[:40], gateway.clock(), request)
+        request.commit()
         return result
+
+
+def _read_public(session: Session, policy: Policy, partnership_code: str, now: datetime,
+                 request: RequestScope) -> PublicArrangement | None:
+    rows = PartnershipRows(session)
+    partnership = rows.partnership_by_code(partnership_code)
+    published = [row for row in rows.arrangements(partnership.id) if row.status == ArrangementStatus.PUBLISHED
+                 ] if partnership else []
+    anyone = PolicyActor(frozenset(), "PUBLIC", None)
+    decision = policy.decide(anyone, "read", ArrangementFacts(bool(published), False, False))
+    request.note(AuditEntry(
+        occurred_at=now, request_id=request.request_id, operation=request.operation, client_id="public",
+        action="read", resource_type=RESOURCE, resource_id=published[0].id if published else None,
+        fields=FIELDS if published and decision.allowed else (),
+        decision=Verdict.ALLOW if published and decision.allowed else Verdict.DENY, rule=decision.rule,
+        policy_version=decision.policy_version,
+        reason=None if published else f"nothing published for {partnership_code!r}"))
+    if not (partnership and published and decision.allowed):
+        return None
+    view = _view(rows, published[0], partnership.name)
+    names = rows.agency_names([e.agency_id for e in view.content.lead_partners]
+                              + [e.agency_id for e in view.content.relevant_agencies])
+    return PublicArrangement(partnership.code, view, names, _intervention(rows, partnership.id), now.date())
 
 
 def _intervention(rows: PartnershipRows, partnership_id: str) -> InterventionView:

@@ -13,6 +13,7 @@ from hub.domain import partnership as arrangements
 from hub.domain import practice_review as reviews
 from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from hub.services import lessons as lesson_service
+from schema.errors import RecordError
 from schema.requests.types import agency
 from schema.types import Agency, PageInfo
 
@@ -62,10 +63,9 @@ class PartnershipError:
 
     @classmethod
     def from_error(cls, error: Expected) -> PartnershipError:
-        code = PartnershipErrorCode.INVALID_INPUT if isinstance(error, ValidationError) else PartnershipErrorCode(
-            error.code)
-        return cls(code=code, message=error.message, field=error.field if isinstance(error, ValidationError) else None,
-                   suggestion=error.suggestion)
+        record = RecordError.from_error(error)  # one mapping of the hub's errors to codes, as WorkflowError does
+        return cls(code=PartnershipErrorCode(record.code.value), message=record.message, field=record.field,
+                   suggestion=record.suggestion)
 
 
 # -- arrangements -------------------------------------------------------------------------------------------
