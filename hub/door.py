@@ -23,6 +23,8 @@ from sqlalchemy import Executable, Result, ScalarResult
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import TypedReturnsRows
 
+from hub.access import accounting
+from hub.access.accounting import UndecidedReadError
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict
 from hub.domain.access import PolicyActor
@@ -133,6 +135,8 @@ class Door(Rows):
         detail_fetcher: DetailFetcher | None = None,
     ) -> None:
         self._uow = uow
+        # Which children's rows were loaded, and which the policy was asked about (hub.access.accounting).
+        self._accounting = accounting.watch(uow.session)
         self._policy = policy
         self._reference = reference
         self.actor = actor
@@ -230,6 +234,8 @@ class Door(Rows):
         access = self.access(subject, action)
         actor = self.memo("policy_actor", lambda: self.policy_actor(access))
         decision = self._policy.decide(actor, action, facts)
+        if subject.child_id is not None:
+            self._accounting.decided.add(subject.child_id)
         if audit:
             self.record(subject, action, decision, fields=fields if decision.allowed else ())
         return decision
@@ -280,9 +286,26 @@ class Door(Rows):
     # -- for the request's end -------------------------------------------------------------------------
     def commit(self) -> list[int]:
         """Append the buffered audit entries and commit the request's work, together or not at all."""
+        self.settle_undecided()
         seqs = ledger.append_and_commit(self._session, self._entries)  # the unit of work's commit, with the events
         self._entries = []
         return seqs
+
+    def settle_undecided(self, owed: Iterable[AuditEntry] = ()) -> None:
+        """Fail closed if the request loaded a child's rows and never asked the policy about that child: roll
+        the work back, record the refusal (with ``owed``, the request's entries from before the door) instead
+        of the reads, and raise. Nothing of the request reaches its caller."""
+        undecided = self._accounting.unaccounted()
+        if not undecided:
+            return
+        self._session.rollback()
+        self._entries = []
+        reason = "loaded without a decision, so nothing was returned: a path that forgot to ask the policy"
+        for child_id in sorted(undecided):
+            self._record(Subject("child", child_id, child_id), "read", Verdict.DENY, rule=None, reason=reason)
+        ledger.append_and_commit(self._session, [*owed, *self._entries])
+        self._entries = []
+        raise UndecidedReadError(f"{len(undecided)} child(ren) read without a decision in {self.operation!r}")
 
     @property
     def pending_entries(self) -> tuple[AuditEntry, ...]:
@@ -303,6 +326,8 @@ class Door(Rows):
         reason: str | None = None,
     ) -> None:
         access = self._access
+        if subject.child_id is not None:
+            self._accounting.decided.add(subject.child_id)
         self._entries.append(
             AuditEntry(
                 occurred_at=self.now(),

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.access import guard
+from hub.access import accounting, guard
 from hub.access.system import System, SystemDoor
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict
@@ -122,7 +122,11 @@ class RequestScope:
 
     # -- the end -----------------------------------------------------------------------------------------
     def commit(self) -> list[int]:
-        """Append every audit entry this request owes and commit its work: together, or neither."""
+        """Append every audit entry this request owes and commit its work: together, or neither. A request
+        that read a child's rows without asking the policy about the child commits only its refusal, and
+        raises (``hub.access.accounting``)."""
+        if self._door is not None:
+            self._door.settle_undecided(owed=self._owed)
         entries = [*self._owed, *(self._door.pending_entries if self._door else ()),
                    *(self._system.entries if self._system else ())]
         # The unit of work's commit, with the events; a read that wrote nothing joins the group commit.
@@ -144,3 +148,4 @@ def open_request(gateway: Gateway, *, request_id: str, operation: str | None = N
             yield RequestScope(gateway, uow, request_id, operation)
         finally:
             guard.forget(uow.session)
+            accounting.forget(uow.session)

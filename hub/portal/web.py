@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
+from hub.access.accounting import UndecidedReadError
 from hub.access.request import RequestScope, open_request
 from hub.bootstrap import Hub
 from hub.domain.actor import Actor, Role
@@ -193,6 +194,9 @@ class Portal:
                      session: SessionView) -> Response:
         try:
             scope.commit()
+        except UndecidedReadError as error:
+            log.error("portal request %s stopped at the door: %s", scope.request_id, error)  # refusal on the ledger
+            return self.render(request, Page("errors/500.html", status=500), actor=actor, session=session)
         except Exception as error:
             if is_storage_failure(error):
                 raise  # hub.web.outage answers it, and logs the outage once

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, false, not_, or_, select, true
 
+from hub.access.accounting import SCOPED
 from hub.domain.access import CHILD_FLAGS, ROW_FLAGS, ChildFacts, RecordFacts
 from hub.domain.implicants import prime_implicants
 from hub.domain.record import Tier
@@ -113,7 +114,8 @@ def _records_of_child(cover: Cover) -> Select[t.RecordVersion, str]:
     visible = condition([relationships[name] for name in ROW_FLAGS], cover)
     flags = flags_key([relationships[name] for name in ROW_FLAGS]).label("row_flags")
     return (queries.current_versions().add_columns(flags)
-            .where(t.RecordVersion.child_id == bindparam("child_id"), visible))
+            .where(t.RecordVersion.child_id == bindparam("child_id"), visible)
+            .execution_options(**{SCOPED: True}))  # the rows are decided: hub.access.accounting
 
 
 def records_across_children(door: Door, subject: Subject) -> Select[t.RecordVersion, str, str]:
@@ -131,6 +133,7 @@ def records_across_children(door: Door, subject: Subject) -> Select[t.RecordVers
         queries.current_versions()
         .add_columns(child_flags, row_flags_column(door))
         .where(visible)
+        .execution_options(**{SCOPED: True})  # the rows are decided: hub.access.accounting
     )
 
 

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from hub.access.accounting import UndecidedReadError
 from hub.access.request import open_request
 from hub.bootstrap import Hub
 from hub.context import RequestContext
@@ -136,6 +137,11 @@ class GraphQLEndpoint:
                             "; ".join(e.message for e in result.errors)[:500])
             try:
                 request.commit()
+            except UndecidedReadError as error:
+                log.error("request %s stopped at the door: %s", rid, error)  # a defect: the refusal is on the ledger
+                return error_response(500, "INTERNAL_ERROR",
+                                      "The hub stopped an answer it had not checked, so no data was returned.", rid,
+                                      "Tell the hub's operators, quoting the request id.")
             except Exception as error:
                 if is_storage_failure(error):
                     raise  # hub.web.outage answers it, and logs the outage once

@@ -1,0 +1,83 @@
+"""The gate's last check: a practitioner's request that loads a child's rows and never asks the policy about
+that child returns nothing, and the ledger says so. Each test plants the path a maintainer might write by
+mistake (a resolver that reads and forgets to decide) and watches it fail closed through real HTTP."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from hub.access.accounting import UndecidedReadError
+from hub.access.request import open_request
+from hub.services import children, records
+from hub.services.children import to_view
+from hub.storage import queries
+from hub.storage import tables as t
+from tests.api import as_practitioner, audit_rows
+
+CHILD = "query($id: ID!) { child(id: $id) { givenName familyName postcode } }"
+RECORDS = "query($id: ID!) { child(id: $id) { givenName records(first: 5) { edges { node { summary } } } } }"
+
+
+def test_a_child_read_without_a_decision_returns_nothing(hub, http, demo, monkeypatch) -> None:
+    amelia = demo.child("Amelia", "Hart")
+    # Sue, another partnership's social worker, has no relationship with Amelia: the forgetful resolver would
+    # show her everything.
+    sue = as_practitioner(hub, http, "sue.social@council.southvale.example", "S47_ENQUIRY")
+
+    def forgetful_read_child(door, child_id):  # loads the row, releases it, never asks the policy
+        child = door.query(queries.child, child_id)
+        return to_view(child) if child else None
+
+    monkeypatch.setattr(children, "read_child", forgetful_read_child)
+    response = sue.post(CHILD, {"id": amelia})
+
+    assert response.status_code == 500
+    body = response.json()
+    assert body.get("data") is None and "Amelia" not in response.text and "Hart" not in response.text
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL_ERROR"
+    events = audit_rows(hub, response.headers["x-request-id"])
+    assert [(e["action"], e["child_id"], e["decision"]) for e in events] == [("read", amelia, "DENY")]
+    assert "forgot to ask the policy" in events[0]["reason"]
+
+
+def test_records_read_without_a_decision_return_nothing(hub, http, demo, monkeypatch) -> None:
+    amelia = demo.child("Amelia", "Hart")
+    sam = as_practitioner(hub, http, "sam.social@council.northbridge.example", "S47_ENQUIRY")
+    decided = sam.gql(RECORDS, {"id": amelia})  # Sam may read Amelia's identity: the child itself is decided
+    assert decided["data"]["child"]["givenName"] == "Amelia"
+    other = demo.child("Noah", "Price")
+
+    def leaky_list_records(door, child_id, **_):  # reads another child's records through the door, undecided
+        rows = door.scalars(select(t.RecordVersion).where(t.RecordVersion.child_id == other)).all()
+        assert rows, "the plant must load something to prove anything"
+        return records.RecordPage((), 0, 0)
+
+    monkeypatch.setattr(records, "list_records", leaky_list_records)
+    response = sam.post(RECORDS, {"id": amelia})
+
+    assert response.status_code == 500 and response.json().get("data") is None
+    events = audit_rows(hub, response.headers["x-request-id"])
+    assert [(e["child_id"], e["decision"]) for e in events] == [(other, "DENY")]  # Amelia's read is not claimed
+
+
+def test_the_request_scope_refuses_to_commit_an_undecided_read(hub, demo) -> None:
+    amelia = demo.child("Amelia", "Hart")
+    with open_request(hub.gateway, request_id="undecided-scope") as request:
+        sam = request.identify(queries.practitioner_by_email, "sam.social@council.northbridge.example")
+        assert sam is not None
+        actor = request.identify(queries.load_actor, sam.id)
+        assert actor is not None
+        door = request.enter(actor, purpose="S47_ENQUIRY", case_reference="CASE-1")
+        assert door.get(t.Child, amelia) is not None
+        with pytest.raises(UndecidedReadError):
+            request.commit()
+    assert [e["decision"] for e in audit_rows(hub, "undecided-scope")] == ["DENY"]
+
+
+def test_asking_the_policy_is_enough_whatever_it_answers(hub, http, demo) -> None:
+    """A refusal is a decision: a hidden child read and refused is accounted for, and answers as missing."""
+    amelia = demo.child("Amelia", "Hart")
+    sue = as_practitioner(hub, http, "sue.social@council.southvale.example", "S47_ENQUIRY")
+    body = sue.gql(CHILD, {"id": amelia})
+    assert body["data"] == {"child": None}
