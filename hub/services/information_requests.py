@@ -206,10 +206,15 @@ def list_requests(door: Door, wanted: RequestFilter, *, first: int = 20, after: 
 def _visible(door: Door, subject: Subject, wanted: RequestFilter) -> Select[t.InformationRequest]:
     """The policy over the two facts that vary by request, as one SQL condition."""
     mine, to_me = stored.from_agency(door.actor.agency_id), stored.to_agency(door.actor.agency_id)
-    cases = [and_(mine if sent else not_(mine), to_me if received else not_(to_me))
-             for sent, received in product((False, True), repeat=2)
-             if door.decide("read", RequestFacts(sent, received), subject, audit=False).allowed]
+    allowed = [(sent, received) for sent, received in product((False, True), repeat=2)
+               if door.decide("read", RequestFacts(sent, received), subject, audit=False).allowed]
+    cases = [and_(mine if sent else not_(mine), to_me if received else not_(to_me)) for sent, received in allowed]
     statement = select(t.InformationRequest).where(or_(*cases) if cases else false())
+    if (False, False) not in allowed:
+        # Every request the actor may read is then one their agency made or was asked: saying so in a form an
+        # index serves lets the database find them without reading every request (the EXISTS in the
+        # condition above cannot use an index under an OR). It narrows nothing the condition lets through.
+        statement = statement.where(t.InformationRequest.id.in_(stored.made_or_asked(door.actor.agency_id)))
     if wanted.direction == Direction.SENT:
         statement = statement.where(mine)
     elif wanted.direction == Direction.RECEIVED:
