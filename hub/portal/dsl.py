@@ -201,8 +201,9 @@ class DslPages:
             key_facts = [flag for flag in roll.current_flags(visit.door, [child_id]).get(child_id, [])
                          if is_current(flag, today)]
             base = f"/portal/children/{child_id}"
-            trail = Trail.of(base, {"case": case, "show": show, "after": after or "",
-                                    "trail": forms.text(query, "trail")})
+            # A printed chronology is one page: no Previous or Next, whatever cursor the link carried.
+            trail = Trail.of(base, {"case": case, "show": show, "after": "" if printing else after or "",
+                                    "trail": "" if printing else forms.text(query, "trail")})
             return Page("dsl/child.html", {
                 "child": child, "records": records, "case": case, "shared": bool(query.get("shared")),
                 "key_facts": key_facts, "is_current": lambda record: is_current(record, today),
@@ -212,7 +213,6 @@ class DslPages:
                 "back_href": _href(base, case=case, show=show or None),
                 **trail.context(None if printing else _following(records.cursors, records.has_next),
                                 records.total, PAGE_SIZE),
-                **({"previous_href": None} if printing else {}),
                 "share_href": _href(f"{base}/share", case=case),
                 "ask_href": _href(f"{base}/ask", case=case),
                 "concern_href": _href(f"{base}/share", case=case, category=str(Category.SCHOOL_CONCERN)),

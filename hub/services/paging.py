@@ -30,7 +30,7 @@ MAX_PAGE = 100
 MAX_POSITION = 2**53 - 1
 MAX_TEXT = 500  # longer than any sorted column holds
 MAX_CURSOR = 4 * MAX_TEXT  # a few keys of at most that: anything longer is not ours, and is not parsed
-NOT_OURS = "This cursor was not issued by the hub."
+NOT_OURS = "This cursor was not issued by the hub for this list: ask for the first page again, without it."
 
 Value = str | int | date | datetime
 Ts = TypeVarTuple("Ts")
