@@ -72,10 +72,10 @@ class Query(AuditQuery, RequestQuery, NotificationQuery, StatisticsQuery, Partne
                                  active_only=chosen.active_only),
             first=first, after=after,
         )
-        edges = [RecordEdge(cursor=records.encode_cursor(page.offset + i), node=Record(view=view))
-                 for i, view in enumerate(page.views)]
+        edges = [RecordEdge(cursor=cursor, node=Record(view=view))
+                 for cursor, view in zip(page.cursors, page.views, strict=True)]
         return RecordWorklist(edges=edges, page_info=PageInfo(
-            has_next_page=page.has_next, has_previous_page=page.offset > 0,
+            has_next_page=page.has_next, has_previous_page=page.has_previous,
             start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
 
     @strawberry.field(

@@ -174,14 +174,14 @@ class Child:
         page = records.list_records(info.context.door, self.view.id, first=first, after=after,
                                     identified_by_nhs_number=self.view.identified_by_nhs_number)
         edges = [
-            RecordEdge(cursor=records.encode_cursor(page.offset + i), node=Record(view=view))
-            for i, view in enumerate(page.views)
+            RecordEdge(cursor=cursor, node=Record(view=view))
+            for cursor, view in zip(page.cursors, page.views, strict=True)
         ]
         return RecordConnection(
             edges=edges,
             page_info=PageInfo(
                 has_next_page=page.has_next,
-                has_previous_page=page.offset > 0,
+                has_previous_page=page.has_previous,
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),

@@ -21,11 +21,12 @@ from hub.errors import ValidationError
 from hub.portal import forms
 from hub.portal.inbox_view import INBOX_KINDS, KIND_LABELS, STATUSES, InboxView
 from hub.portal.templating import date_time, label
+from hub.portal.trail import Trail
 from hub.portal.web import Outcome, Page, Portal, Redirect, Visit
 from hub.services import inbox, roll
 from hub.services.children import read_child
 from hub.services.information_requests import Direction, RequestFilter, list_requests
-from hub.services.records import RecordDraft, encode_cursor, list_records, share_record
+from hub.services.records import RecordDraft, list_records, share_record
 
 PURPOSE = "EDUCATION_SAFEGUARDING"
 PAGE_SIZE = 20
@@ -107,13 +108,7 @@ class DslPages:
             received = list_requests(visit.door, RequestFilter(Direction.RECEIVED, open_only=True), first=50)
             sent = list_requests(visit.door, RequestFilter(Direction.SENT), first=20)
             here = {"case": case, **shown.params}
-            following = None
-            if page.has_next:
-                following = _href("/portal/inbox", **here, after=inbox.encode(page.offset + len(page.views) - 1))
-            previous = None
-            if page.offset > 0:
-                back = page.offset - PAGE_SIZE
-                previous = _href("/portal/inbox", **here, after=inbox.encode(back - 1) if back > 0 else None)
+            trail = Trail.of("/portal/inbox", here | {"after": after or "", "trail": forms.text(query, "trail")})
             return Page("dsl/inbox.html", {
                 "page": page, "case": case, "encompass_case": encompass_case, "received": received, "sent": sent,
                 "pupils": pupils, "now": visit.now, "shown": shown, "kinds": INBOX_KINDS, "statuses": STATUSES,
@@ -121,8 +116,7 @@ class DslPages:
                 "needs_acknowledgement": NEEDS_ACKNOWLEDGEMENT,
                 "acknowledged": forms.text(query, "acknowledged"), "answered": bool(query.get("answered")),
                 "asked": bool(query.get("asked")),
-                "page_count": max(1, -(-page.total // PAGE_SIZE)), "page_number": page.offset // PAGE_SIZE + 1,
-                "previous_href": previous, "next_href": following,
+                **trail.context(_following(page.cursors, page.has_next), page.total, PAGE_SIZE),
             })
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
@@ -155,7 +149,7 @@ class DslPages:
     # -- pupils ----------------------------------------------------------------------------------------
     async def pupils(self, request: Request) -> Response:
         query = request.query_params
-        number = forms.page_number(query)
+        after = forms.text(query, "after") or None
         case = forms.case_reference(forms.text(query, "case"), "DSL-ROLL", self._today())
         name, year, flag = forms.text(query, "name")[:100], forms.text(query, "year"), forms.text(query, "flag")
         wanted = roll.RollFilter(name=name, year_group=int(year) if year in YEAR_GROUPS else None,
@@ -164,16 +158,19 @@ class DslPages:
                  "flag": wanted.flag, "case": case}
 
         def work(visit: Visit) -> Outcome:
-            page = roll.list_pupils(visit.door, first=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, wanted=wanted)
+            try:
+                page = roll.list_pupils(visit.door, first=PAGE_SIZE, after=after, wanted=wanted)
+            except ValidationError:  # a cursor the hub did not issue
+                return Page("errors/404.html", status=404)
+            trail = Trail.of("/portal/pupils", {key: value for key, value in shown.items() if value} | {
+                "after": after or "", "trail": forms.text(query, "trail")})
             return Page("dsl/pupils.html", {
-                "page": page, "case": case, "number": number, "values": shown,
+                "page": page, "case": case, "values": shown,
                 "filtered": bool(name or wanted.year_group is not None or wanted.flag),
                 "years": [("", "Any year group"), *((key, text) for key, text in YEAR_GROUPS.items())],
                 "flags": [("", "Any flag"), *FLAG_LABELS.items()],
                 "year_group": lambda born: roll.year_group(born, self._today()),
-                "page_count": max(1, -(-page.total // PAGE_SIZE)),
-                "previous_href": _href("/portal/pupils", page=number - 1, **shown) if number > 1 else None,
-                "next_href": _href("/portal/pupils", page=number + 1, **shown) if page.has_next else None,
+                **trail.context(_following(page.cursors, page.has_next), page.total, PAGE_SIZE),
             })
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
@@ -204,15 +201,9 @@ class DslPages:
             key_facts = [flag for flag in roll.current_flags(visit.door, [child_id]).get(child_id, [])
                          if is_current(flag, today)]
             base = f"/portal/children/{child_id}"
-            previous = None
-            if records.offset > 0:
-                back = records.offset - PAGE_SIZE
-                previous = _href(base, case=case, show=show or None,
-                                 after=encode_cursor(back - 1) if back > 0 else None)
-            following = None
-            if records.has_next and not printing:
-                following = _href(base, case=case, show=show or None,
-                                  after=encode_cursor(records.offset + len(records.views) - 1))
+            # A printed chronology is one page: no Previous or Next, whatever cursor the link carried.
+            trail = Trail.of(base, {"case": case, "show": show, "after": "" if printing else after or "",
+                                    "trail": "" if printing else forms.text(query, "trail")})
             return Page("dsl/child.html", {
                 "child": child, "records": records, "case": case, "shared": bool(query.get("shared")),
                 "key_facts": key_facts, "is_current": lambda record: is_current(record, today),
@@ -220,9 +211,8 @@ class DslPages:
                     (key, text) for key, (text, _) in CHRONOLOGY_GROUPS.items())], "printing": printing,
                 "print_href": _href(base, case=case, show=show or None, print=1),
                 "back_href": _href(base, case=case, show=show or None),
-                "page_count": max(1, -(-records.total // PAGE_SIZE)),
-                "page_number": records.offset // PAGE_SIZE + 1,
-                "previous_href": None if printing else previous, "next_href": following,
+                **trail.context(None if printing else _following(records.cursors, records.has_next),
+                                records.total, PAGE_SIZE),
                 "share_href": _href(f"{base}/share", case=case),
                 "ask_href": _href(f"{base}/ask", case=case),
                 "concern_href": _href(f"{base}/share", case=case, category=str(Category.SCHOOL_CONCERN)),
@@ -290,6 +280,11 @@ class DslPages:
             return Redirect(_href(f"/portal/children/{child_id}", case=case, shared=1))
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case, form=form)
+
+
+def _following(cursors: tuple[str, ...], has_next: bool) -> str | None:
+    """The cursor the next page starts after, when there is one."""
+    return cursors[-1] if has_next and cursors else None
 
 
 def _href(path: str, **params: object) -> str:

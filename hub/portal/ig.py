@@ -8,7 +8,6 @@ access request or review number, or by default the page and the day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -22,6 +21,7 @@ from hub.errors import ConflictError, NotFoundError, ValidationError
 from hub.portal import forms
 from hub.portal.child_lookup import ChildLookup
 from hub.portal.templating import LOCAL
+from hub.portal.trail import Trail
 from hub.portal.web import AfterCommit, Download, Outcome, Page, Portal, Redirect, Visit
 from hub.services import audit_review
 from hub.services.audit_review import PageRequest
@@ -38,8 +38,6 @@ from hub.services.review_subjects import identify_by_id
 
 PURPOSE = "AUDIT_REVIEW"
 PAGE_SIZE = 25
-MAX_TRAIL = 200  # pages a Previous link can walk back through
-FIRST = "-"  # the first page, in a trail (it has no cursor)
 ACTIONS = ("read", "list", "find", "share", "amend", "end", "grant", "break_glass", "review_break_glass",
            "acknowledge", "export", "sign_in", "sign_in_second_factor", "sign_out", "session_expired", "quick_exit")
 OUTCOMES = (
@@ -110,9 +108,9 @@ class IgPages:
                                  decision=values["decision"] or None,
                                  hide_reviews_by=None if values["mine"] else visit.actor.practitioner_id)
             page = audit_review.list_events(visit.door, wanted, PageRequest(PAGE_SIZE, after))
-            return Page("ig/search.html", _search_context(values, {}, page, None) | Trail.of(
-                "/portal/audit", query).context(page) | {"names": audit_review.practitioner_names(
-                    visit.door, page.events)})
+            trail = Trail.of("/portal/audit", query).context(_following(page), page.total, PAGE_SIZE)
+            return Page("ig/search.html", _search_context(values, {}, page, None) | trail | {
+                "names": audit_review.practitioner_names(visit.door, page.events)})
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
 
@@ -148,7 +146,7 @@ class IgPages:
                                               hide_own_reviews=not mine)
             trail = Trail.of("/portal/audit/child", {"child": child.id, "case": case, "mine": "1" if mine else "",
                                                      "after": after or "", "trail": forms.text(query, "trail")})
-            return Page("ig/child.html", context | trail.context(page) | {
+            return Page("ig/child.html", context | trail.context(_following(page), page.total, PAGE_SIZE) | {
                 "child": child, "page": page, "export_formats": FORMATS, "mine": mine,
                 "names": audit_review.practitioner_names(visit.door, page.events),
                 "mine_href": _href("/portal/audit/child", child=child.id, case=case, mine=None if mine else "1")})
@@ -192,7 +190,7 @@ class IgPages:
                 "values": values, "page": page,
                 "by_agency": audit_review.partner_accesses_by_agency(visit.door, wanted),
                 "names": audit_review.practitioner_names(visit.door, page.events),
-                **Trail.of("/portal/audit/partners", query).context(page)})
+                **Trail.of("/portal/audit/partners", query).context(_following(page), page.total, PAGE_SIZE)})
 
         return await self.portal.signed_in(request, work, purpose=PURPOSE, case_reference=case)
 
@@ -355,38 +353,9 @@ def _search_context(values: dict[str, Any], errors: dict[str, str], page: AuditP
     return {"values": values, "errors": errors, "page": page, "next_href": next_href, "actions": actions}
 
 
-@dataclass(frozen=True)
-class Trail:
-    """Previous and Next through keyset pages: the cursors of the pages before this one ride in the link
-    (``trail``), so Previous goes back exactly, and the page number is their count."""
-
-    path: str
-    params: dict[str, str]
-    after: str
-    before: tuple[str, ...]
-
-    @classmethod
-    def of(cls, path: str, query: Any) -> Trail:
-        params = {key: value for key, value in query.items() if key not in ("after", "trail") and value}
-        trail = forms.text(query, "trail")
-        before = tuple("" if step == FIRST else step for step in trail.split("~"))[-MAX_TRAIL:] if trail else ()
-        return cls(path, params, forms.text(query, "after"), before)
-
-    def href(self, after: str, before: tuple[str, ...]) -> str:
-        extra = {"after": after} if after else {}
-        extra |= {"trail": "~".join(step or FIRST for step in before)} if before else {}
-        return f"{self.path}?{urlencode(self.params | extra)}"
-
-    def context(self, page: AuditPage) -> dict[str, Any]:
-        following = None
-        if page.has_next and page.events:
-            following = self.href(audit_review.encode_cursor(page.events[-1].seq), (*self.before, self.after))
-        previous = None
-        if self.after:
-            previous = self.href(self.before[-1], self.before[:-1]) if self.before else self.href("", ())
-        return {"next_href": following, "previous_href": previous,
-                "page_number": len(self.before) + 1 if self.after else 1,
-                "page_count": max(1, -(-page.total // PAGE_SIZE))}
+def _following(page: AuditPage) -> str | None:
+    """The cursor the next page starts after, when there is one."""
+    return audit_review.encode_cursor(page.events[-1].seq) if page.has_next and page.events else None
 
 
 def _href(path: str, **params: str | None) -> str:

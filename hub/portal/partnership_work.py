@@ -24,6 +24,7 @@ from hub.domain.practice_review import LessonDraft, LessonTheme
 from hub.errors import ConflictError, ForbiddenError, ValidationError
 from hub.portal import forms
 from hub.portal.templating import label
+from hub.portal.trail import Trail
 from hub.portal.web import Outcome, Page, Portal, Redirect, Visit
 from hub.services import arrangements, directory, lessons, serious_incidents
 
@@ -77,7 +78,7 @@ class PartnershipWorkPages:
     async def lessons(self, request: Request) -> Response:
         query = request.query_params
         case = self._case(query, "LESSONS")
-        number = forms.page_number(query)
+        after = forms.text(query, "after") or None
         words = forms.text(query, "words")[:200]
         theme = forms.text(query, "theme")
         agency = forms.text(query, "agency")[:64]
@@ -85,11 +86,13 @@ class PartnershipWorkPages:
                                       theme=LessonTheme(theme) if theme in LessonTheme.__members__ else None,
                                       agency_id=agency or None)
         shown = {"words": words, "theme": str(wanted.theme) if wanted.theme else "", "agency": agency, "case": case}
-        offset = (number - 1) * PAGE_SIZE
+        trail = Trail.of("/portal/lessons", shown | {"after": after or "", "trail": forms.text(query, "trail")})
 
         def work(visit: Visit) -> Outcome:
-            page = lessons.search_lessons(visit.door, wanted, first=PAGE_SIZE,
-                                          after=lessons.encode(offset - 1) if offset else None)
+            try:
+                page = lessons.search_lessons(visit.door, wanted, first=PAGE_SIZE, after=after)
+            except ValidationError:  # a cursor the hub did not issue
+                return Page("errors/404.html", status=404)
             agencies = directory.partnership_agencies(visit.door)
             names = {contact.agency_id: contact.name for contact in agencies}
             return Page("lessons/search.html", {
@@ -101,8 +104,7 @@ class PartnershipWorkPages:
                 # A link, like a menu entry: the publishing page and the service decide (no incident read here).
                 "may_publish": bool(visit.actor.roles & PUBLISHERS),
                 "filtered": bool(words or wanted.theme or agency),
-                "previous_href": _href("/portal/lessons", page=number - 1, **shown) if number > 1 else None,
-                "next_href": _href("/portal/lessons", page=number + 1, **shown) if page.has_next else None,
+                **trail.context(page.cursors[-1] if page.has_next and page.cursors else None, page.total, PAGE_SIZE),
             })
 
         return await self.portal.signed_in(request, work, purpose=LESSONS_PURPOSE, case_reference=case)

@@ -33,7 +33,8 @@ from hub.storage import audit_queries as q
 from hub.storage import queries
 from hub.storage import tables as t
 
-CURSOR = "audit"
+# The ledger's sequence number orders it, newest or oldest first; the storage query seeks by it.
+EVENTS = pages.Keyset("audit", pages.Sort(t.AuditEvent.seq, int))
 MAX_NOTES = 2_000
 EMERGENCY_WINDOW = timedelta(minutes=60)  # how long a declared emergency lasts
 
@@ -45,11 +46,13 @@ class PageRequest:
 
 
 def encode_cursor(seq: int) -> str:
-    return pages.encode_cursor(CURSOR, seq)
+    return EVENTS.encode((seq,))
 
 
 def decode_cursor(cursor: str) -> int:
-    return pages.decode_cursor(CURSOR, cursor)
+    (seq,) = EVENTS.decode(cursor)
+    assert isinstance(seq, int)  # the keyset's one column is an integer
+    return seq
 
 
 def list_events(door: Door, wanted: AuditFilter, paging: PageRequest) -> AuditPage:

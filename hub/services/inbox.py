@@ -16,12 +16,14 @@ from hub.domain.notification import NEEDS_ACKNOWLEDGEMENT, NotificationKind, Not
 from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
 from hub.errors import NotFoundError
-from hub.services.paging import encode_cursor, start_offset
+from hub.services.paging import Keyset, Sort
 from hub.storage import notifications
 from hub.storage import tables as t
 
 RESOURCE = "notification"
-CURSOR = "notification"
+# Newest first; the id breaks ties between notifications made in the same moment.
+NOTIFICATIONS = Keyset("notification", Sort(t.Notification.created_at, datetime, descending=True),
+                       Sort(t.Notification.id, str))
 FIELDS = ("kind", "summary", "due_at")
 
 
@@ -43,22 +45,16 @@ class InboxFilter:
 @dataclass(frozen=True)
 class InboxPage:
     views: tuple[NotificationView, ...]
-    offset: int
+    cursors: tuple[str, ...]  # one per view
+    has_next: bool
+    has_previous: bool
     total: int
     unread: int
     to_acknowledge: int = 0  # of the unread, those whose kind asks for an acknowledgement
 
-    @property
-    def has_next(self) -> bool:
-        return self.offset + len(self.views) < self.total
-
-
-def encode(offset: int) -> str:
-    return encode_cursor(CURSOR, offset)
-
 
 def list_notifications(door: Door, wanted: InboxFilter, *, first: int = 20, after: str | None = None) -> InboxPage:
-    offset = start_offset(CURSOR, first, after)
+    NOTIFICATIONS.check(first, after)
     subject = Subject("notifications")
     door.access(subject, "list")
     visible = addressed_condition(door, subject)
@@ -71,9 +67,12 @@ def list_notifications(door: Door, wanted: InboxFilter, *, first: int = 20, afte
     if wanted.unread_only:
         statement = statement.where(t.Notification.acknowledged_at.is_(None))
     total = unread if wanted.unread_only else _count(door, statement)
-    rows = door.scalars(statement.order_by(t.Notification.created_at.desc(), t.Notification.id)
-                                .offset(offset).limit(first)).all()
-    return InboxPage(tuple(release(door, rows)), offset, total, unread, to_acknowledge)
+    page, params = NOTIFICATIONS.page(statement, first, after)
+    rows = door.execute(page, params).scalars().all()
+    views = release(door, rows[:first])
+    cursors = {row.id: NOTIFICATIONS.encode((row.created_at, row.id)) for row in rows}
+    return InboxPage(tuple(views), tuple(cursors[view.id] for view in views), len(rows) > first, after is not None,
+                     total, unread, to_acknowledge)
 
 
 def _with_status(statement: Select[t.Notification], status: Status | None,

@@ -5,6 +5,7 @@ searchable by any practitioner of the partnership; the national panel searches a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import and_
 
@@ -15,7 +16,7 @@ from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
 from hub.errors import ValidationError
 from hub.services import notices
-from hub.services.paging import encode_cursor, start_offset
+from hub.services.paging import Keyset, Sort
 from hub.services.partnership_visibility import visible
 from hub.services.serious_incidents import authorise
 from hub.storage import partnership_tables as pt
@@ -23,7 +24,8 @@ from hub.storage import tables as t
 from hub.storage.partnership_rows import PartnershipRows
 
 RESOURCE = "lesson"
-CURSOR = "lesson"
+# Newest first; the id breaks ties between lessons published in the same moment.
+LESSONS = Keyset("lesson", Sort(pt.Lesson.published_at, datetime, descending=True), Sort(pt.Lesson.id, str))
 FIELDS = ("title", "summary", "themes", "agencies")
 
 
@@ -69,22 +71,16 @@ class LessonSearch:
 @dataclass(frozen=True)
 class LessonPage:
     views: tuple[LessonView, ...]
-    offset: int
+    cursors: tuple[str, ...]  # one per view
+    has_next: bool
+    has_previous: bool
     total: int
-
-    @property
-    def has_next(self) -> bool:
-        return self.offset + len(self.views) < self.total
-
-
-def encode(offset: int) -> str:
-    return encode_cursor(CURSOR, offset)
 
 
 def search_lessons(door: Door, wanted: LessonSearch, *, first: int = 20, after: str | None = None) -> LessonPage:
     """Lessons the actor may read (their partnerships', or every one for the national panel), newest first."""
     rows = _rows(door)
-    offset = start_offset(CURSOR, first, after)
+    LESSONS.check(first, after)
     subject = Subject(RESOURCE)
     door.access(subject, "list")
     partnerships = sorted(door.actor.partnership_ids)
@@ -92,9 +88,9 @@ def search_lessons(door: Door, wanted: LessonSearch, *, first: int = 20, after: 
         "own_partnership": pt.Lesson.partnership_id.in_(partnerships)})
     text = (wanted.text or "").strip()[:200] or None
     found, total = rows.lessons(condition, text, str(wanted.theme) if wanted.theme else None, wanted.agency_id,
-                                offset, first)
+                                lambda statement: LESSONS.page(statement, first, after))
     released = []
-    for lesson in found:
+    for lesson in found[:first]:
         facts = LessonFacts(own_partnership=lesson.partnership_id in door.actor.partnership_ids)
         decision = door.decide("read", facts, subject, audit=False)
         if not decision.allowed:  # SQL and policy disagree: fail closed, and say so
@@ -102,7 +98,8 @@ def search_lessons(door: Door, wanted: LessonSearch, *, first: int = 20, after: 
             continue
         door.record(Subject(RESOURCE, lesson.id), "read", decision, fields=FIELDS)
         released.append(lesson)
-    return LessonPage(tuple(_views(rows, released)), offset, total)
+    cursors = tuple(LESSONS.encode((lesson.published_at, lesson.id)) for lesson in released)
+    return LessonPage(tuple(_views(rows, released)), cursors, len(found) > first, after is not None, total)
 
 
 def read_lesson(door: Door, lesson_id: str) -> LessonView | None:
@@ -113,7 +110,8 @@ def read_lesson(door: Door, lesson_id: str) -> LessonView | None:
     partnerships = sorted(door.actor.partnership_ids)
     condition = visible(door, subject, "read", LessonFacts, {
         "own_partnership": pt.Lesson.partnership_id.in_(partnerships)})
-    found, _ = rows.lessons(and_(condition, pt.Lesson.id == lesson_id[:64]), None, None, None, 0, 1)
+    found, _ = rows.lessons(and_(condition, pt.Lesson.id == lesson_id[:64]), None, None, None,
+                            lambda statement: LESSONS.page(statement, 1, None))
     lesson = found[0] if found else None
     if lesson is None:
         door.refuse(subject, "read", "no such lesson, or not one the actor may read")

@@ -28,28 +28,20 @@ from hub.storage import queries, sealing
 from hub.storage import tables as t
 from hub.storage.statements import built_once
 
-CURSOR = "record"
 MAX_SUMMARY = 2_000
 MAX_DETAIL = 50_000
+# Newest first; the record key breaks ties between records that started the same day.
+RECORDS = paging.Keyset("record", paging.Sort(t.RecordVersion.start_date, date, descending=True),
+                        paging.Sort(t.RecordVersion.record_key, str))
 
 
 @dataclass(frozen=True)
 class RecordPage:
     views: tuple[RecordView, ...]
-    offset: int
+    cursors: tuple[str, ...]  # one per view
+    has_next: bool
+    has_previous: bool
     total: int
-
-    @property
-    def has_next(self) -> bool:
-        return self.offset + len(self.views) < self.total
-
-
-def encode_cursor(offset: int) -> str:
-    return paging.encode_cursor(CURSOR, offset)
-
-
-def decode_cursor(cursor: str) -> int:
-    return paging.decode_cursor(CURSOR, cursor)
 
 
 def list_records(door: Door, child_id: str, *, first: int = 20, after: str | None = None,
@@ -57,38 +49,49 @@ def list_records(door: Door, child_id: str, *, first: int = 20, after: str | Non
     """The current version of each record about the child that the actor may see, newest first; only of
     ``categories`` when given (never RESTRICTED ones then: their category is not released, so filtering by
     it would tell it)."""
-    offset = paging.start_offset(CURSOR, first, after)
+    paging.check_page_size(first)
+    seeking = after is not None
+    key = RECORDS.parameters(RECORDS.decode(after)) if after is not None else {}
     child = load_child(door, child_id)
     subject = Subject("child_records", child_id, child_id)
     door.access(subject, "list")
     if child is None:
         door.refuse(subject, "list", "no such child")
-        return RecordPage((), 0, 0)
+        return RecordPage((), (), False, seeking, 0)
     facts = child_facts(door, child, identified_by_nhs_number=identified_by_nhs_number)
     visible, params = records_of_child(door, child, facts, subject)
     if categories:  # a filtered page is rarer, and its statement is built afresh
         visible = visible.where(t.RecordVersion.category.in_([str(c) for c in categories]),
                                 t.RecordVersion.tier != str(Tier.RESTRICTED))
-        page = door.execute(_page_of(visible, offset, first), params).all()
+        page = door.execute(_page_of(visible, first, seeking), params | key).all()
     else:
-        page = door.execute(_page(visible, offset, first), params).all()
-    if page:  # noqa: SIM108 - the comment on the else branch says why it is separate
+        page = door.execute(_page(visible, first, seeking), params | key).all()
+    if page and not seeking:  # the first page counts the whole list as it goes
         total = page[0].total
-    else:  # past the end: count separately
+    else:  # past the first page the count over the page would be of the rest only: count separately
         total = door.scalar(select(func.count()).select_from(visible.subquery()), params) or 0
-    views = release_rows(door, [(row, flags, facts) for row, flags, _ in page])
-    return RecordPage(tuple(views), offset, total)
+    shown = page[:first]
+    views = release_rows(door, [(row, flags, facts) for row, flags, _ in shown])
+    return RecordPage(tuple(views), _cursors(views, [row for row, _, _ in shown]), len(page) > first, seeking,
+                      total)
 
 
-def _page_of(visible: Select[t.RecordVersion, str], offset: int, first: int) -> Select[t.RecordVersion, str, int]:
-    """One page of a child's records, newest first, with the total."""
-    return (visible.add_columns(func.count().over().label("total"))
-            .order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
-            .offset(offset)
-            .limit(first))
+def _page_of(visible: Select[t.RecordVersion, str], first: int,
+             seeking: bool) -> Select[t.RecordVersion, str, int]:
+    """One page of a child's records, newest first (and one more, to tell whether more follow), with the
+    total; after the key the parameters bind when ``seeking``."""
+    counted = visible.add_columns(func.count().over().label("total"))
+    ordered = counted.order_by(*RECORDS.order_by()).limit(first + 1)
+    return ordered.where(RECORDS.seek()) if seeking else ordered
 
 
 _page = built_once(_page_of)  # built once per statement and page
+
+
+def _cursors(views: list[RecordView], rows: list[t.RecordVersion]) -> tuple[str, ...]:
+    """Each released view's cursor, from its row's sort key (a row withheld has no view and no cursor)."""
+    keys = {row.record_key: (row.start_date, row.record_key) for row in rows}
+    return tuple(RECORDS.encode(keys[view.record_key]) for view in views)
 
 
 def release_rows(door: Door, rows: list[tuple[t.RecordVersion, str, ChildFacts]]) -> list[RecordView]:
@@ -281,8 +284,9 @@ class RecordFilter:
 @dataclass(frozen=True)
 class WorklistPage:
     views: tuple[RecordView, ...]
-    offset: int
+    cursors: tuple[str, ...]  # one per view
     has_next: bool
+    has_previous: bool
 
 
 def list_records_across_children(door: Door, record_filter: RecordFilter, *, first: int = 20,
@@ -291,7 +295,6 @@ def list_records_across_children(door: Door, record_filter: RecordFilter, *, fir
 
     Filtered in SQL by the compiled policy; no total is given, because counting would scan every child.
     """
-    offset = paging.start_offset(CURSOR, first, after)
     subject = Subject("records")
     door.access(subject, "list")
     statement = records_across_children(door, subject)
@@ -301,10 +304,10 @@ def list_records_across_children(door: Door, record_filter: RecordFilter, *, fir
         statement = statement.where(t.RecordVersion.tier.in_([str(tier) for tier in record_filter.tiers]))
     if record_filter.active_only:
         statement = statement.where(t.RecordVersion.status == str(RecordStatus.ACTIVE))
-    rows = door.execute(
-        statement.order_by(t.RecordVersion.start_date.desc(), t.RecordVersion.record_key)
-        .offset(offset).limit(first + 1)
-    ).all()
+    page, params = RECORDS.page(statement, first, after)
+    rows = door.execute(page, params).all()
+    shown = rows[:first]
     views = release_rows(door, [(row, row_flags, child_facts_from_flags(child_flags))
-                                for row, child_flags, row_flags in rows[:first]])
-    return WorklistPage(tuple(views), offset, len(rows) > first)
+                                for row, child_flags, row_flags in shown])
+    return WorklistPage(tuple(views), _cursors(views, [row for row, _, _ in shown]), len(rows) > first,
+                        after is not None)

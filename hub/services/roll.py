@@ -15,14 +15,20 @@ from sqlalchemy import Select, func, or_, select
 from hub.domain.child import ChildView
 from hub.domain.record import RecordStatus, RecordView, Tier
 from hub.door import Door, Subject
-from hub.errors import ValidationError
 from hub.services.children import read_child
+from hub.services.paging import Keyset, Sort
 from hub.services.records import release_rows
 from hub.services.visibility import child_facts_from_flags, records_across_children
 from hub.storage import tables as t
 
-MAX_PAGE = 100
 ROLL = "ROLL"
+# A pupil without a date of birth sorts as born on the earliest date, the same on every database (PostgreSQL
+# and SQLite put NULLs at opposite ends), so the sort key of every pupil is a value a cursor can carry.
+EARLIEST = date(1, 1, 1)
+# By family name, given name and date of birth (so two pupils of the same name keep their order); the child's
+# id breaks the last ties.
+PUPILS = Keyset("pupil", Sort(t.Child.family_name, str), Sort(t.Child.given_name, str),
+                Sort(func.coalesce(t.Child.date_of_birth, EARLIEST), date), Sort(t.Child.id, str))
 
 
 @dataclass(frozen=True)
@@ -36,12 +42,10 @@ class Pupil:
 @dataclass(frozen=True)
 class RollPage:
     pupils: tuple[Pupil, ...]
-    offset: int
+    cursors: tuple[str, ...]  # one per pupil
+    has_next: bool
+    has_previous: bool
     total: int
-
-    @property
-    def has_next(self) -> bool:
-        return self.offset + len(self.pupils) < self.total
 
 
 @dataclass(frozen=True)
@@ -66,11 +70,10 @@ def year_group(born: date | None, today: date) -> int | None:
     return group if group >= 0 else None
 
 
-def list_pupils(door: Door, *, first: int = 25, offset: int = 0, wanted: RollFilter | None = None) -> RollPage:
-    """The actor's school's current pupils, by family name, given name and date of birth (so two pupils of
-    the same name keep their order), with their current flags."""
-    if not 0 < first <= MAX_PAGE or offset < 0:
-        raise ValidationError(f"Pages hold between 1 and {MAX_PAGE} pupils.", field="page")
+def list_pupils(door: Door, *, first: int = 25, after: str | None = None,
+                wanted: RollFilter | None = None) -> RollPage:
+    """The actor's school's current pupils, in ``PUPILS`` order, with their current flags."""
+    PUPILS.check(first, after)
     wanted = wanted or RollFilter()
     subject = Subject("roll", door.actor.agency_id, None, door.actor.agency_id)
     door.access(subject, "list")
@@ -80,19 +83,19 @@ def list_pupils(door: Door, *, first: int = 25, offset: int = 0, wanted: RollFil
         link.closed_on.is_(None) | (link.closed_on > door.today()))
     on_roll = _filtered(door, on_roll, wanted)
     total = door.scalar(select(func.count()).select_from(on_roll.subquery())) or 0
-    rows = door.execute(
-        on_roll.order_by(t.Child.family_name, t.Child.given_name, t.Child.date_of_birth, t.Child.id)
-        .offset(offset).limit(first)
-    ).all()
-    visible: list[tuple[t.AgencyRecordLink, ChildView]] = []
-    for row_link, _ in rows:
+    page, params = PUPILS.page(on_roll, first, after)
+    rows = door.execute(page, params).all()
+    visible: list[tuple[t.AgencyRecordLink, ChildView, str]] = []
+    for row_link, row_child in rows[:first]:
         view = read_child(door, row_link.child_id)  # decided and audited like any read of a child
         if view is not None:
-            visible.append((row_link, view))
-    flags = current_flags(door, [child.id for _, child in visible])
+            key = (row_child.family_name, row_child.given_name, row_child.date_of_birth or EARLIEST, row_child.id)
+            visible.append((row_link, view, PUPILS.encode(key)))
+    flags = current_flags(door, [child.id for _, child, _ in visible])
     pupils = tuple(Pupil(child, row_link.local_id, row_link.opened_on, tuple(flags.get(child.id, ())))
-                   for row_link, child in visible)
-    return RollPage(pupils, offset, int(total))
+                   for row_link, child, _ in visible)
+    return RollPage(pupils, tuple(cursor for _, _, cursor in visible), len(rows) > first, after is not None,
+                    int(total))
 
 
 def _filtered(door: Door, on_roll: Select[t.AgencyRecordLink, t.Child],

@@ -3,7 +3,7 @@ request's session, in one place, and reaches every row through it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -18,6 +18,8 @@ from hub.storage import partnership_tables as pt
 from hub.storage import tables as t
 
 R = TypeVar("R")
+# Orders, limits and seeks a list to one page (hub.services.paging), with the parameters to run it with.
+Paged = Callable[[Select[Any]], tuple[Select[Any], dict[str, Any]]]
 
 
 class PartnershipRows:
@@ -144,7 +146,8 @@ class PartnershipRows:
 
     # -- lessons -------------------------------------------------------------------------------------------
     def lessons(self, condition: ColumnElement[bool], text: str | None, theme: str | None, agency_id: str | None,
-                offset: int, limit: int) -> tuple[list[pt.Lesson], int]:
+                paged: Paged) -> tuple[list[pt.Lesson], int]:
+        """The lessons matching, on the page ``paged`` makes of them; and how many match in all."""
         statement = select(pt.Lesson).where(condition)
         if text:
             pattern = f"%{text.lower().replace('%', '').replace('_', '')}%"
@@ -155,8 +158,8 @@ class PartnershipRows:
         if agency_id:
             statement = statement.where(cast(pt.Lesson.agency_ids, String).like(f'%"{agency_id}"%'))
         total = self.count(statement)
-        rows = self.scalars(statement.order_by(pt.Lesson.published_at.desc(), pt.Lesson.id).offset(offset).limit(limit))
-        return rows, total
+        page, params = paged(statement)
+        return list(self.session.scalars(page, params)), total
 
     def partnership_names(self, partnership_ids: Iterable[str]) -> dict[str, str]:
         return dict(self.session.execute(select(t.Partnership.id, t.Partnership.name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, CompoundSelect, exists, select, union
 from sqlalchemy.orm import Session
 
 from hub.domain.information_request import DEFAULT_TIMESCALES, RagRating, Timescale
@@ -33,6 +33,12 @@ def from_agency(agency_id: str) -> ColumnElement[bool]:
 def to_agency(agency_id: str) -> ColumnElement[bool]:
     return exists().where(t.RequestTarget.request_id == t.InformationRequest.id,
                           t.RequestTarget.agency_id == agency_id)
+
+
+def made_or_asked(agency_id: str) -> CompoundSelect[str]:
+    """The ids of the requests the agency made or was asked: each half found by its own index."""
+    return union(select(t.InformationRequest.id).where(from_agency(agency_id)),
+                 select(t.RequestTarget.request_id).where(t.RequestTarget.agency_id == agency_id))
 
 
 @dataclass(frozen=True)

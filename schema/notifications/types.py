@@ -86,10 +86,10 @@ class NotificationConnection:
 
     @classmethod
     def from_page(cls, page: inbox.InboxPage) -> NotificationConnection:
-        edges = [NotificationEdge(cursor=inbox.encode(page.offset + i), node=Notification(view=view))
-                 for i, view in enumerate(page.views)]
+        edges = [NotificationEdge(cursor=cursor, node=Notification(view=view))
+                 for cursor, view in zip(page.cursors, page.views, strict=True)]
         return cls(edges=edges, total_count=page.total, unread_count=page.unread, page_info=PageInfo(
-            has_next_page=page.has_next, has_previous_page=page.offset > 0,
+            has_next_page=page.has_next, has_previous_page=page.has_previous,
             start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
 
 

@@ -420,10 +420,10 @@ class LessonConnection:
 
     @classmethod
     def from_page(cls, page: lesson_service.LessonPage) -> LessonConnection:
-        edges = [LessonEdge(cursor=lesson_service.encode(page.offset + i), node=Lesson(view=view))
-                 for i, view in enumerate(page.views)]
+        edges = [LessonEdge(cursor=cursor, node=Lesson(view=view))
+                 for cursor, view in zip(page.cursors, page.views, strict=True)]
         return cls(edges=edges, total_count=page.total, page_info=PageInfo(
-            has_next_page=page.has_next, has_previous_page=page.offset > 0,
+            has_next_page=page.has_next, has_previous_page=page.has_previous,
             start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
 
 

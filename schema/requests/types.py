@@ -204,10 +204,10 @@ class InformationRequestConnection:
 
     @classmethod
     def from_page(cls, page: information_requests.RequestPage) -> InformationRequestConnection:
-        edges = [InformationRequestEdge(cursor=information_requests.encode(page.offset + i),
-                                        node=InformationRequest(view=view)) for i, view in enumerate(page.views)]
+        edges = [InformationRequestEdge(cursor=cursor, node=InformationRequest(view=view))
+                 for cursor, view in zip(page.cursors, page.views, strict=True)]
         return cls(edges=edges, total_count=page.total, page_info=PageInfo(
-            has_next_page=page.has_next, has_previous_page=page.offset > 0,
+            has_next_page=page.has_next, has_previous_page=page.has_previous,
             start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
 
 
