@@ -238,7 +238,7 @@ def test_spelling_variants_link_and_a_transposed_date_waits_for_a_practitioner(f
 
 
 QUEUE = (
-    "{ identityResolutions { id localId givenName dateOfBirth reason candidates { childId score reasons } } }"
+    "{ identityResolutions { id localId givenName dateOfBirth reason candidates { childId confidence reasons } } }"
 )
 RESOLVE = """mutation($input: ResolveIdentityInput!) { resolveIdentity(input: $input) {
   resolution { status resolvedChildId } errors { code message } } }"""
