@@ -247,11 +247,16 @@ def worker(
 @deadletters_app.command("list")
 def deadletters_list() -> None:
     """Every delivery on the dead-letter list, oldest failure first."""
-    from hub.commands.operator import operator_request
+    from hub.commands.operator import operator_request, refused
     from hub.worker.operations import dead_letters
 
     with operator_request("notifications deadletters list") as op:
-        letters = op.door.query(dead_letters)
+        try:
+            letters = dead_letters(op.door)
+        except PermissionError:
+            op.commit()
+            raise refused("read the dead-letter list") from None
+        op.commit()
     if not letters:
         typer.echo("the dead-letter list is empty")
     for letter in letters:
@@ -266,12 +271,16 @@ def deadletters_replay(
     all_: bool = typer.Option(False, "--all", help="Replay every dead letter."),
 ) -> None:
     """Queue dead letters for delivery again, now; a running worker sends them."""
-    from hub.commands.operator import operator_request
+    from hub.commands.operator import operator_request, refused
     from hub.door import utc_now
     from hub.worker.operations import dead_letters, replay
 
     with operator_request("notifications deadletters replay") as op:
-        wanted = [letter.job_id for letter in op.door.query(dead_letters)] if all_ else list(job_ids or [])
+        try:
+            wanted = [letter.job_id for letter in dead_letters(op.door)] if all_ else list(job_ids or [])
+        except PermissionError:
+            op.commit()
+            raise refused("read the dead-letter list") from None
         replayed = replay(op.door, wanted, utc_now())
         op.commit()
     for job_id in wanted:

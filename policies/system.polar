@@ -24,6 +24,11 @@ permit(actor: System, action, _notice: Notification, "notifications_reach_agency
     action in ["deliver_attempt", "deliver", "deliver_failed", "dead_letter"];
 
 # -- operators at the command line ---------------------------------------------------------------------------
+# The dead-letter list names agencies' systems and what the hub failed to send them: reading it is decided
+# and audited like any other operator action.
+permit(actor: System, "list_dead_letters", job: HubResource, "operator_lists_dead_letters") if
+    hub_operator(actor) and job.kind = "job";
+
 permit(actor: System, "replay_delivery", job: HubResource, "operator_replays_dead_letters") if
     hub_operator(actor) and job.kind = "job";
 
