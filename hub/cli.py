@@ -90,20 +90,24 @@ def demo(
 ) -> None:
     """Seed the demo partnerships, Northbridge and Southvale (idempotent: a second run changes nothing)."""
     import time
+    import uuid
 
     from hub import region
+    from hub.access.request import Gateway, open_request
     from hub.bootstrap import open_storage
     from hub.demo import seed
-    from hub.storage.unit_of_work import UnitOfWork
+    from hub.policy import Policy
+    from hub.reference import ReferenceData
 
     settings = Settings.from_env()
     engine, session_factory, keys = open_storage(settings)  # the demo's sensitive fields are sealed
+    gateway = Gateway(session_factory, Policy(settings.policy_dir), ReferenceData())
     # The first children are the demo's own (the numbering the agency simulators share); past them, a region
     # written in bulk.
     small = min(children, SMALL_DEMO)
-    with UnitOfWork(session_factory) as uow:
-        seeded = seed(uow.session, children=small, records=not reference_only)
-        uow.commit()
+    with open_request(gateway, request_id=f"cli-demo-{uuid.uuid4().hex}", operation="hub demo") as request:
+        seeded = request.seed_synthetic(seed, children=small, records=not reference_only)
+        request.commit()
     if seeded:
         typer.echo("seeded the demo partnerships: Northbridge and Southvale")
     if not reference_only and children > small and (seeded or not if_empty):

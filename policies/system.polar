@@ -41,6 +41,10 @@ permit(actor: System, "list_webhook_endpoints", endpoint: HubResource, "operator
 permit(actor: System, "remove_webhook_endpoint", endpoint: HubResource, "operator_retires_agency_endpoints") if
     hub_operator(actor) and endpoint.kind = "webhook_endpoint";
 
+# An operator exports the audit ledger (`hub audit export`), for an investigation or an offline check.
+permit(actor: System, "export", ledger: HubResource, "operator_exports_audit_ledger") if
+    hub_operator(actor) and ledger.kind = "audit_events";
+
 permit(actor: System, "token", practitioner: HubResource, "operator_issues_practitioner_tokens") if
     hub_operator(actor) and practitioner.kind = "practitioner";
 

@@ -12,6 +12,7 @@ from datetime import date
 
 import httpx
 
+from hub.access.request import open_request
 from hub.adapters.contract import Person
 from hub.bootstrap import Hub
 from hub.identity import matcher
@@ -39,8 +40,6 @@ def leo(hub: Hub) -> tuple[str, str]:
 
 def ingest(hub: Hub, person: Person) -> str | None:
     """What one police sync makes of ``person``: the child linked, or None when queued for a practitioner."""
-    from hub.access.request import open_request
-
     with open_request(hub.gateway, request_id=f"test-sync-{person.local_id}", operation="sync police") as request:
         actor = request.identify(adapter_actor, POLICE)
         target = SyncTarget("police", actor.agency_id, request.identify(agency_partnership, actor.agency_id))
@@ -58,7 +57,7 @@ def best_score(hub: Hub, local_id: str) -> float | None:
 
 
 def test_a_withheld_postcode_never_moves_another_agencys_ingest_match(own_hub: Hub) -> None:
-    leo_id, postcode = leo(own_hub)
+    _, postcode = leo(own_hub)
     exact = Person("NOM-LEO-1", "Leo", "Walsh", date(2015, 11, 20), "male", postcode)
     guessed = Person("NOM-LEO-2", "Leo", "Walsh", date(2015, 11, 20), "male", WRONG_POSTCODE)
     assert ingest(own_hub, exact) == ingest(own_hub, guessed)

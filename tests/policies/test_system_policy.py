@@ -31,6 +31,9 @@ TABLE = [
     (WORKER, "replay_delivery", HubResource("job"), None),
     (OPERATOR, "list_webhook_endpoints", HubResource("webhook_endpoint"), "operator_lists_agency_endpoints"),
     (WORKER, "list_webhook_endpoints", HubResource("webhook_endpoint"), None),
+    (OPERATOR, "export", HubResource("audit_events"), "operator_exports_audit_ledger"),
+    (WORKER, "export", HubResource("audit_events"), None),
+    (OPERATOR, "export", HubResource("job"), None),
     (OPERATOR, "read", HubResource("quarantine_item"), "operator_reads_quarantined_item"),
     (WORKER, "read", HubResource("quarantine_item"), None),
 ]
