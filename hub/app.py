@@ -94,7 +94,7 @@ def create_app(hub: Hub | None = None, settings: Settings | None = None, *, cloc
                     Middleware(Observability, state=state_registry(hub.session_factory),
                                metrics_token=hub.settings.metrics_token),
                     Middleware(StorageOutage),
-                    Middleware(NulGuard, session_factory=hub.session_factory)],
+                    Middleware(NulGuard, gateway=hub.gateway)],
         lifespan=lifespan,
     )
     app.state.hub = hub

@@ -90,20 +90,24 @@ def demo(
 ) -> None:
     """Seed the demo partnerships, Northbridge and Southvale (idempotent: a second run changes nothing)."""
     import time
+    import uuid
 
     from hub import region
+    from hub.access.request import Gateway, open_request
     from hub.bootstrap import open_storage
     from hub.demo import seed
-    from hub.storage.unit_of_work import UnitOfWork
+    from hub.policy import Policy
+    from hub.reference import ReferenceData
 
     settings = Settings.from_env()
     engine, session_factory, keys = open_storage(settings)  # the demo's sensitive fields are sealed
+    gateway = Gateway(session_factory, Policy(settings.policy_dir), ReferenceData())
     # The first children are the demo's own (the numbering the agency simulators share); past them, a region
     # written in bulk.
     small = min(children, SMALL_DEMO)
-    with UnitOfWork(session_factory) as uow:
-        seeded = seed(uow.session, children=small, records=not reference_only)
-        uow.commit()
+    with open_request(gateway, request_id=f"cli-demo-{uuid.uuid4().hex}", operation="hub demo") as request:
+        seeded = request.seed_synthetic(seed, children=small, records=not reference_only)
+        request.commit()
     if seeded:
         typer.echo("seeded the demo partnerships: Northbridge and Southvale")
     if not reference_only and children > small and (seeded or not if_empty):
@@ -247,11 +251,16 @@ def worker(
 @deadletters_app.command("list")
 def deadletters_list() -> None:
     """Every delivery on the dead-letter list, oldest failure first."""
-    from hub.commands.operator import operator_request
+    from hub.commands.operator import operator_request, refused
     from hub.worker.operations import dead_letters
 
     with operator_request("notifications deadletters list") as op:
-        letters = op.door.query(dead_letters)
+        try:
+            letters = dead_letters(op.door)
+        except PermissionError:
+            op.commit()
+            raise refused("read the dead-letter list") from None
+        op.commit()
     if not letters:
         typer.echo("the dead-letter list is empty")
     for letter in letters:
@@ -266,12 +275,16 @@ def deadletters_replay(
     all_: bool = typer.Option(False, "--all", help="Replay every dead letter."),
 ) -> None:
     """Queue dead letters for delivery again, now; a running worker sends them."""
-    from hub.commands.operator import operator_request
+    from hub.commands.operator import operator_request, refused
     from hub.door import utc_now
     from hub.worker.operations import dead_letters, replay
 
     with operator_request("notifications deadletters replay") as op:
-        wanted = [letter.job_id for letter in op.door.query(dead_letters)] if all_ else list(job_ids or [])
+        try:
+            wanted = [letter.job_id for letter in dead_letters(op.door)] if all_ else list(job_ids or [])
+        except PermissionError:
+            op.commit()
+            raise refused("read the dead-letter list") from None
         replayed = replay(op.door, wanted, utc_now())
         op.commit()
     for job_id in wanted:

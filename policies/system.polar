@@ -24,6 +24,11 @@ permit(actor: System, action, _notice: Notification, "notifications_reach_agency
     action in ["deliver_attempt", "deliver", "deliver_failed", "dead_letter"];
 
 # -- operators at the command line ---------------------------------------------------------------------------
+# The dead-letter list names agencies' systems and what the hub failed to send them: reading it is decided
+# and audited like any other operator action.
+permit(actor: System, "list_dead_letters", job: HubResource, "operator_lists_dead_letters") if
+    hub_operator(actor) and job.kind = "job";
+
 permit(actor: System, "replay_delivery", job: HubResource, "operator_replays_dead_letters") if
     hub_operator(actor) and job.kind = "job";
 
@@ -35,6 +40,10 @@ permit(actor: System, "list_webhook_endpoints", endpoint: HubResource, "operator
 
 permit(actor: System, "remove_webhook_endpoint", endpoint: HubResource, "operator_retires_agency_endpoints") if
     hub_operator(actor) and endpoint.kind = "webhook_endpoint";
+
+# An operator exports the audit ledger (`hub audit export`), for an investigation or an offline check.
+permit(actor: System, "export", ledger: HubResource, "operator_exports_audit_ledger") if
+    hub_operator(actor) and ledger.kind = "audit_events";
 
 permit(actor: System, "token", practitioner: HubResource, "operator_issues_practitioner_tokens") if
     hub_operator(actor) and practitioner.kind = "practitioner";

@@ -9,12 +9,14 @@ import strawberry
 from hub.context import RequestContext
 from hub.identity import resolution
 from hub.identity.resolution import ResolutionView
+from schema.types import MatchConfidence
 
 
-@strawberry.type(description="A child the person may be, with the score and why (never the child's details).")
+@strawberry.type(description="A child the person may be, how strongly (a band, never a score) and why "
+                                         "(never the child's details, nor an address withheld from you).")
 class IdentityCandidate:
     child_id: strawberry.ID
-    score: float
+    confidence: MatchConfidence
     reasons: list[str]
 
 
@@ -65,7 +67,8 @@ class IdentityResolution:
     @strawberry.field
     def candidates(self) -> list[IdentityCandidate]:
         return [
-            IdentityCandidate(child_id=strawberry.ID(c.child_id), score=c.score, reasons=list(c.reasons))
+            IdentityCandidate(child_id=strawberry.ID(c.child_id), confidence=c.confidence,
+                              reasons=list(c.reasons))
             for c in self.view.candidates
         ]
 

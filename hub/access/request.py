@@ -120,6 +120,22 @@ class RequestScope:
         guard.open_(self._uow.session)
         return self._system
 
+    # -- work that needs no door ---------------------------------------------------------------------------
+    def seed_synthetic(self, step: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Write the demo's synthetic children and reference data (``hub demo``), before the hub serves anyone.
+
+        The one step that reaches child tables with no door: there is no caller to decide for and no real
+        child to protect, so nothing is decided; any audit the step owes is its own. Nothing else belongs here."""
+        if self._door is not None or self._system is not None:
+            raise RuntimeError("Seeding is a request of its own, before any door.")
+        guard.open_(self._uow.session)
+        return step(self._uow.session, *args, **kwargs)
+
+    def sign_checkpoint(self) -> int:
+        """Sign a checkpoint over the whole audit chain now; the size signed. An export does this after its
+        own audit entry is committed, so the file carries a signature covering it. It reads no child data."""
+        return ledger.checkpoint_now(self._uow.session)
+
     # -- the end -----------------------------------------------------------------------------------------
     def commit(self) -> list[int]:
         """Append every audit entry this request owes and commit its work: together, or neither. A request

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -17,11 +16,9 @@ from typing import Any, BinaryIO, Literal
 
 import orjson
 from sqlalchemy import ColumnElement, Engine, and_, func, or_, select
-from sqlalchemy.orm import Session
 
 from hub.audit import export_format as fmt
-from hub.audit import ledger, rows
-from hub.audit.entry import AuditEntry, Verdict
+from hub.audit import rows
 from hub.domain.working_time import as_utc
 from hub.storage.tables import Agency, AuditCheckpoint, AuditEvent
 
@@ -64,17 +61,6 @@ class ExportResult:
     after_seq: int
     through_seq: int
     checkpoints: int
-
-
-def record_export(session: Session, filters: ExportFilter, file_format: Format, operator: str) -> int:
-    """Audit the export and sign a checkpoint over the chain including it; returns the size signed."""
-    ledger.append(session, [AuditEntry(
-        occurred_at=datetime.now(UTC), request_id=f"cli-{uuid.uuid4().hex}", action="export",
-        resource_type="audit_events", decision=Verdict.ALLOW, client_id="hub-cli", child_id=filters.child_id,
-        operation="hub audit export",
-        reason=f"operator {operator} exported {file_format}: {orjson.dumps(filters.describe()).decode()}",
-    )])
-    return ledger.checkpoint_now(session)
 
 
 def write_export(engine: Engine, out: BinaryIO, file_format: Format, filters: ExportFilter, *, origin: str,

@@ -16,8 +16,10 @@ from hub.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
     from hub.audit.chain import Report
+    from hub.audit.export import ExportFilter
 
 audit_app = typer.Typer(help="The tamper-evident audit ledger.", no_args_is_help=True)
 
@@ -136,10 +138,8 @@ def export(
     practitioner: str = typer.Option(None, help="A practitioner id or e-mail address: events they made."),
     child: str = typer.Option(None, help="A child's hub id: every access to their information."),
 ) -> None:
-    from hub.audit.export import ExportFilter, record_export, write_export
+    from hub.audit.export import ExportFilter, write_export
     from hub.bootstrap import open_storage
-    from hub.commands.operator import operator_name
-    from hub.storage.unit_of_work import UnitOfWork
 
     if file_format not in ("jsonl", "csv"):
         raise typer.BadParameter("jsonl or csv", param_hint="--format")
@@ -147,9 +147,7 @@ def export(
     filters = ExportFilter(since, until, agency, practitioner, child)
     engine, factory, keys = open_storage(settings)
     try:
-        with UnitOfWork(factory) as uow:
-            through = record_export(uow.session, filters, file_format, operator_name())  # type: ignore[arg-type]
-            uow.commit()
+        through = _decide_export(settings, factory, filters, file_format)
         columns = (TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, transient=True) as progress, output.open("wb") as out:
             task = progress.add_task("export", total=None)
@@ -168,3 +166,32 @@ def export(
         typer.echo(f"warning: the ledger does not verify: first bad sequence number {report.first_bad}\n"
                    f"{report.problem}", err=True)
         raise typer.Exit(code=1)
+
+
+def _decide_export(settings: Settings, factory: sessionmaker[Session], filters: ExportFilter,
+                   file_format: str) -> int:
+    """The export as the operator's action, decided by ``policies/system.polar`` and audited; then a checkpoint
+    signed over the chain including that audit entry, so the file covers its own export. The size signed."""
+    import uuid
+
+    import orjson
+
+    from hub.access.request import Gateway, open_request
+    from hub.access.system import OPERATOR, System
+    from hub.commands.operator import operator_name, refused
+    from hub.domain.access import HubResource
+    from hub.door import Subject
+    from hub.policy import Policy
+    from hub.reference import ReferenceData
+
+    gateway = Gateway(factory, Policy(settings.policy_dir), ReferenceData())
+    with open_request(gateway, request_id=f"cli-{uuid.uuid4().hex}", operation="hub audit export") as request:
+        door = request.as_system(System(OPERATOR, operator_name()))
+        allowed = door.decide("export", HubResource("audit_events"), Subject("audit_events", child_id=filters.child_id),
+                              f"exported {file_format}: {orjson.dumps(filters.describe()).decode()}").allowed
+        request.commit()  # the export's own entry first: the checkpoint below covers it
+        if not allowed:
+            raise refused("export the audit ledger")
+        through = request.sign_checkpoint()
+        request.commit()
+    return through

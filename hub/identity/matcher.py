@@ -71,7 +71,8 @@ def match(session: Session, person: Demographics, *, address_reader: str | None 
 
     ``address_reader``: the agency the answer is for, when it is shown to one (FIND). A withheld address then
     counts only if that agency withheld it: for anyone else it is as if the hub held no address, so a guessed
-    postcode cannot move the score, the order or the time taken. None: the hub's own matching (ingest).
+    postcode cannot move the score, the order or the time taken. Ingest passes the ingesting agency, FIND the
+    caller's. None: the hub's own matching, shown to no agency.
     """
     if person.nhs_number:
         child_id = session.scalar(select(t.Child.id).where(t.Child.nhs_number == person.nhs_number))

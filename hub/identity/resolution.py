@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from hub.adapters.contract import BadRecordError
 from hub.domain.access import ChildFacts
+from hub.domain.child import MatchConfidence
 from hub.door import Door, Subject
 from hub.errors import ConflictError, NotFoundError, ValidationError
 from hub.identity.links import agency_partnership, create_child, link_person
-from hub.identity.matcher import Match
+from hub.identity.matcher import Match, confidence
+from hub.identity.scoring import about_address
 from hub.identity.tables import ResolutionItem
 from hub.storage import tables as t
 from hub.storage.sealing import key_store
@@ -32,8 +34,11 @@ TABLE = "identity_resolutions"
 
 @dataclass(frozen=True)
 class CandidateView:
+    """A candidate as the agency's practitioner sees it: a band, never the score (a score moves by fractions
+    an attacker can read), and no reason about an address withheld from the agency."""
+
     child_id: str
-    score: float
+    confidence: MatchConfidence
     reasons: tuple[str, ...]
 
 
@@ -90,7 +95,7 @@ def enqueue(door: Door, adapter: str, agency_id: str, person: dict[str, Any], ma
     item_id = t.new_id()
     return door.change(
         "queue_for_resolution", ChildFacts(), Subject("identity_resolution", None, None, agency_id), write,
-        reason=f"{adapter} {person['local_id']}: {match.reason}; best score {match.score:.2f}",
+        reason=f"{adapter} {person['local_id']}: {match.reason}; confidence {confidence(match.score)}",
         refused=lambda: BadRecordError("the policy does not let this adapter queue a person for identity resolution"),
     )
 
@@ -117,7 +122,8 @@ def list_open(door: Door) -> list[ResolutionView]:
         fields=("person", "candidates"),
         reason=f"{len(items)} open identity resolutions",
     )
-    return [_view(item, person_of(door, item)) for item in items]
+    withheld = _addresses_withheld_from(door, {c["child_id"] for item in items for c in item.candidates})
+    return [_view(item, person_of(door, item), withheld) for item in items]
 
 
 def resolve(door: Door, item_id: str, *, link_to: str | None) -> ResolutionView:
@@ -166,7 +172,17 @@ def resolve(door: Door, item_id: str, *, link_to: str | None) -> ResolutionView:
         decision,
         reason=f"{item.local_id} linked to {how}",
     )
-    return _view(item, person_of(door, item))
+    return _view(item, person_of(door, item), _addresses_withheld_from(door, candidates))
+
+
+def _addresses_withheld_from(door: Door, child_ids: set[str]) -> set[str]:
+    """Those of ``child_ids`` whose address another agency withholds from the actor's. Matching at ingest
+    already ignores such an address; this also covers items queued before it did."""
+    if not child_ids:
+        return set()
+    return set(door.scalars(select(t.Child.id).where(
+        t.Child.id.in_(sorted(child_ids)), t.Child.address_withheld_by.is_not(None),
+        t.Child.address_withheld_by != door.actor.agency_id)))
 
 
 def seal_stored(session: Session) -> int:
@@ -182,7 +198,7 @@ def person_of(door: Door, item: ResolutionItem) -> dict[str, Any]:
     return open_document(door.query(key_store), TABLE, "person", item.id, item.person)
 
 
-def _view(item: ResolutionItem, person: dict[str, Any]) -> ResolutionView:
+def _view(item: ResolutionItem, person: dict[str, Any], withheld: set[str]) -> ResolutionView:
     born = person.get("date_of_birth")
     return ResolutionView(
         id=item.id,
@@ -199,6 +215,8 @@ def _view(item: ResolutionItem, person: dict[str, Any]) -> ResolutionView:
         created_at=item.created_at,
         resolved_child_id=item.resolved_child_id,
         candidates=tuple(
-            CandidateView(c["child_id"], c["score"], tuple(c["reasons"])) for c in item.candidates
+            CandidateView(c["child_id"], confidence(c["score"]), tuple(
+                r for r in c["reasons"] if not (c["child_id"] in withheld and about_address(r))))
+            for c in item.candidates
         ),
     )

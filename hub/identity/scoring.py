@@ -125,6 +125,11 @@ def _postcode(query: str, candidate: str, reasons: list[str]) -> float:
     return 0.0  # families move: a different postcode is no evidence of a different child
 
 
+def about_address(reason: str) -> bool:
+    """Whether a reason tells how the address compared (a withheld address must not be described)."""
+    return reason.startswith("postcode")
+
+
 def _say(field: str, points: float, full: float) -> str:
     if points >= full:
         return f"{field} agrees"

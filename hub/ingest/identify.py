@@ -36,7 +36,9 @@ def identify(door: Door, target: SyncTarget, person: Person) -> str | None:
         if mother_id is None:
             return None
         return _unborn_child(door, target, person, mother_id)
-    found = door.query(matcher.match, demographics(person))
+    # The ingesting agency's answer: another agency's withheld address must not move it (a refuge postcode
+    # guessed in a feed would otherwise be confirmed by the link, or by the queue's reasons).
+    found = door.query(matcher.match, demographics(person), address_reader=target.agency_id)
     if found.outcome == matcher.Outcome.REVIEW:
         enqueue(door, target.adapter, target.agency_id, person_details(person), found)
         return None

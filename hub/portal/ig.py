@@ -283,7 +283,7 @@ class IgPages:
 
     def _write(self, prepared: PreparedExport) -> Download:
         hub = self.portal.hub
-        out, _ = write_prepared_export(hub.session_factory, hub.engine, prepared, hub.settings.audit_origin)
+        out, _ = write_prepared_export(hub.gateway, hub.engine, prepared, hub.settings.audit_origin)
         media_type = "text/csv; charset=utf-8" if prepared.file_format == "csv" else "application/x-ndjson"
         return Download(out, media_type, prepared.filename)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from hub.domain.record import Category
 from hub.door import Door, Subject
 from hub.errors import NotFoundError, ValidationError
@@ -93,4 +95,15 @@ def _problem(door: Door, request: GrantRequest) -> ValidationError | None:
         return ValidationError("Your agency already reads its own records.", field="granteeAgencyId")
     if not door.contacts([request.grantee_agency_id]):
         return ValidationError("No agency with this id.", field="granteeAgencyId")
+    # A grant of nothing would still let the grantee reach the child (and so name them): refuse it.
+    missing = sorted(set(map(str, request.categories)) - _categories_held(door, request.child_id))
+    if missing:
+        return ValidationError(f"Your agency holds no records of {', '.join(missing)} about this child.",
+                               field="categories")
     return None
+
+
+def _categories_held(door: Door, child_id: str) -> set[str]:
+    """The categories of the actor's agency's records about the child."""
+    return set(door.scalars(select(t.RecordVersion.category).distinct().where(
+        t.RecordVersion.child_id == child_id, t.RecordVersion.owner_agency_id == door.actor.agency_id)))

@@ -9,6 +9,7 @@ no event of another agency.
 from __future__ import annotations
 
 import tempfile
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,9 +18,8 @@ from typing import IO, BinaryIO, Literal, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session, sessionmaker
 
-from hub.audit import ledger
+from hub.access.request import Gateway, open_request
 from hub.audit.chain import Report
 from hub.audit.coverage import Coverage
 from hub.audit.export import ExportFilter, ExportResult, write_export
@@ -30,7 +30,6 @@ from hub.door import Door, Subject
 from hub.errors import ForbiddenError, ValidationError
 from hub.policy import Decision
 from hub.storage.tables import AuditCheckpoint, AuditEvent
-from hub.storage.unit_of_work import UnitOfWork
 
 Format = Literal["jsonl", "csv"]
 SPOOL_BYTES = 8 * 1024 * 1024  # exports bigger than this go to a temporary file, not memory
@@ -123,13 +122,13 @@ def prepare_child_export(door: Door, child_id: str, file_format: Format) -> Prep
     return PreparedExport(filters, file_format, f"access-history-{child_id[:8]}-{door.now():%Y%m%d}.{file_format}")
 
 
-def write_prepared_export(session_factory: sessionmaker[Session], engine: Engine, prepared: PreparedExport,
+def write_prepared_export(gateway: Gateway, engine: Engine, prepared: PreparedExport,
                           origin: str) -> tuple[IO[bytes], ExportResult]:
     """After the export's own audit entry is committed: sign a checkpoint over the chain including it (so
     every exported event is covered by a signature in the file), then write the file. The caller closes it."""
-    with UnitOfWork(session_factory) as uow:
-        through = ledger.checkpoint_now(uow.session)
-        uow.commit()
+    with open_request(gateway, request_id=f"export-{uuid.uuid4().hex}", operation="audit export") as request:
+        through = request.sign_checkpoint()  # the export was decided and recorded by the request before
+        request.commit()
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - handed to the caller open
     try:
         result = write_export(engine, cast(BinaryIO, out), prepared.file_format, prepared.filters,

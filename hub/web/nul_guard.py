@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 
-from hub.storage.unit_of_work import UnitOfWork
-from hub.web.requests import audit_refusal, request_id
+from hub.access.request import Gateway, open_request
+from hub.web.requests import request_id
 
 FORM = b"application/x-www-form-urlencoded"
 MAX_GUARDED_BODY = 1024 * 1024
@@ -26,9 +25,9 @@ def holds_nul(data: bytes) -> bool:
 
 
 class NulGuard:
-    def __init__(self, app: Any, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, app: Any, gateway: Gateway) -> None:
         self.app = app
-        self.session_factory = session_factory
+        self.gateway = gateway
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -51,9 +50,10 @@ class NulGuard:
         rid = request_id(Request(scope, receive))
 
         def record() -> None:
-            with UnitOfWork(self.session_factory) as uow:
-                audit_refusal(uow.session, rid, "request", "http", "MALFORMED_REQUEST: a NUL character")
-                uow.commit()
+            # A request of its own that identifies no one and opens no door: it only refuses, on the record.
+            with open_request(self.gateway, request_id=rid, operation="http") as refusal:
+                refusal.refuse("request", "http", "MALFORMED_REQUEST: a NUL character")
+                refusal.commit()
 
         await run_in_threadpool(record)
         response = PlainTextResponse("Bad request: text may not contain NUL characters.", status_code=400,

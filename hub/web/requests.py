@@ -1,4 +1,5 @@
-"""Request-level helpers shared by the endpoints: request ids, JSON errors, audit of refusals."""
+"""Request-level helpers shared by the endpoints: request ids and JSON errors (refusals are audited through
+the request scope, ``hub.access.request``)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,8 @@ import logging
 import re
 import uuid
 
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-
-from hub.audit import ledger
-from hub.audit.entry import AuditEntry, Verdict
-from hub.door import utc_now
 
 log = logging.getLogger("hub.web")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{8,64}")
@@ -33,12 +29,3 @@ def error_response(status: int, code: str, message: str, rid: str, suggestion: s
         headers={"X-Request-Id": rid, **(headers or {})},
     )
 
-
-def audit_refusal(session: Session, rid: str, action: str, resource_type: str, reason: str, *,
-                  client_id: str | None = None) -> None:
-    """Record, in the caller's transaction, a refusal made before any actor was established."""
-    entry = AuditEntry(
-        occurred_at=utc_now(), request_id=rid, action=action, resource_type=resource_type,
-        decision=Verdict.DENY, client_id=client_id[:100] if client_id else None, reason=reason[:500],
-    )
-    ledger.append(session, [entry])

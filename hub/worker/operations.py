@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from hub.access.system import SystemDoor
 from hub.domain.access import HubResource
@@ -17,7 +16,6 @@ from hub.door import Subject
 from hub.storage import jobs
 from hub.storage import tables as t
 from hub.storage.jobs import JobKind
-from hub.storage.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -31,20 +29,23 @@ class DeadLetter:
     failed_at: datetime | None
 
 
-def dead_letters(session: Session) -> list[DeadLetter]:
-    letters = []
-    for job in jobs.dead_letters(session, JobKind.WEBHOOK):
-        endpoint = session.get(t.WebhookEndpoint, (job.payload or {}).get("endpoint_id", ""))
-        notification = session.get(t.Notification, job.subject_id)
-        letters.append(DeadLetter(job.id, job.subject_id, notification.kind if notification else None,
-                                  endpoint.url if endpoint else None, job.attempts, job.last_error,
-                                  as_utc(job.finished_at) if job.finished_at else None))
+def dead_letters(door: SystemDoor) -> list[DeadLetter]:
+    """The webhook deliveries on the dead-letter list, decided and audited as the operator's read (they name
+    agencies' endpoints and what was sent); PermissionError when the policy refuses it."""
+    subject = Subject("job", None)
+    if not door.decide("list_dead_letters", HubResource("job"), subject, "operator listed the dead letters").allowed:
+        raise PermissionError("The policy does not let an operator read the dead-letter list.")
+    letters = [_letter(door, job) for job in door.query(jobs.dead_letters, JobKind.WEBHOOK)]
+    door.explain(f"operator listed {len(letters)} dead letters")
     return letters
 
 
-def dead_letters_of(session_factory: sessionmaker[Session]) -> list[DeadLetter]:
-    with UnitOfWork(session_factory) as uow:
-        return dead_letters(uow.session)
+def _letter(door: SystemDoor, job: t.Job) -> DeadLetter:
+    endpoint = door.get(t.WebhookEndpoint, (job.payload or {}).get("endpoint_id", ""))
+    notification = door.get(t.Notification, job.subject_id)
+    return DeadLetter(job.id, job.subject_id, notification.kind if notification else None,
+                      endpoint.url if endpoint else None, job.attempts, job.last_error,
+                      as_utc(job.finished_at) if job.finished_at else None)
 
 
 def replay(door: SystemDoor, job_ids: list[str], now: datetime) -> list[str]:

@@ -58,6 +58,10 @@ def test_an_unfiltered_export_verifies_offline_with_the_public_key_alone(storage
     assert items[0]["type"] == "header" and items[0]["through_seq"] == 24  # 23 events and the export's own
     events = [item for item in items if item["type"] == "event"]
     assert [e["seq"] for e in events] == list(range(1, 25)) and named(events[-1])["action"] == "export"
+    # The export is the operator's action, decided by policies/system.polar like any other.
+    own = named(events[-1])
+    assert (own["decision"], own["rule"]) == ("ALLOW", "operator_exports_audit_ledger") and own["policy_version"]
+    assert own["client_id"].startswith("hub-operator:")
     assert items[0]["event_columns"] == list(EVENT_COLUMNS)
     assert {item["type"] for item in items} == {"header", "checkpoint", "event"}
     code, output = verify_offline(export, keys)

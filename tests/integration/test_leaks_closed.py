@@ -28,16 +28,25 @@ def expire_grants(hub, child_id: str, grantee: str) -> None:
         uow.commit()
 
 
-def test_a_grant_of_a_category_the_owner_does_not_hold_reveals_nothing(hub, http, demo) -> None:
+def test_a_grant_of_a_category_the_owner_does_not_hold_is_refused_and_reveals_nothing(hub, http, demo) -> None:
     noah = demo.child("Noah", "Price")  # on the academy's roll; the council holds only his LOOKED_AFTER flag
     primary = demo.agency("Northbridge Primary School")
     dee = as_practitioner(hub, http, "dee.dsl@primary.northbridge.example", "EDUCATION_SAFEGUARDING")
     sam = as_practitioner(hub, http, "sam.social@council.northbridge.example", "S47_ENQUIRY")
     try:
-        granted = sam.gql(GRANT, {"input": {"childId": noah, "granteeAgencyId": primary, "hours": 4,
-                                            "categories": ["EARLY_HELP"], "reason": "Transition planning."}})
-        assert granted["data"]["grantAccess"]["errors"] == []
-        # The grant covers no record: the DSL learns nothing, exactly as for a child who does not exist.
+        # A grant of what the council does not hold is refused, naming the field, and nothing is written.
+        response = sam.post(GRANT, {"input": {"childId": noah, "granteeAgencyId": primary, "hours": 4,
+                                              "categories": ["EARLY_HELP"], "reason": "Transition planning."}})
+        refused = response.json()["data"]["grantAccess"]
+        assert refused["grants"] == [] or refused["grants"] is None
+        assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID_INPUT", "categories")]
+        assert "EARLY_HELP" in refused["errors"][0]["message"]
+        [event] = audit_rows(hub, response.headers["x-request-id"])
+        assert (event["action"], event["decision"], event["rule"]) == ("grant", "DENY", None)
+        with UnitOfWork(hub.session_factory) as uow:
+            assert uow.session.scalar(select(t.Grant.id).where(
+                t.Grant.child_id == noah, t.Grant.grantee_agency_id == primary)) is None
+        # The DSL learns nothing, exactly as for a child who does not exist.
         assert dee.gql(IDENTITY, {"id": noah}) == dee.gql(IDENTITY, {"id": ABSENT}) == {"data": {"child": None}}
         # A grant of what the council does hold lets her read that record, and so whom it is about.
         sam.gql(GRANT, {"input": {"childId": noah, "granteeAgencyId": primary, "hours": 4,

@@ -22,6 +22,7 @@ COMMANDS = [
     (["notifications", "endpoints", "add", "--agency-code", "NB01", "--url", "https://police.example/hook"],
      "add_webhook_endpoint"),
     (["notifications", "deadletters", "replay", "no-such-job"], "replay_delivery"),
+    (["notifications", "deadletters", "list"], "list_dead_letters"),
 ]
 
 

@@ -58,3 +58,19 @@ def test_an_operator_lists_and_removes_a_webhook_endpoint(hub: Hub, database_url
     # The operator acts as a system actor, under a rule of policies/system.polar.
     assert removal[1].startswith("hub-operator:") and URL in removal[2]
     assert removal[3] == "operator_retires_agency_endpoints"
+
+
+def test_reading_the_dead_letter_list_is_decided_and_audited(hub: Hub, database_url: str, key_dir: Path) -> None:
+    """The list names agencies' systems and what the hub sent them: an operator's read under a rule."""
+    env = {"HUB_DATABASE_URL": database_url, "HUB_KEY_DIR": str(key_dir)}
+    code, output = run(env, "notifications", "deadletters", "list")
+    assert code == 0, output
+    with UnitOfWork(hub.session_factory) as uow:
+        event = uow.session.execute(select(t.AuditEvent.decision, t.AuditEvent.rule, t.AuditEvent.policy_version,
+                                           t.AuditEvent.client_id, t.AuditEvent.reason)
+                                    .where(t.AuditEvent.action == "list_dead_letters")
+                                    .order_by(t.AuditEvent.seq.desc())).first()
+    assert event is not None, "the read left no audit event"
+    decision, rule, version, client_id, reason = event
+    assert (decision, rule) == ("ALLOW", "operator_lists_dead_letters") and version
+    assert client_id.startswith("hub-operator:") and "dead letters" in reason

@@ -101,6 +101,14 @@ def verify(w, headers: dict[str, str], body: bytes) -> dict:
     return json.loads(body)
 
 
+def dead_letters(w) -> list[operations.DeadLetter]:
+    """The dead-letter list, as an operator reads it (a decided, audited read)."""
+    with open_request(w.hub.gateway, request_id="test-dead-letters", operation="hub notifications") as request:
+        letters = operations.dead_letters(request.as_system(System(OPERATOR, "tester")))
+        request.commit()
+    return letters
+
+
 def test_deliveries_are_signed_retried_with_backoff_dead_lettered_and_replayed(w) -> None:
     noah = w.child("Noah", "Price")
     police, nhs, academy = (w.agency("Northbridge Police"), w.agency("Northbridge NHS"),
@@ -138,7 +146,7 @@ def test_deliveries_are_signed_retried_with_backoff_dead_lettered_and_replayed(w
         worker.run_until_idle()
         assert len(failing.received) == 3
         # Three attempts each: both on the dead-letter list, with why.
-        letters = operations.dead_letters_of(w.hub.session_factory)
+        letters = dead_letters(w)
         assert sorted((letter.url, letter.attempts, letter.last_error) for letter in letters) == sorted([
             (failing.url, 3, "HTTP 500"), (hanging.url, 3, "timed out")])
         # The operator lists them and, once the academy's system is mended, replays them.
@@ -157,7 +165,7 @@ def test_deliveries_are_signed_retried_with_backoff_dead_lettered_and_replayed(w
         assert ("REQUEST_RECEIVED", 204) in failing.answered
         document = verify(w, *failing.received[failing.answered.index(("REQUEST_RECEIVED", 204))])
         assert (document["kind"], document["recipientRole"]) == ("REQUEST_RECEIVED", "DSL")
-    assert {letter.url for letter in operations.dead_letters_of(w.hub.session_factory)} == {hanging.url}
+    assert {letter.url for letter in dead_letters(w)} == {hanging.url}
     actions = [e.action for e in w.rows(select(t.AuditEvent).where(t.AuditEvent.resource_id.in_(
         [academy_letter.notification_id, academy_letter.job_id])).order_by(t.AuditEvent.seq))]
     # Each attempt is on the ledger before its POST, and its outcome after.
