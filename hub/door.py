@@ -239,7 +239,8 @@ class Door(Rows):
                reason: str | Callable[[T], str | None] | None = None,
                recorded_as: Callable[[T], Subject | Iterable[Subject]] | None = None,
                missing: str | None = None,
-               refused: Callable[[], Exception] | None = None) -> T:
+               refused: Callable[[], Exception] | None = None,
+               audit_action: str | None = None) -> T:
         """Decide, write, record: in that order, in one call (a template method, so the check cannot be
         skipped). The write runs only when the policy allows it and the target exists (``missing`` says what
         is not there: refused like the policy's no), in a savepoint; a refusal is recorded and raised
@@ -248,17 +249,20 @@ class Door(Rows):
 
         What is recorded may depend on what was written: ``fields`` and ``reason`` may be functions of the
         write's result, and ``recorded_as`` gives the entries' subjects (the new row's id; one entry each). A
-        reason given as text is recorded with a refusal too; one computed from the result only with the write."""
+        reason given as text is recorded with a refusal too; one computed from the result only with the write.
+        ``audit_action`` names the entries when the policy decides a broader action (ending a record is
+        amending it)."""
         decision = self.decide(action, facts, subject, audit=False)
+        recorded_action = audit_action or action
         if missing is not None or not decision.allowed:
-            self.record(subject, action, decision, reason=missing if missing is not None
+            self.record(subject, recorded_action, decision, reason=missing if missing is not None
                         else reason if isinstance(reason, str) else None)
             raise refused() if refused else ForbiddenError("The policy does not allow this.")
         with self.atomic():
             result = write()
         subjects = recorded_as(result) if recorded_as else subject
         for recorded in [subjects] if isinstance(subjects, Subject) else subjects:
-            self.record(recorded, action, decision, fields=fields(result) if callable(fields) else fields,
+            self.record(recorded, recorded_action, decision, fields=fields(result) if callable(fields) else fields,
                         reason=reason(result) if callable(reason) else reason)
         return result
 
