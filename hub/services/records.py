@@ -137,7 +137,7 @@ def create_record(door: Door, draft: RecordDraft) -> RecordView:
         door.refuse(subject, "share", "no such child")
         raise NotFoundError("No child with this id.")
 
-    def write() -> RecordView:
+    def write() -> t.RecordVersion:
         validate_content(draft.summary, draft.detail, draft.start_date, draft.end_date, door.today())
         row = t.RecordVersion(
             id=t.new_id(),
@@ -159,12 +159,13 @@ def create_record(door: Door, draft: RecordDraft) -> RecordView:
         )
         door.add(door.query(sealing.seal_record, row))  # sensitive columns sealed at rest
         door.flush()
-        return _owner_view(door, row)
+        return row
 
-    return door.change("share", child_facts(door, child), subject, write,
-                       fields=lambda view: view.released_fields,
-                       recorded_as=lambda view: replace(subject, resource_id=view.record_key),
-                       refused=lambda: NotFoundError("No child with this id."))
+    row = door.change("share", child_facts(door, child), subject, write,
+                      fields=lambda row: _read_back(door, row).released_fields,
+                      recorded_as=lambda row: replace(subject, resource_id=row.record_key),
+                      refused=lambda: NotFoundError("No child with this id."))
+    return _read_back(door, row)
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ def amend_record(door: Door, amendment: Amendment) -> RecordView:
             return ForbiddenError("Only the agency that shared a record may amend or end it.")
         return NotFoundError("No record with this id.")
 
-    def write() -> RecordView:
+    def write() -> t.RecordVersion:
         reason = amendment.reason.strip()
         if not reason:
             door.refuse(subject, action, "no reason given")
@@ -244,10 +245,17 @@ def amend_record(door: Door, amendment: Amendment) -> RecordView:
             door.refuse(subject, action, "concurrent amendment")
             raise ConflictError("Someone amended this record at the same time.",
                                 "Read the record again and reapply your change.") from None
-        return _owner_view(door, row)
+        return row
 
-    return door.change("amend", facts, subject, write, audit_action=action, refused=refused,
-                       fields=lambda view: view.released_fields)
+    row = door.change("amend", facts, subject, write, audit_action=action, refused=refused,
+                      fields=lambda row: _read_back(door, row).released_fields)
+    return _read_back(door, row)
+
+
+def _read_back(door: Door, row: t.RecordVersion) -> RecordView:
+    """The version just written, as its owner reads it: read once, after the write's savepoint (reading the
+    detail back may FETCH it from the agency, and no call leaves the hub inside a savepoint)."""
+    return door.memo(("read_back", row.id), lambda: _owner_view(door, row))
 
 
 def _owner_view(door: Door, row: t.RecordVersion) -> RecordView:
