@@ -178,7 +178,7 @@ def publish_local_review(door: Door, workflow: Workflow, review_id: str) -> Revi
         rows.flush()
 
     door.change("track_local_review", facts, incident_subject, write, fields=("local_review_status",),
-                reason="published", recorded_as=lambda _: subject,
+                reason=lambda _: "published", recorded_as=lambda _: subject,
                 refused=_refusal(door, facts, incident_subject, "track_local_review"))
     return review_view(door, workflow, rows, review)
 
