@@ -241,18 +241,35 @@ class Door(Rows):
         return decision
 
     def change(self, action: str, facts: Resource, subject: Subject, write: Callable[[], T], *,
-               fields: tuple[str, ...] = (), reason: str | None = None,
-               refused: Callable[[], Exception] | None = None) -> T:
+               fields: tuple[str, ...] | Callable[[T], tuple[str, ...]] = (),
+               reason: str | Callable[[T], str | None] | None = None,
+               recorded_as: Callable[[T], Subject | Iterable[Subject]] | None = None,
+               missing: str | None = None,
+               refused: Callable[[], Exception] | None = None,
+               audit_action: str | None = None) -> T:
         """Decide, write, record: in that order, in one call (a template method, so the check cannot be
-        skipped). The write runs only when the policy allows it, in a savepoint; a refusal is recorded and
-        raised (``refused()``, a ForbiddenError by default) with nothing written."""
+        skipped). The write runs only when the policy allows it and the target exists (``missing`` says what
+        is not there: refused like the policy's no), in a savepoint; a refusal is recorded and raised
+        (``refused()``, a ForbiddenError by default) with nothing written. A refusal found while writing (bad
+        input) is the write's to record (``refuse``) and raise.
+
+        What is recorded may depend on what was written: ``fields`` and ``reason`` may be functions of the
+        write's result, and ``recorded_as`` gives the entries' subjects (the new row's id; one entry each). A
+        reason given as text is recorded with a refusal too; one computed from the result only with the write.
+        ``audit_action`` names the entries when the policy decides a broader action (ending a record is
+        amending it)."""
         decision = self.decide(action, facts, subject, audit=False)
-        if not decision.allowed:
-            self.record(subject, action, decision, reason=reason)
+        recorded_action = audit_action or action
+        if missing is not None or not decision.allowed:
+            self.record(subject, recorded_action, decision, reason=missing if missing is not None
+                        else reason if isinstance(reason, str) else None)
             raise refused() if refused else ForbiddenError("The policy does not allow this.")
         with self.atomic():
             result = write()
-        self.record(subject, action, decision, fields=fields, reason=reason)
+        subjects = recorded_as(result) if recorded_as else subject
+        for recorded in [subjects] if isinstance(subjects, Subject) else subjects:
+            self.record(recorded, recorded_action, decision, fields=fields(result) if callable(fields) else fields,
+                        reason=reason(result) if callable(reason) else reason)
         return result
 
     def derive(self, key: Hashable, compute: Callable[[], T]) -> T:

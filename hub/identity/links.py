@@ -35,20 +35,21 @@ def link_person(
     child = door.get(t.Child, child_id)
     assert child is not None
     subject = Subject("agency_record_link", f"{agency_id}:{local_id}", child_id, agency_id)
-    decision = door.decide(action, child_facts(door, child), subject, audit=False)
-    door.record(subject, "link", decision, reason=reason)
-    if not decision.allowed:
-        raise BadRecordError(f"the policy does not let this actor link {local_id}")
-    door.add(
-        t.AgencyRecordLink(
-            agency_id=agency_id,
-            child_id=child_id,
-            local_id=local_id,
-            kind=str(LinkKind.INVOLVEMENT),
-            opened_on=opened_on or door.today(),
+
+    def write() -> None:
+        door.add(
+            t.AgencyRecordLink(
+                agency_id=agency_id,
+                child_id=child_id,
+                local_id=local_id,
+                kind=str(LinkKind.INVOLVEMENT),
+                opened_on=opened_on or door.today(),
+            )
         )
-    )
-    door.flush()
+        door.flush()
+
+    door.change(action, child_facts(door, child), subject, write, audit_action="link", reason=reason,
+                refused=lambda: BadRecordError(f"the policy does not let this actor link {local_id}"))
 
 
 def create_child(
@@ -62,28 +63,29 @@ def create_child(
     """A child the hub did not know. ``action`` is what the actor does ("ingest", or "resolve_identity")."""
     details = person if isinstance(person, dict) else person_details(person)
     subject = Subject("child")
-    decision = door.decide(action, ChildFacts(), subject, audit=False)
-    if not decision.allowed:
-        door.record(subject, "create", decision)
-        raise BadRecordError("the policy does not let this actor create a child")
-    born = details.get("date_of_birth")
-    child = t.Child(
-        id=t.new_id(),
-        nhs_number=details.get("nhs_number"),
-        given_name=details["given_name"],
-        family_name=details["family_name"],
-        date_of_birth=date.fromisoformat(born) if born else None,
-        sex=details.get("sex"),
-        postcode=details.get("postcode"),
-        partnership_id=partnership_id,
-        mother_id=mother_id,
-        created_at=door.now(),
-    )
-    door.add(child)
-    door.flush()
-    door.query(matcher.index, child.id, matcher.demographics_of(child))
-    door.record(Subject("child", child.id, child.id), "create", decision, reason="new child")
-    return child.id
+
+    def write() -> str:
+        born = details.get("date_of_birth")
+        child = t.Child(
+            id=t.new_id(),
+            nhs_number=details.get("nhs_number"),
+            given_name=details["given_name"],
+            family_name=details["family_name"],
+            date_of_birth=date.fromisoformat(born) if born else None,
+            sex=details.get("sex"),
+            postcode=details.get("postcode"),
+            partnership_id=partnership_id,
+            mother_id=mother_id,
+            created_at=door.now(),
+        )
+        door.add(child)
+        door.flush()
+        door.query(matcher.index, child.id, matcher.demographics_of(child))
+        return child.id
+
+    return door.change(action, ChildFacts(), subject, write, audit_action="create", reason=lambda _: "new child",
+                       recorded_as=lambda child_id: Subject("child", child_id, child_id),
+                       refused=lambda: BadRecordError("the policy does not let this actor create a child"))
 
 
 def demographics(person: Person) -> Demographics:

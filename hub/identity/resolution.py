@@ -134,43 +134,44 @@ def resolve(door: Door, item_id: str, *, link_to: str | None) -> ResolutionView:
     if item is None or item.agency_id != door.actor.agency_id:
         door.refuse(subject, "resolve", "no such resolution item for this agency")
         raise NotFoundError("No identity resolution with this id.")
-    decision = door.decide("resolve_identity", ChildFacts(), subject, audit=False)
-    if not decision.allowed:
-        door.record(subject, "resolve", decision)
-        raise NotFoundError("No identity resolution with this id.")
-    if item.status != OPEN:
-        door.refuse(subject, "resolve", f"already {item.status}")
-        raise ConflictError(f"This item was already resolved ({item.status}).")
-    candidates = {c["child_id"] for c in item.candidates}
-    if link_to is not None and link_to not in candidates:
-        door.refuse(subject, "resolve", "not one of the candidates")
-        raise ValidationError("Link to one of the item's candidates, or create a new child.", field="childId")
-    if link_to is None:
-        child_id = create_child(
-            door, door.query(agency_partnership, item.agency_id), person_of(door, item), action="resolve_identity"
+
+    def write() -> tuple[str, str]:
+        """The child the person is linked to, and how it was chosen."""
+        if item.status != OPEN:
+            door.refuse(subject, "resolve", f"already {item.status}")
+            raise ConflictError(f"This item was already resolved ({item.status}).")
+        candidates = {c["child_id"] for c in item.candidates}
+        if link_to is not None and link_to not in candidates:
+            door.refuse(subject, "resolve", "not one of the candidates")
+            raise ValidationError("Link to one of the item's candidates, or create a new child.", field="childId")
+        if link_to is None:
+            child_id = create_child(
+                door, door.query(agency_partnership, item.agency_id), person_of(door, item), action="resolve_identity"
+            )
+            item.status, how = CREATED, "a new child"
+        else:
+            child_id, item.status, how = link_to, LINKED, f"candidate {link_to}"
+        link_person(
+            door,
+            item.agency_id,
+            item.local_id,
+            child_id,
+            f"resolved by a practitioner: {how}",
+            action="resolve_identity",
         )
-        item.status, how = CREATED, "a new child"
-    else:
-        child_id, item.status, how = link_to, LINKED, f"candidate {link_to}"
-    link_person(
-        door,
-        item.agency_id,
-        item.local_id,
-        child_id,
-        f"resolved by a practitioner: {how}",
-        action="resolve_identity",
-    )
-    item.resolved_child_id, item.resolved_by, item.resolved_at = (
-        child_id,
-        door.actor.practitioner_id,
-        door.now(),
-    )
-    door.flush()
-    door.record(
-        Subject("identity_resolution", item.id, child_id, item.agency_id),
-        "resolve",
-        decision,
-        reason=f"{item.local_id} linked to {how}",
+        item.resolved_child_id, item.resolved_by, item.resolved_at = (
+            child_id,
+            door.actor.practitioner_id,
+            door.now(),
+        )
+        door.flush()
+        return child_id, how
+
+    door.change(
+        "resolve_identity", ChildFacts(), subject, write, audit_action="resolve",
+        recorded_as=lambda linked: Subject("identity_resolution", item.id, linked[0], item.agency_id),
+        reason=lambda linked: f"{item.local_id} linked to {linked[1]}",
+        refused=lambda: NotFoundError("No identity resolution with this id."),
     )
     return _view(item, person_of(door, item), _addresses_withheld_from(door, candidates))
 

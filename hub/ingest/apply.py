@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from hub.adapters.contract import BadRecordError, Involvement, SourceRecord
+from hub.domain.access import ChildFacts, RecordFacts
 from hub.domain.record import RecordStatus
 from hub.domain.workflow import Workflow
 from hub.door import Door, Subject
@@ -120,57 +121,50 @@ def _write_record(
     except ValidationError as error:  # the same rules as a record shared through the API, quarantined here
         raise BadRecordError(f"{error.field}: {error.message}") from None
     current = door.query(queries.current_version, record_key) if record_key else None
-    facts = child_facts(door, child)
+    facts: ChildFacts | RecordFacts = child_facts(door, child)
     if current is None:
         subject = Subject("record", None, child.id, target.agency_id)
-        decision = door.decide("ingest", facts, subject, audit=False)
         key, version, reason = t.new_id(), 1, None
     else:
         subject = Subject("record", current.record_key, child.id, current.owner_agency_id)
-        decision = door.decide(
-            "ingest",
-            row_facts(current.tier, flags_of(door, current), facts),
-            subject,
-            audit=False,
-        )
+        facts = row_facts(current.tier, flags_of(door, current), child_facts(door, child))
         key, version = current.record_key, current.version + 1
         reason = f"updated by {target.adapter} source version {source.version}"
-    if not decision.allowed:
-        door.record(subject, "ingest", decision)
-        raise BadRecordError("the policy does not let this adapter write the record")
-    purpose = door.access(subject, "ingest").purpose
-    door.add(door.query(sealing.seal_record,
-        t.RecordVersion(
-            id=t.new_id(),
-            record_key=key,
-            version=version,
-            child_id=child.id,
-            owner_agency_id=target.agency_id,
-            category=str(content.category),
-            tier=str(content.tier),
-            status=str(RecordStatus.ENDED if content.end_date else RecordStatus.ACTIVE),
-            summary=content.summary.strip(),
-            detail=content.detail,
-            start_date=content.start_date,
-            end_date=content.end_date,
-            lawful_basis=current.lawful_basis if current else purpose.lawful_basis,
-            reason=reason,
-            source_adapter=target.adapter,
-            source_id=source.source_id,
-            source_version=str(source.version),
-            created_by=door.actor.practitioner_id,
-            created_at=door.now(),
-        )
-    ))
-    door.flush()
+
+    def write() -> None:
+        purpose = door.access(subject, "ingest").purpose
+        door.add(door.query(sealing.seal_record,
+            t.RecordVersion(
+                id=t.new_id(),
+                record_key=key,
+                version=version,
+                child_id=child.id,
+                owner_agency_id=target.agency_id,
+                category=str(content.category),
+                tier=str(content.tier),
+                status=str(RecordStatus.ENDED if content.end_date else RecordStatus.ACTIVE),
+                summary=content.summary.strip(),
+                detail=content.detail,
+                start_date=content.start_date,
+                end_date=content.end_date,
+                lawful_basis=current.lawful_basis if current else purpose.lawful_basis,
+                reason=reason,
+                source_adapter=target.adapter,
+                source_id=source.source_id,
+                source_version=str(source.version),
+                created_by=door.actor.practitioner_id,
+                created_at=door.now(),
+            )
+        ))
+        door.flush()
+
     written = ("category", "tier", "status", "summary", "start_date", "end_date") + (
         ("detail",) if content.detail is not None else ()
     )
-    door.record(
-        Subject("record", key, child.id, target.agency_id),
-        "ingest",
-        decision,
-        fields=written,
-        reason=reason or f"shared by {target.adapter} source version {source.version}",
+    door.change(
+        "ingest", facts, subject, write, fields=written,
+        recorded_as=lambda _: Subject("record", key, child.id, target.agency_id),
+        reason=lambda _: reason or f"shared by {target.adapter} source version {source.version}",
+        refused=lambda: BadRecordError("the policy does not let this adapter write the record"),
     )
     return key

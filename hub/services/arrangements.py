@@ -64,25 +64,28 @@ def draft_arrangements(door: Door, partnership_id: str, draft: ArrangementDraft)
     door.access(subject, "draft")
     partnership = rows.get(t.Partnership, partnership_id)
     facts = ArrangementFacts(False, partnership is not None and partnership_id in door.actor.partnership_ids, False)
-    decision = door.decide("draft", facts, subject, audit=False)
-    if partnership is None or not decision.allowed:
-        door.record(subject, "draft", decision, reason=None if partnership else "no such partnership")
-        raise NotFoundError("No partnership with this id.")
-    agencies = rows.partnership_agencies(partnership_id)
-    try:
-        checked = check_draft(draft, rows.agency_kinds(agencies), agencies)
-    except ValidationError as error:
-        door.refuse(subject, "draft", error.message)
-        raise
-    now = door.now()
-    for row in rows.arrangements(partnership_id):
-        if row.status == ArrangementStatus.DRAFT:  # a new draft replaces an unsigned one; its signatures lapse
-            row.status = str(ArrangementStatus.SUPERSEDED)
-    row = pt.Arrangement(id=t.new_id(), partnership_id=partnership_id, version=rows.next_version(partnership_id),
-                         status=str(ArrangementStatus.DRAFT), content=_content(checked),
-                         drafted_by=door.actor.practitioner_id, drafted_at=now)
-    rows.add(row)
-    door.record(Subject(RESOURCE, row.id), "draft", decision, fields=FIELDS, reason=f"version {row.version}")
+
+    def write() -> pt.Arrangement:
+        agencies = rows.partnership_agencies(partnership_id)
+        try:
+            checked = check_draft(draft, rows.agency_kinds(agencies), agencies)
+        except ValidationError as error:
+            door.refuse(subject, "draft", error.message)
+            raise
+        for row in rows.arrangements(partnership_id):
+            if row.status == ArrangementStatus.DRAFT:  # a new draft replaces an unsigned one; its signatures lapse
+                row.status = str(ArrangementStatus.SUPERSEDED)
+        row = pt.Arrangement(id=t.new_id(), partnership_id=partnership_id, version=rows.next_version(partnership_id),
+                             status=str(ArrangementStatus.DRAFT), content=_content(checked),
+                             drafted_by=door.actor.practitioner_id, drafted_at=door.now())
+        rows.add(row)
+        return row
+
+    row = door.change("draft", facts, subject, write, fields=FIELDS, reason=lambda row: f"version {row.version}",
+                      recorded_as=lambda row: Subject(RESOURCE, row.id),
+                      missing=None if partnership else "no such partnership",
+                      refused=lambda: NotFoundError("No partnership with this id."))
+    assert partnership is not None  # change refuses a missing one
     return _view(rows, row, partnership.name)
 
 
@@ -98,37 +101,43 @@ def sign_arrangements(door: Door, arrangement_id: str) -> ArrangementView:
     facts = _facts(door, rows, row.partnership_id, row.status == ArrangementStatus.PUBLISHED)
     leads = {entry["agency_id"]: LeadPartner(entry["partner"]) for entry in row.content["lead_partners"]}
     facts = ArrangementFacts(facts.published, facts.own_partnership, door.actor.agency_id in leads)
-    decision = door.decide("sign", facts, subject, audit=False)
-    if not decision.allowed:
-        door.record(subject, "sign", decision)
+    partner = leads.get(door.actor.agency_id)
+
+    def refused() -> Exception:
         if door.decide("read", facts, subject, audit=False).allowed:
-            raise ForbiddenError("Only a lead partner's signatory signs the arrangements.")
-        raise NotFoundError("No arrangements with this id.")
-    partner = leads[door.actor.agency_id]
-    error = None
-    if row.status != ArrangementStatus.DRAFT:
-        error = ConflictError(f"This version is {row.status.lower()}: only a draft is signed.")
-    elif partner_of(door.actor.agency_kind) != partner:
-        error = ConflictError("Your agency is not the lead partner it is named as.")
-    elif any(s.partner == partner for s in rows.signatures([row.id])):
-        error = ConflictError(f"The {partner.replace('_', ' ').lower()} has signed this version already.")
-    if error is not None:
-        door.refuse(subject, "sign", error.message)
-        raise error
-    now = door.now()
-    rows.add(pt.ArrangementSignature(id=t.new_id(), arrangement_id=row.id, partner=str(partner),
-                                     agency_id=door.actor.agency_id, signed_by=door.actor.practitioner_id,
-                                     signed_at=now))
-    signed = {s.partner for s in rows.signatures([row.id])}
-    published = signed == {str(p) for p in LeadPartner}
-    if published:
-        for older in rows.arrangements(row.partnership_id):
-            if older.status == ArrangementStatus.PUBLISHED:
-                older.status = str(ArrangementStatus.SUPERSEDED)
-        row.status, row.published_at = str(ArrangementStatus.PUBLISHED), now
-        rows.flush()
-    door.record(subject, "sign", decision, fields=("signatures",),
-                reason=f"signed for the {partner.lower()}" + ("; all three signed: published" if published else ""))
+            return ForbiddenError("Only a lead partner's signatory signs the arrangements.")
+        return NotFoundError("No arrangements with this id.")
+
+    def write() -> bool:
+        """Sign; whether the signature published the version."""
+        assert partner is not None  # the policy lets only a lead partner sign
+        error = None
+        if row.status != ArrangementStatus.DRAFT:
+            error = ConflictError(f"This version is {row.status.lower()}: only a draft is signed.")
+        elif partner_of(door.actor.agency_kind) != partner:
+            error = ConflictError("Your agency is not the lead partner it is named as.")
+        elif any(s.partner == partner for s in rows.signatures([row.id])):
+            error = ConflictError(f"The {partner.replace('_', ' ').lower()} has signed this version already.")
+        if error is not None:
+            door.refuse(subject, "sign", error.message)
+            raise error
+        now = door.now()
+        rows.add(pt.ArrangementSignature(id=t.new_id(), arrangement_id=row.id, partner=str(partner),
+                                         agency_id=door.actor.agency_id, signed_by=door.actor.practitioner_id,
+                                         signed_at=now))
+        signed = {s.partner for s in rows.signatures([row.id])}
+        published = signed == {str(p) for p in LeadPartner}
+        if published:
+            for older in rows.arrangements(row.partnership_id):
+                if older.status == ArrangementStatus.PUBLISHED:
+                    older.status = str(ArrangementStatus.SUPERSEDED)
+            row.status, row.published_at = str(ArrangementStatus.PUBLISHED), now
+            rows.flush()
+        return published
+
+    door.change("sign", facts, subject, write, fields=("signatures",), refused=refused,
+                reason=lambda published: f"signed for the {str(partner).lower()}"
+                                         + ("; all three signed: published" if published else ""))
     partnership = rows.get(t.Partnership, row.partnership_id)
     return _view(rows, row, partnership.name if partnership else "")
 
@@ -198,18 +207,20 @@ def set_intervention(door: Door, partnership_id: str, status: InterventionStatus
     subject = Subject("partnership_intervention", partnership_id)
     door.access(subject, "set_intervention")
     partnership = rows.get(t.Partnership, partnership_id)
-    decision = door.decide("set_intervention", ArrangementFacts(False, False, False), subject, audit=False)
-    if partnership is None or not decision.allowed:
-        door.record(subject, "set_intervention", decision, reason=None if partnership else "no such partnership")
-        raise NotFoundError("No partnership with this id.")
     why = reason.strip()
-    if len(why) < 10 or len(why) > 5000:
-        door.refuse(subject, "set_intervention", "reason missing or too long")
-        raise ValidationError("Give the reason for the intervention status (10 to 5,000 characters).",
-                              field="reason")
-    rows.add(pt.Intervention(id=t.new_id(), partnership_id=partnership_id, status=str(status), reason=why,
-                             set_by=door.actor.practitioner_id, set_at=door.now()))
-    door.record(subject, "set_intervention", decision, fields=("status", "reason"), reason=f"{status}: {why}"[:500])
+
+    def write() -> None:
+        if len(why) < 10 or len(why) > 5000:
+            door.refuse(subject, "set_intervention", "reason missing or too long")
+            raise ValidationError("Give the reason for the intervention status (10 to 5,000 characters).",
+                                  field="reason")
+        rows.add(pt.Intervention(id=t.new_id(), partnership_id=partnership_id, status=str(status), reason=why,
+                                 set_by=door.actor.practitioner_id, set_at=door.now()))
+
+    door.change("set_intervention", ArrangementFacts(False, False, False), subject, write,
+                fields=("status", "reason"), reason=lambda _: f"{status}: {why}"[:500],
+                missing=None if partnership else "no such partnership",
+                refused=lambda: NotFoundError("No partnership with this id."))
     return _intervention(rows, partnership_id)
 
 

@@ -119,28 +119,32 @@ def review_break_glass(door: Door, event_id: str, outcome: BreakGlassOutcome, no
     """Record the outcome of reviewing one break-glass use. The record is an audit event of its own."""
     subject = Subject("audit_event", event_id)
     door.access(subject, REVIEW_BREAK_GLASS)
-    decision = door.decide("review", AuditScope("break_glass", own_agency=True), subject, audit=False)
-    if not decision.allowed:
-        door.record(subject, REVIEW_BREAK_GLASS, decision)
-        raise ForbiddenError("Only an information-governance officer reviewing access (AUDIT_REVIEW) may "
-                             "record a break-glass review.")
     agency = door.actor.agency_id
     seq = int(event_id) if event_id.isdigit() else None
-    pending = door.query(q.event, seq, q.awaiting_review(agency)) if seq is not None else None
-    if pending is None:
-        done = door.query(q.event, seq, q.involving(agency)) if seq is not None else None
-        if done is not None and done.action == BREAK_GLASS:
-            door.refuse(subject, REVIEW_BREAK_GLASS, "already reviewed by this agency")
-            raise ConflictError("Your agency has already recorded a review of this break-glass use.")
-        door.refuse(subject, REVIEW_BREAK_GLASS, "no such break-glass use awaiting this agency's review")
-        raise NotFoundError("No break-glass use with this id awaits your agency's review.")
     notes = notes.strip()
-    if not notes or len(notes) > MAX_NOTES:
-        door.refuse(subject, REVIEW_BREAK_GLASS, "notes missing or too long")
-        raise ValidationError(f"Say what the review found, in 1 to {MAX_NOTES} characters.", field="notes")
-    subject = replace(subject, child_id=pending.child_id, owner_agency_id=pending.owner_agency_id)
-    door.record(subject, REVIEW_BREAK_GLASS, decision, fields=("outcome", "notes"),
-                reason=f"{outcome}: {notes}")
+
+    def review() -> AuditEventView:
+        """The use reviewed, once the review is due and well formed; nothing else is written (the review is
+        its audit entry)."""
+        pending = door.query(q.event, seq, q.awaiting_review(agency)) if seq is not None else None
+        if pending is None:
+            done = door.query(q.event, seq, q.involving(agency)) if seq is not None else None
+            if done is not None and done.action == BREAK_GLASS:
+                door.refuse(subject, REVIEW_BREAK_GLASS, "already reviewed by this agency")
+                raise ConflictError("Your agency has already recorded a review of this break-glass use.")
+            door.refuse(subject, REVIEW_BREAK_GLASS, "no such break-glass use awaiting this agency's review")
+            raise NotFoundError("No break-glass use with this id awaits your agency's review.")
+        if not notes or len(notes) > MAX_NOTES:
+            door.refuse(subject, REVIEW_BREAK_GLASS, "notes missing or too long")
+            raise ValidationError(f"Say what the review found, in 1 to {MAX_NOTES} characters.", field="notes")
+        return pending
+
+    pending = door.change(
+        "review", AuditScope("break_glass", own_agency=True), subject, review, audit_action=REVIEW_BREAK_GLASS,
+        fields=("outcome", "notes"), reason=lambda _: f"{outcome}: {notes}",
+        recorded_as=lambda used: replace(subject, child_id=used.child_id, owner_agency_id=used.owner_agency_id),
+        refused=lambda: ForbiddenError("Only an information-governance officer reviewing access (AUDIT_REVIEW) "
+                                       "may record a break-glass review."))
     return BreakGlassReview(pending, outcome, notes, door.actor.email, door.now())
 
 

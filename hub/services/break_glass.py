@@ -36,33 +36,38 @@ def declare_emergency(door: Door, child_id: str, reason: str) -> EmergencyAccess
     # Eligibility depends on the role and purpose alone, so it is decided (and refused) the same way whether
     # or not the child exists: the refusal reveals nothing about the child.
     facts = child_facts(door, child) if child else ChildFacts()
-    decision = door.decide("break_glass", facts, subject, audit=False)
-    if not decision.allowed:
-        door.record(subject, "break_glass", decision)
-        raise ForbiddenError("Your role may not declare an emergency access, or the purpose is not EMERGENCY.",
-                             "Declare Hub-Purpose: EMERGENCY; IG officers review every use.")
-    if child is None:
-        door.refuse(subject, "break_glass", "no such child")
-        raise NotFoundError("No child with this id.")
-    if len(reason.strip()) < 10:
-        door.refuse(subject, "break_glass", "no adequate reason given")
-        raise ValidationError("Say what the emergency is: an IG officer will review this access.", field="reason")
-    now = door.now()
-    session = t.BreakGlassSession(id=t.new_id(), practitioner_id=door.actor.practitioner_id,
-                                  agency_id=door.actor.agency_id, child_id=child.id, reason=reason.strip(),
-                                  case_reference=access.case_reference, started_at=now,
-                                  expires_at=now + BREAK_GLASS_DURATION)
-    door.add(session)
-    door.flush()
-    owners = sorted(door.scalars(
-        select(t.RecordVersion.owner_agency_id).where(t.RecordVersion.child_id == child.id).distinct()
-    ).all())
+    why = reason.strip()
+
+    def declare() -> tuple[t.BreakGlassSession, list[str]]:
+        """The emergency access, and the agencies owning the child's records."""
+        if child is None:
+            door.refuse(subject, "break_glass", "no such child")
+            raise NotFoundError("No child with this id.")
+        if len(why) < 10:
+            door.refuse(subject, "break_glass", "no adequate reason given")
+            raise ValidationError("Say what the emergency is: an IG officer will review this access.", field="reason")
+        now = door.now()
+        session = t.BreakGlassSession(id=t.new_id(), practitioner_id=door.actor.practitioner_id,
+                                      agency_id=door.actor.agency_id, child_id=child.id, reason=why,
+                                      case_reference=access.case_reference, started_at=now,
+                                      expires_at=now + BREAK_GLASS_DURATION)
+        door.add(session)
+        door.flush()
+        owners = sorted(door.scalars(
+            select(t.RecordVersion.owner_agency_id).where(t.RecordVersion.child_id == child.id).distinct()
+        ).all())
+        return session, owners
+
     # One ledger event per owning agency, naming it, so every owner's IG officer finds the use in their own
-    # review queue (an agency's queue holds the events where it is the actor or the owner).
-    recorded_owners: list[str | None] = [*owners] or [None]
-    for owner in recorded_owners:
-        door.record(replace(subject, owner_agency_id=owner), "break_glass", decision, fields=("flag", "summary"),
-                    reason=reason.strip())
+    # review queue (an agency's queue holds the events where it is the actor or the owner); one naming no
+    # owner when the hub holds no records about the child.
+    session, owners = door.change(
+        "break_glass", facts, subject, declare, fields=("flag", "summary"), reason=lambda _: why,
+        recorded_as=lambda declared: [replace(subject, owner_agency_id=owner) for owner in declared[1]] or subject,
+        refused=lambda: ForbiddenError(
+            "Your role may not declare an emergency access, or the purpose is not EMERGENCY.",
+            "Declare Hub-Purpose: EMERGENCY; IG officers review every use."))
+    assert child is not None  # declare refused a missing one
     for owner in owners:
         if owner != door.actor.agency_id:
             notices.notify(door, Notice(

@@ -5,6 +5,8 @@ what agencies wrote) and record the panel's analysis. An unexpected death starts
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hub.domain.child_death import (
     AgeBand,
     AnalysisDraft,
@@ -56,22 +58,33 @@ def death_facts(door: Door, rows: PartnershipRows, death: pt.ChildDeath) -> Chil
         asked_agency=rows.report_of(death.id, door.actor.agency_id) is not None))
 
 
-def _authorise(door: Door, rows: PartnershipRows, death_id: str, action: str
-               ) -> tuple[pt.ChildDeath, Decision, Subject]:
+def _load(door: Door, rows: PartnershipRows, death_id: str, action: str
+          ) -> tuple[pt.ChildDeath, ChildDeathFacts, Subject]:
     subject = Subject(RESOURCE, death_id)
     door.access(subject, action)
     death = rows.get(pt.ChildDeath, death_id)
     if death is None:
         door.refuse(subject, action, "no such child death")
         raise NotFoundError("No child death with this id.")
-    subject = Subject(RESOURCE, death.id, death.child_id, death.notifying_agency_id)
-    facts = death_facts(door, rows, death)
+    return death, death_facts(door, rows, death), Subject(RESOURCE, death.id, death.child_id, death.notifying_agency_id)
+
+
+def _refused(door: Door, facts: ChildDeathFacts, subject: Subject, action: str) -> Callable[[], Exception]:
+    """Someone who may read the death but not act is told so; anyone else finds nothing."""
+    def refused() -> Exception:
+        if action != "read" and door.decide("read", facts, subject, audit=False).allowed:
+            return ForbiddenError("Your part in this child death review does not include that.")
+        return NotFoundError("No child death with this id.")
+    return refused
+
+
+def _authorise(door: Door, rows: PartnershipRows, death_id: str, action: str
+               ) -> tuple[pt.ChildDeath, Decision, Subject]:
+    death, facts, subject = _load(door, rows, death_id, action)
     decision = door.decide(action, facts, subject, audit=False)
     if not decision.allowed:
         door.record(subject, action, decision)
-        if action != "read" and door.decide("read", facts, subject, audit=False).allowed:
-            raise ForbiddenError("Your part in this child death review does not include that.")
-        raise NotFoundError("No child death with this id.")
+        raise _refused(door, facts, subject, action)()
     return death, decision, subject
 
 
@@ -84,91 +97,105 @@ def notify_child_death(door: Door, draft: DeathNotificationDraft) -> ChildDeathV
     if child is None:
         door.refuse(subject, "notify_child_death", "no such child")
         raise NotFoundError("No child with this id.")
-    decision = door.decide("notify_child_death", child_facts(door, child), subject, audit=False)
-    if not decision.allowed:
-        door.record(subject, "notify_child_death", decision)
-        raise NotFoundError("No child with this id.")
-    if rows.death_of_child(child.id) is not None:
-        door.refuse(subject, "notify_child_death", "already notified")
-        raise ConflictError("This child's death has been notified already.")
-    try:
-        checked = check_notification(draft, door.today(), child.date_of_birth)
-    except ValidationError as error:
-        door.refuse(subject, "notify_child_death", error.message)
-        raise
-    now = door.now()
-    death_id = t.new_id()
-    death = pt.ChildDeath(
-        id=death_id, case_number=f"CDR-{now:%Y}-{rows.deaths_count() + 1:05d}", child_id=child.id,
-        partnership_id=child.partnership_id, cdop_id=rows.cdop_of_partnership(child.partnership_id),
-        notifying_agency_id=door.actor.agency_id, notified_by=door.actor.practitioner_id, notified_at=now,
-        date_of_death=checked.date_of_death, age_band=str(age_band(child.date_of_birth, checked.date_of_death)),
-        sex=child.sex, unexpected=checked.unexpected, place_of_death=checked.place_of_death[:200],
-        circumstances=rows.seal(child.id, "child_deaths", "circumstances", death_id, checked.circumstances) or "",
-        status=str(DeathStatus.AWAITING_REPORTS))
-    rows.add(death)
-    asked = sorted({door.actor.agency_id, *rows.agencies_knowing(child.id)})
-    rows.add(*(pt.ChildDeathReport(id=t.new_id(), death_id=death.id, agency_id=agency_id,
-                                   status=str(ReportStatus.REQUESTED), requested_at=now) for agency_id in asked))
-    response = " An unexpected death: a joint agency response has started." if checked.unexpected else ""
-    for agency_id in asked:
-        notices.notify(door, Notice(
-            kind=NotificationKind.CHILD_DEATH_REPORT_REQUESTED,
-            recipient=rows.front_door(agency_id),
-            summary=f"A child known to your agency has died ({death.case_number}): complete your agency's reporting "
-                    f"form for the child death review (purpose CHILD_DEATH_REVIEW).{response}",
-            dedupe_key=f"{NotificationKind.CHILD_DEATH_REPORT_REQUESTED}:{death.id}:{agency_id}", child_id=child.id))
-    door.record(Subject(RESOURCE, death.id, child.id, door.actor.agency_id), "notify_child_death", decision,
-                fields=("date_of_death", "circumstances"),
-                reason=f"{death.case_number}; reports asked of {len(asked)} agencies"
-                       + ("; joint agency response" if checked.unexpected else ""))
+
+    def write() -> tuple[pt.ChildDeath, list[str], DeathNotificationDraft]:
+        """The death, the agencies asked to report, and the notification as checked."""
+        assert child is not None  # refused above
+        if rows.death_of_child(child.id) is not None:
+            door.refuse(subject, "notify_child_death", "already notified")
+            raise ConflictError("This child's death has been notified already.")
+        try:
+            checked = check_notification(draft, door.today(), child.date_of_birth)
+        except ValidationError as error:
+            door.refuse(subject, "notify_child_death", error.message)
+            raise
+        now = door.now()
+        death_id = t.new_id()
+        death = pt.ChildDeath(
+            id=death_id, case_number=f"CDR-{now:%Y}-{rows.deaths_count() + 1:05d}", child_id=child.id,
+            partnership_id=child.partnership_id, cdop_id=rows.cdop_of_partnership(child.partnership_id),
+            notifying_agency_id=door.actor.agency_id, notified_by=door.actor.practitioner_id, notified_at=now,
+            date_of_death=checked.date_of_death, age_band=str(age_band(child.date_of_birth, checked.date_of_death)),
+            sex=child.sex, unexpected=checked.unexpected, place_of_death=checked.place_of_death[:200],
+            circumstances=rows.seal(child.id, "child_deaths", "circumstances", death_id, checked.circumstances) or "",
+            status=str(DeathStatus.AWAITING_REPORTS))
+        rows.add(death)
+        asked = sorted({door.actor.agency_id, *rows.agencies_knowing(child.id)})
+        rows.add(*(pt.ChildDeathReport(id=t.new_id(), death_id=death.id, agency_id=agency_id,
+                                       status=str(ReportStatus.REQUESTED), requested_at=now) for agency_id in asked))
+        response = " An unexpected death: a joint agency response has started." if checked.unexpected else ""
+        for agency_id in asked:
+            notices.notify(door, Notice(
+                kind=NotificationKind.CHILD_DEATH_REPORT_REQUESTED,
+                recipient=rows.front_door(agency_id),
+                summary=f"A child known to your agency has died ({death.case_number}): complete your agency's "
+                        f"reporting form for the child death review (purpose CHILD_DEATH_REVIEW).{response}",
+                dedupe_key=f"{NotificationKind.CHILD_DEATH_REPORT_REQUESTED}:{death.id}:{agency_id}",
+                child_id=child.id))
+        return death, asked, checked
+
+    death, _, _ = door.change(
+        "notify_child_death", child_facts(door, child), subject, write, fields=("date_of_death", "circumstances"),
+        recorded_as=lambda written: Subject(RESOURCE, written[0].id, child.id, door.actor.agency_id),
+        reason=lambda written: f"{written[0].case_number}; reports asked of {len(written[1])} agencies"
+                               + ("; joint agency response" if written[2].unexpected else ""),
+        refused=lambda: NotFoundError("No child with this id."))
     return death_view(door, rows, death)
 
 
 def submit_report(door: Door, death_id: str, draft: ReportDraft) -> ChildDeathView:
     rows = _rows(door)
-    death, decision, subject = _authorise(door, rows, death_id, "report")
-    report = rows.report_of(death.id, door.actor.agency_id)
-    assert report is not None  # the policy lets only an agency asked report
-    try:
-        if report.status == ReportStatus.SUBMITTED:
-            raise ConflictError("Your agency has submitted its reporting form already.")
-        involvement = check_text(draft.involvement, "involvement", "Describe your agency's involvement.", 10)
-        concerns = (draft.concerns or "").strip() or None
-        if concerns and len(concerns) > 10_000:
-            raise ValidationError("At most 10000 characters.", field="concerns")
-    except (ValidationError, ConflictError) as error:
-        door.refuse(subject, "report", error.message)
-        raise
-    report.involvement = rows.seal(death.child_id, "child_death_reports", "involvement", report.id, involvement)
-    report.concerns = rows.seal(death.child_id, "child_death_reports", "concerns", report.id, concerns)
-    report.status, report.submitted_by, report.submitted_at = str(ReportStatus.SUBMITTED), \
-        door.actor.practitioner_id, door.now()
-    rows.flush()
-    door.record(Subject(RESOURCE, death.id, death.child_id, door.actor.agency_id), "report", decision,
-                fields=("involvement", "concerns"))
+    death, facts, subject = _load(door, rows, death_id, "report")
+
+    def write() -> None:
+        report = rows.report_of(death.id, door.actor.agency_id)
+        assert report is not None  # the policy lets only an agency asked report
+        try:
+            if report.status == ReportStatus.SUBMITTED:
+                raise ConflictError("Your agency has submitted its reporting form already.")
+            involvement = check_text(draft.involvement, "involvement", "Describe your agency's involvement.", 10)
+            concerns = (draft.concerns or "").strip() or None
+            if concerns and len(concerns) > 10_000:
+                raise ValidationError("At most 10000 characters.", field="concerns")
+        except (ValidationError, ConflictError) as error:
+            door.refuse(subject, "report", error.message)
+            raise
+        report.involvement = rows.seal(death.child_id, "child_death_reports", "involvement", report.id, involvement)
+        report.concerns = rows.seal(death.child_id, "child_death_reports", "concerns", report.id, concerns)
+        report.status, report.submitted_by, report.submitted_at = str(ReportStatus.SUBMITTED), \
+            door.actor.practitioner_id, door.now()
+        rows.flush()
+
+    door.change("report", facts, subject, write, fields=("involvement", "concerns"),
+                recorded_as=lambda _: Subject(RESOURCE, death.id, death.child_id, door.actor.agency_id),
+                refused=_refused(door, facts, subject, "report"))
     return death_view(door, rows, death)
 
 
 def analyse(door: Door, death_id: str, draft: AnalysisDraft) -> ChildDeathView:
     rows = _rows(door)
-    death, decision, subject = _authorise(door, rows, death_id, "analyse")
-    try:
-        if death.status == DeathStatus.ANALYSED:
-            raise ConflictError("The panel has recorded its analysis of this death already.")
-        checked = check_analysis(draft)
-    except (ValidationError, ConflictError) as error:
-        door.refuse(subject, "analyse", error.message)
-        raise
-    death.category, death.learning = str(checked.category), checked.learning
-    death.factors = [{"domain": str(j.domain), "contribution": str(j.contribution), "factors": j.factors}
-                     for j in checked.factors]
-    death.modifiability = str(modifiability(checked))
-    death.status, death.analysed_by, death.analysed_at = str(DeathStatus.ANALYSED), door.actor.practitioner_id, \
-        door.now()
-    rows.flush()
-    door.record(subject, "analyse", decision, fields=("category", "factors", "modifiability", "learning"),
-                reason=f"{checked.category}; {death.modifiability}")
+    death, facts, subject = _load(door, rows, death_id, "analyse")
+
+    def write() -> AnalysisDraft:
+        try:
+            if death.status == DeathStatus.ANALYSED:
+                raise ConflictError("The panel has recorded its analysis of this death already.")
+            checked = check_analysis(draft)
+        except (ValidationError, ConflictError) as error:
+            door.refuse(subject, "analyse", error.message)
+            raise
+        death.category, death.learning = str(checked.category), checked.learning
+        death.factors = [{"domain": str(j.domain), "contribution": str(j.contribution), "factors": j.factors}
+                         for j in checked.factors]
+        death.modifiability = str(modifiability(checked))
+        death.status, death.analysed_by, death.analysed_at = str(DeathStatus.ANALYSED), \
+            door.actor.practitioner_id, door.now()
+        rows.flush()
+        return checked
+
+    door.change("analyse", facts, subject, write, fields=("category", "factors", "modifiability", "learning"),
+                reason=lambda checked: f"{checked.category}; {death.modifiability}",
+                refused=_refused(door, facts, subject, "analyse"))
     return death_view(door, rows, death)
 
 

@@ -144,15 +144,17 @@ def acknowledge(door: Door, notification_id: str) -> NotificationView:
         door.refuse(subject, "acknowledge", "no such notification")
         raise NotFoundError("No notification with this id.")
     subject = Subject(RESOURCE, row.id, row.child_id)
-    decision = door.decide("acknowledge", facts(door, row), subject, audit=False)
-    if not decision.allowed:  # not the recipient: the same answer as no such notification
-        door.record(subject, "acknowledge", decision)
-        raise NotFoundError("No notification with this id.")
-    now = door.now()
-    done = door.query(notifications.acknowledge, row.id, door.actor.practitioner_id, now)
-    door.refresh(row)
-    door.record(subject, "acknowledge", decision, fields=("acknowledged_at",),
-                reason=None if done else f"already acknowledged at {_iso(row.acknowledged_at)}")
+
+    def acknowledge_row() -> bool:
+        """Whether this call acknowledged it (False: it was already)."""
+        done = door.query(notifications.acknowledge, row.id, door.actor.practitioner_id, door.now())
+        door.refresh(row)
+        return done
+
+    # Not the recipient: the same answer as no such notification.
+    door.change("acknowledge", facts(door, row), subject, acknowledge_row, fields=("acknowledged_at",),
+                reason=lambda done: None if done else f"already acknowledged at {_iso(row.acknowledged_at)}",
+                refused=lambda: NotFoundError("No notification with this id."))
     sender = door.contacts([row.actor_agency_id]).get(row.actor_agency_id) if row.actor_agency_id else None
     return view(row, sender.name if sender else None)
 

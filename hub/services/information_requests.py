@@ -5,10 +5,12 @@ outcome, which is fed back to the agencies asked and to whoever referred. Answer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from itertools import product
+from typing import NamedTuple
 
 from sqlalchemy import Select, and_, false, func, not_, or_, select, update
 
@@ -61,6 +63,13 @@ class RequestDraft:
     referrer_agency_id: str | None = None
 
 
+class _NewRequest(NamedTuple):
+    request: t.InformationRequest
+    targets: list[t.RequestTarget]  # one per agency asked
+    agency_ids: list[str]
+    due: datetime
+
+
 def create_request(door: Door, workflow: Workflow, draft: RequestDraft) -> RequestView:
     subject = Subject(RESOURCE, None, draft.child_id)
     access = door.access(subject, "request")
@@ -68,46 +77,50 @@ def create_request(door: Door, workflow: Workflow, draft: RequestDraft) -> Reque
     if child is None:
         door.refuse(subject, "request", "no such child")
         raise NotFoundError("No child with this id.")
-    decision = door.decide("request", child_facts(door, child), subject, audit=False)
-    if not decision.allowed:  # the same answer as for no child at all
-        door.record(subject, "request", decision)
-        raise NotFoundError("No child with this id.")
-    try:
-        targets, justification, consent = _check_draft(door, child, draft)
-    except ValidationError as error:
-        door.refuse(subject, "request", error.message)
-        raise
-    now = door.now()
-    due = door.query(stored.timescale, child.partnership_id, draft.rating).due(workflow.calendar, now)
     request_id = t.new_id()
 
     def sealed(column: str, value: str | None) -> str | None:
         return door.query(sealing.seal_text, child.id, "information_requests", column, request_id, value)
 
-    request = t.InformationRequest(
-        id=request_id, child_id=child.id, partnership_id=child.partnership_id,
-        requesting_agency_id=door.actor.agency_id, requested_by=door.actor.practitioner_id,
-        referrer_agency_id=draft.referrer_agency_id, purpose_code=access.purpose.code,
-        lawful_basis=access.purpose.lawful_basis, case_reference=access.case_reference,
-        categories=[str(c) for c in dict.fromkeys(draft.categories)],
-        justification=sealed("justification", justification),
-        consent_status=str(consent.status), consent_reason=sealed("consent_reason", consent.reason),
-        consent_override_by=consent.override_approved_by, rating=str(draft.rating), due_at=due,
-        status=str(RequestStatus.AWAITING_RESPONSES), created_at=now)
-    rows = [t.RequestTarget(id=t.new_id(), request_id=request.id, agency_id=agency_id,
-                            status=str(TargetStatus.PENDING), reasons=[], shared_categories=[])
-            for agency_id in targets]
-    door.add(request)
-    door.flush()
-    door.add_all(rows)
-    door.add(t.RequestRatingChange(id=t.new_id(), request_id=request.id, rating=request.rating,
-                                           reason="Rated when the request was made.", due_at=due,
-                                           changed_by=door.actor.practitioner_id, changed_at=now))
-    door.flush()
-    door.query(request_timers.arm, workflow, [row.id for row in rows], due, now)
-    door.record(Subject(RESOURCE, request.id, child.id), "request", decision,
-                fields=("categories", "justification", "consent", "rating"),
-                reason=f"{request.rating} request, due {due.isoformat()}, to agencies {', '.join(targets)}")
+    def write() -> _NewRequest:
+        try:
+            targets, justification, consent = _check_draft(door, child, draft)
+        except ValidationError as error:
+            door.refuse(subject, "request", error.message)
+            raise
+        now = door.now()
+        due = door.query(stored.timescale, child.partnership_id, draft.rating).due(workflow.calendar, now)
+        request = t.InformationRequest(
+            id=request_id, child_id=child.id, partnership_id=child.partnership_id,
+            requesting_agency_id=door.actor.agency_id, requested_by=door.actor.practitioner_id,
+            referrer_agency_id=draft.referrer_agency_id, purpose_code=access.purpose.code,
+            lawful_basis=access.purpose.lawful_basis, case_reference=access.case_reference,
+            categories=[str(c) for c in dict.fromkeys(draft.categories)],
+            justification=sealed("justification", justification),
+            consent_status=str(consent.status), consent_reason=sealed("consent_reason", consent.reason),
+            consent_override_by=consent.override_approved_by, rating=str(draft.rating), due_at=due,
+            status=str(RequestStatus.AWAITING_RESPONSES), created_at=now)
+        rows = [t.RequestTarget(id=t.new_id(), request_id=request.id, agency_id=agency_id,
+                                status=str(TargetStatus.PENDING), reasons=[], shared_categories=[])
+                for agency_id in targets]
+        door.add(request)
+        door.flush()
+        door.add_all(rows)
+        door.add(t.RequestRatingChange(id=t.new_id(), request_id=request.id, rating=request.rating,
+                                       reason="Rated when the request was made.", due_at=due,
+                                       changed_by=door.actor.practitioner_id, changed_at=now))
+        door.flush()
+        door.query(request_timers.arm, workflow, [row.id for row in rows], due, now)
+        return _NewRequest(request, rows, targets, due)
+
+    # No relationship with the child: the same answer as for no child at all.
+    request, rows, _, due = door.change(
+        "request", child_facts(door, child), subject, write,
+        fields=("categories", "justification", "consent", "rating"),
+        recorded_as=lambda made: Subject(RESOURCE, made.request.id, child.id),
+        reason=lambda made: f"{made.request.rating} request, due {made.due.isoformat()}, to agencies "
+                            f"{', '.join(made.agency_ids)}",
+        refused=lambda: NotFoundError("No child with this id."))
     for row in rows:
         notices.notify(door, Notice(
             kind=NotificationKind.REQUEST_RECEIVED, recipient=door.query(routing.front_door_of, row.agency_id),
@@ -231,23 +244,34 @@ def request_facts(door: Door, request: t.InformationRequest) -> RequestFacts:
             t.RequestTarget.request_id == request.id, t.RequestTarget.agency_id == door.actor.agency_id)) is not None))
 
 
-def authorise(door: Door, request_id: str, action: str) -> tuple[stored.LoadedRequest, Decision, Subject]:
-    """Load a request and decide an action on it. Someone who may read it but not act is FORBIDDEN (and told
-    why); someone who may not read it finds nothing, as if there were no such request."""
+def load(door: Door, request_id: str, action: str) -> tuple[stored.LoadedRequest, RequestFacts, Subject]:
+    """The request an action is about, its facts and the audit subject; NOT_FOUND (audited) when there is none."""
     subject = Subject(RESOURCE, request_id)
     door.access(subject, action)
     loaded = door.query(stored.load_one, request_id)
     if loaded is None:
         door.refuse(subject, action, "no such information request")
         raise NotFoundError("No information request with this id.")
-    subject = Subject(RESOURCE, request_id, loaded.request.child_id)
-    facts = request_facts(door, loaded.request)
+    return loaded, request_facts(door, loaded.request), Subject(RESOURCE, request_id, loaded.request.child_id)
+
+
+def refusal(door: Door, facts: RequestFacts, subject: Subject, action: str) -> Callable[[], Exception]:
+    """Someone who may read the request but not act is FORBIDDEN (and told why); someone who may not read it
+    finds nothing, as if there were no such request."""
+    def refused() -> Exception:
+        if door.decide("read", facts, subject, audit=False).allowed:
+            return ForbiddenError(_FORBIDDEN[action])
+        return NotFoundError("No information request with this id.")
+    return refused
+
+
+def authorise(door: Door, request_id: str, action: str) -> tuple[stored.LoadedRequest, Decision, Subject]:
+    """Load a request and decide an action on it, refused as ``refusal`` says."""
+    loaded, facts, subject = load(door, request_id, action)
     decision = door.decide(action, facts, subject, audit=False)
     if not decision.allowed:
         door.record(subject, action, decision)
-        if door.decide("read", facts, subject, audit=False).allowed:
-            raise ForbiddenError(_FORBIDDEN[action])
-        raise NotFoundError("No information request with this id.")
+        raise refusal(door, facts, subject, action)()
     return loaded, decision, subject
 
 
@@ -268,28 +292,35 @@ def refuse_when(door: Door, subject: Subject, action: str, error: HubError | Non
 def change_rating(door: Door, workflow: Workflow, request_id: str, rating: RagRating, reason: str) -> RequestView:
     """A new RAG rating, with its reason: the due time is recomputed from now (the new rating reflects what is
     known now), timers move, and the agencies still to answer are told."""
-    loaded, decision, subject = authorise(door, request_id, "rate")
+    loaded, facts, subject = load(door, request_id, "rate")
     request = loaded.request
-    refuse_when(door, subject, "rate", _closed(request))
-    refuse_when(door, subject, "rate", ValidationError(f"The request is already rated {rating}.", field="rating")
-                if str(rating) == request.rating else None)
-    try:
-        why = check_text(reason, "reason", "Say why the rating changes: the change is kept with its reason.", 5)
-    except ValidationError as error:
-        refuse_when(door, subject, "rate", error)
-        raise
-    now = door.now()
-    due = door.query(stored.timescale, request.partnership_id, rating).due(workflow.calendar, now)
     previous = request.rating
-    request.rating, request.due_at = str(rating), due
-    change = t.RequestRatingChange(id=t.new_id(), request_id=request.id, rating=str(rating), reason=why,
-                                   due_at=due, changed_by=door.actor.practitioner_id, changed_at=now)
-    door.add(change)
-    door.flush()
     pending = [target for target in loaded.targets if target.status == TargetStatus.PENDING]
-    door.query(request_timers.arm, workflow, [target.id for target in pending], due, now)
-    door.record(subject, "rate", decision, fields=("rating", "due_at"),
-                reason=f"{previous} to {rating}, due {due.isoformat()}: {why}")
+
+    def write() -> t.RequestRatingChange:
+        refuse_when(door, subject, "rate", _closed(request))
+        refuse_when(door, subject, "rate", ValidationError(f"The request is already rated {rating}.", field="rating")
+                    if str(rating) == request.rating else None)
+        try:
+            why = check_text(reason, "reason", "Say why the rating changes: the change is kept with its reason.", 5)
+        except ValidationError as error:
+            refuse_when(door, subject, "rate", error)
+            raise
+        now = door.now()
+        due = door.query(stored.timescale, request.partnership_id, rating).due(workflow.calendar, now)
+        request.rating, request.due_at = str(rating), due
+        change = t.RequestRatingChange(id=t.new_id(), request_id=request.id, rating=str(rating), reason=why,
+                                       due_at=due, changed_by=door.actor.practitioner_id, changed_at=now)
+        door.add(change)
+        door.flush()
+        door.query(request_timers.arm, workflow, [target.id for target in pending], due, now)
+        return change
+
+    change = door.change("rate", facts, subject, write, fields=("rating", "due_at"),
+                         reason=lambda change: f"{previous} to {rating}, due {change.due_at.isoformat()}: "
+                                               f"{change.reason}",
+                         refused=refusal(door, facts, subject, "rate"))
+    due, why = change.due_at, change.reason
     for target in pending:
         notices.notify(door, Notice(
             kind=NotificationKind.REQUEST_RATING_CHANGED,
@@ -304,24 +335,28 @@ def change_rating(door: Door, workflow: Workflow, request_id: str, rating: RagRa
 
 def record_outcome(door: Door, request_id: str, outcome: RequestOutcome, note: str | None) -> RequestView:
     """The requester's decision on the case, fed back to every agency asked and to whoever referred."""
-    loaded, decision, subject = authorise(door, request_id, "record_outcome")
+    loaded, facts, subject = load(door, request_id, "record_outcome")
     request = loaded.request
-    refuse_when(door, subject, "record_outcome", _closed(request))
-    text = (note or "").strip() or None
-    refuse_when(door, subject, "record_outcome", ValidationError(f"At most {MAX_TEXT} characters.", field="note")
-                if text and len(text) > MAX_TEXT else None)
-    now = door.now()
-    request.status, request.outcome = str(RequestStatus.CLOSED), str(outcome)
-    request.outcome_note = door.query(sealing.seal_text, request.child_id, "information_requests",
-                                             "outcome_note", request.id, text)
-    request.outcome_at, request.outcome_by = now, door.actor.practitioner_id
-    pending = [target.id for target in loaded.targets if target.status == TargetStatus.PENDING]
-    if pending:
-        door.execute(update(t.RequestTarget).where(t.RequestTarget.id.in_(pending))
-                             .values(status=str(TargetStatus.WITHDRAWN)))
-    door.query(request_timers.disarm, pending, now)
-    door.flush()
-    door.record(subject, "record_outcome", decision, fields=("outcome", "note"), reason=str(outcome))
+
+    def write() -> None:
+        refuse_when(door, subject, "record_outcome", _closed(request))
+        text = (note or "").strip() or None
+        refuse_when(door, subject, "record_outcome", ValidationError(f"At most {MAX_TEXT} characters.", field="note")
+                    if text and len(text) > MAX_TEXT else None)
+        now = door.now()
+        request.status, request.outcome = str(RequestStatus.CLOSED), str(outcome)
+        request.outcome_note = door.query(sealing.seal_text, request.child_id, "information_requests",
+                                          "outcome_note", request.id, text)
+        request.outcome_at, request.outcome_by = now, door.actor.practitioner_id
+        pending = [target.id for target in loaded.targets if target.status == TargetStatus.PENDING]
+        if pending:
+            door.execute(update(t.RequestTarget).where(t.RequestTarget.id.in_(pending))
+                         .values(status=str(TargetStatus.WITHDRAWN)))
+        door.query(request_timers.disarm, pending, now)
+        door.flush()
+
+    door.change("record_outcome", facts, subject, write, fields=("outcome", "note"), reason=lambda _: str(outcome),
+                refused=refusal(door, facts, subject, "record_outcome"))
     summary = f"{door.actor.agency_name} recorded the outcome of its information request: {outcome}."
     recipients: list[Recipient] = [
         Recipient(target.agency_id, practitioner_id=target.decided_by) if target.decided_by

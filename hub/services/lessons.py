@@ -18,7 +18,7 @@ from hub.errors import ValidationError
 from hub.services import notices
 from hub.services.paging import Keyset, Sort
 from hub.services.partnership_visibility import visible
-from hub.services.serious_incidents import authorise
+from hub.services.serious_incidents import load, refusal
 from hub.storage import partnership_tables as pt
 from hub.storage import tables as t
 from hub.storage.partnership_rows import PartnershipRows
@@ -35,29 +35,37 @@ def _rows(door: Door) -> PartnershipRows:
 
 def publish_lesson(door: Door, incident_id: str, draft: LessonDraft) -> LessonView:
     rows = _rows(door)
-    incident, decision, subject = authorise(door, rows, incident_id, "publish_lesson")
-    review = rows.review_of(incident.id)
-    members = rows.partnership_agencies(incident.partnership_id)
-    names = [n for child in rows.children(incident.child_ids) for n in (child.given_name, child.family_name)]
-    try:
-        if any(agency_id not in members for agency_id in draft.agency_ids):
-            raise ValidationError("Name agencies of the partnership.", field="agencyIds")
-        checked = check_lesson(draft, names)
-    except ValidationError as error:
-        door.refuse(subject, "publish_lesson", error.message)
-        raise
-    lesson = pt.Lesson(id=t.new_id(), partnership_id=incident.partnership_id, review_id=review.id if review else None,
-                       title=checked.title, summary=checked.summary, themes=[str(x) for x in checked.themes],
-                       agency_ids=list(checked.agency_ids), published_by=door.actor.practitioner_id,
-                       published_at=door.now())
-    rows.add(lesson)
-    for agency_id in checked.agency_ids:
-        notices.notify(door, Notice(
-            kind=NotificationKind.LESSON_PUBLISHED, recipient=rows.front_door(agency_id),
-            summary=f"A lesson for your agency from a practice review: {checked.title}",
-            dedupe_key=f"{NotificationKind.LESSON_PUBLISHED}:{lesson.id}:{agency_id}"))
-    door.record(Subject(RESOURCE, lesson.id, subject.child_id, subject.owner_agency_id), "publish_lesson", decision,
-                fields=FIELDS, reason=f"sent to {len(checked.agency_ids)} agencies")
+    incident, facts, subject = load(door, rows, incident_id, "publish_lesson")
+
+    def write() -> tuple[pt.Lesson, LessonDraft]:
+        """The lesson, and the draft as checked."""
+        review = rows.review_of(incident.id)
+        members = rows.partnership_agencies(incident.partnership_id)
+        names = [n for child in rows.children(incident.child_ids) for n in (child.given_name, child.family_name)]
+        try:
+            if any(agency_id not in members for agency_id in draft.agency_ids):
+                raise ValidationError("Name agencies of the partnership.", field="agencyIds")
+            checked = check_lesson(draft, names)
+        except ValidationError as error:
+            door.refuse(subject, "publish_lesson", error.message)
+            raise
+        lesson = pt.Lesson(id=t.new_id(), partnership_id=incident.partnership_id,
+                           review_id=review.id if review else None, title=checked.title, summary=checked.summary,
+                           themes=[str(x) for x in checked.themes], agency_ids=list(checked.agency_ids),
+                           published_by=door.actor.practitioner_id, published_at=door.now())
+        rows.add(lesson)
+        for agency_id in checked.agency_ids:
+            notices.notify(door, Notice(
+                kind=NotificationKind.LESSON_PUBLISHED, recipient=rows.front_door(agency_id),
+                summary=f"A lesson for your agency from a practice review: {checked.title}",
+                dedupe_key=f"{NotificationKind.LESSON_PUBLISHED}:{lesson.id}:{agency_id}"))
+        return lesson, checked
+
+    lesson, _ = door.change(
+        "publish_lesson", facts, subject, write, fields=FIELDS,
+        recorded_as=lambda made: Subject(RESOURCE, made[0].id, subject.child_id, subject.owner_agency_id),
+        reason=lambda made: f"sent to {len(made[1].agency_ids)} agencies",
+        refused=refusal(door, facts, subject, "publish_lesson"))
     return _views(rows, [lesson])[0]
 
 

@@ -7,7 +7,10 @@ is tracked to its publication, about 6 months on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hub.domain.notification import Notice, NotificationKind, Recipient
+from hub.domain.partnership_access import IncidentFacts
 from hub.domain.practice_review import (
     LOCAL_REVIEW_PUBLICATION_MONTHS,
     RAPID_REVIEW_WORKING_DAYS,
@@ -29,7 +32,7 @@ from hub.door import Door, Subject
 from hub.errors import ConflictError, NotFoundError, ValidationError
 from hub.policy import Decision
 from hub.services import notices
-from hub.services.serious_incidents import authorise, incident_facts
+from hub.services.serious_incidents import incident_facts, load, refusal
 from hub.storage import partnership_tables as pt
 from hub.storage import tables as t
 from hub.storage.partnership_rows import PartnershipRows
@@ -51,106 +54,132 @@ def _refuse(door: Door, subject: Subject, action: str, error: ValidationError | 
 def start_review(door: Door, workflow: Workflow, incident_id: str, reviewer_ids: tuple[str, ...],
                  agency_ids: tuple[str, ...]) -> ReviewView:
     rows = _rows(door)
-    incident, decision, subject = authorise(door, rows, incident_id, "start_review")
-    subject = Subject(RESOURCE, incident.id, subject.child_id, subject.owner_agency_id)
-    if rows.review_of(incident.id) is not None:
-        _refuse(door, subject, "start_review", ConflictError("This incident's rapid review has started already."))
-    members = rows.partnership_agencies(incident.partnership_id)
-    reviewers = rows.practitioners(reviewer_ids)
-    if not reviewer_ids or len(reviewers) != len(set(reviewer_ids)) or any(
-            "REVIEWER" not in p.roles or p.agency_id not in members for p in reviewers):
-        _refuse(door, subject, "start_review", ValidationError(
-            "Name at least one reviewer: practitioners of the partnership with the REVIEWER role.",
-            field="reviewerIds"))
-    asked = tuple(dict.fromkeys(agency_ids))
-    if not asked or any(agency_id not in members for agency_id in asked):
-        _refuse(door, subject, "start_review", ValidationError(
-            "Ask agencies of the partnership for their summaries.", field="agencyIds"))
-    assert incident.notified_at is not None  # the policy starts reviews of notified incidents only
-    now = door.now()
-    notified = as_utc(incident.notified_at)
-    review = pt.RapidReview(id=t.new_id(), incident_id=incident.id, partnership_id=incident.partnership_id,
-                            status=str(ReviewStatus.COLLECTING_SUMMARIES),
-                            due_at=add_working_days(workflow.calendar, notified, RAPID_REVIEW_WORKING_DAYS),
-                            started_by=door.actor.practitioner_id, started_at=now)
-    rows.add(review)
-    rows.add(*(pt.ReviewReviewer(review_id=review.id, practitioner_id=p.id) for p in reviewers))
-    rows.add(*(pt.ReviewSummary(id=t.new_id(), review_id=review.id, agency_id=agency_id,
-                                status=str(SummaryStatus.REQUESTED), requested_at=now) for agency_id in asked))
-    summaries_due = add_working_days(workflow.calendar, notified, SUMMARY_WORKING_DAYS)
-    child = incident.child_ids[0]
-    for agency_id in asked:  # the request, as every request reaches an agency: to its front door
-        notices.notify(door, Notice(
-            kind=NotificationKind.AGENCY_SUMMARY_REQUESTED, recipient=rows.front_door(agency_id),
-            summary=f"The partnership's rapid review of a serious incident asks your agency for its summary of its "
-                    f"involvement, by {_local(workflow, summaries_due)} (purpose SERIOUS_INCIDENT_REVIEW).",
-            dedupe_key=f"{NotificationKind.AGENCY_SUMMARY_REQUESTED}:{review.id}:{agency_id}", child_id=child,
-            due_at=summaries_due))
-    for reviewer in reviewers:
-        notices.notify(door, Notice(
-            kind=NotificationKind.REVIEW_ASSIGNED, recipient=Recipient(reviewer.agency_id, practitioner_id=reviewer.id),
-            summary=f"You are a reviewer of a rapid review due by {_local(workflow, as_utc(review.due_at))}.",
-            dedupe_key=f"{NotificationKind.REVIEW_ASSIGNED}:{review.id}:{reviewer.id}", due_at=as_utc(review.due_at)))
-    door.record(subject, "start_review", decision, fields=("reviewers", "agencies_asked", "due_at"),
-                reason=f"{len(asked)} agencies asked; due {as_utc(review.due_at).isoformat()}")
+    incident, facts, incident_subject = load(door, rows, incident_id, "start_review")
+    subject = Subject(RESOURCE, incident.id, incident_subject.child_id, incident_subject.owner_agency_id)
+
+    def write() -> tuple[pt.RapidReview, tuple[str, ...]]:
+        """The review, and the agencies asked for their summaries."""
+        if rows.review_of(incident.id) is not None:
+            _refuse(door, subject, "start_review", ConflictError("This incident's rapid review has started already."))
+        members = rows.partnership_agencies(incident.partnership_id)
+        reviewers = rows.practitioners(reviewer_ids)
+        if not reviewer_ids or len(reviewers) != len(set(reviewer_ids)) or any(
+                "REVIEWER" not in p.roles or p.agency_id not in members for p in reviewers):
+            _refuse(door, subject, "start_review", ValidationError(
+                "Name at least one reviewer: practitioners of the partnership with the REVIEWER role.",
+                field="reviewerIds"))
+        asked = tuple(dict.fromkeys(agency_ids))
+        if not asked or any(agency_id not in members for agency_id in asked):
+            _refuse(door, subject, "start_review", ValidationError(
+                "Ask agencies of the partnership for their summaries.", field="agencyIds"))
+        assert incident.notified_at is not None  # the policy starts reviews of notified incidents only
+        now = door.now()
+        notified = as_utc(incident.notified_at)
+        review = pt.RapidReview(id=t.new_id(), incident_id=incident.id, partnership_id=incident.partnership_id,
+                                status=str(ReviewStatus.COLLECTING_SUMMARIES),
+                                due_at=add_working_days(workflow.calendar, notified, RAPID_REVIEW_WORKING_DAYS),
+                                started_by=door.actor.practitioner_id, started_at=now)
+        rows.add(review)
+        rows.add(*(pt.ReviewReviewer(review_id=review.id, practitioner_id=p.id) for p in reviewers))
+        rows.add(*(pt.ReviewSummary(id=t.new_id(), review_id=review.id, agency_id=agency_id,
+                                    status=str(SummaryStatus.REQUESTED), requested_at=now) for agency_id in asked))
+        summaries_due = add_working_days(workflow.calendar, notified, SUMMARY_WORKING_DAYS)
+        child = incident.child_ids[0]
+        for agency_id in asked:  # the request, as every request reaches an agency: to its front door
+            notices.notify(door, Notice(
+                kind=NotificationKind.AGENCY_SUMMARY_REQUESTED, recipient=rows.front_door(agency_id),
+                summary=f"The partnership's rapid review of a serious incident asks your agency for its summary of "
+                        f"its involvement, by {_local(workflow, summaries_due)} (purpose SERIOUS_INCIDENT_REVIEW).",
+                dedupe_key=f"{NotificationKind.AGENCY_SUMMARY_REQUESTED}:{review.id}:{agency_id}", child_id=child,
+                due_at=summaries_due))
+        for reviewer in reviewers:
+            notices.notify(door, Notice(
+                kind=NotificationKind.REVIEW_ASSIGNED,
+                recipient=Recipient(reviewer.agency_id, practitioner_id=reviewer.id),
+                summary=f"You are a reviewer of a rapid review due by {_local(workflow, as_utc(review.due_at))}.",
+                dedupe_key=f"{NotificationKind.REVIEW_ASSIGNED}:{review.id}:{reviewer.id}",
+                due_at=as_utc(review.due_at)))
+        return review, asked
+
+    review, _ = door.change(
+        "start_review", facts, incident_subject, write, fields=("reviewers", "agencies_asked", "due_at"),
+        recorded_as=lambda _: subject,
+        reason=lambda made: f"{len(made[1])} agencies asked; due {as_utc(made[0].due_at).isoformat()}",
+        refused=refusal(door, facts, incident_subject, "start_review"))
     return review_view(door, workflow, rows, review)
 
 
 def submit_summary(door: Door, workflow: Workflow, review_id: str, summary: str) -> ReviewView:
     rows = _rows(door)
-    review, incident, decision, subject = _authorise(door, rows, review_id, "submit_summary")
-    subject = Subject(RESOURCE, review.id, subject.child_id, door.actor.agency_id)
-    row = rows.summary_of(review.id, door.actor.agency_id)
-    assert row is not None  # the policy let only an agency asked submit
-    if row.status == SummaryStatus.SUBMITTED:
-        _refuse(door, subject, "submit_summary", ConflictError("Your agency has submitted its summary already."))
-    if review.status != ReviewStatus.COLLECTING_SUMMARIES:
-        _refuse(door, subject, "submit_summary", ConflictError("The review has recorded its decision."))
-    try:
-        text = check_text(summary, "summary", "Summarise your agency's involvement with the child and family.", 20)
-    except ValidationError as error:
-        _refuse(door, subject, "submit_summary", error)
-        raise
-    row.summary = rows.seal(incident.child_ids[0], "review_summaries", "summary", row.id, text)
-    row.status, row.submitted_by = str(SummaryStatus.SUBMITTED), door.actor.practitioner_id
-    row.submitted_at = door.now()
-    rows.flush()
-    door.record(subject, "submit_summary", decision, fields=("summary",))
+    review, incident, facts, incident_subject = _load(door, rows, review_id, "submit_summary")
+    subject = Subject(RESOURCE, review.id, incident_subject.child_id, door.actor.agency_id)
+
+    def write() -> None:
+        row = rows.summary_of(review.id, door.actor.agency_id)
+        assert row is not None  # the policy let only an agency asked submit
+        if row.status == SummaryStatus.SUBMITTED:
+            _refuse(door, subject, "submit_summary", ConflictError("Your agency has submitted its summary already."))
+        if review.status != ReviewStatus.COLLECTING_SUMMARIES:
+            _refuse(door, subject, "submit_summary", ConflictError("The review has recorded its decision."))
+        try:
+            text = check_text(summary, "summary", "Summarise your agency's involvement with the child and family.",
+                              20)
+        except ValidationError as error:
+            _refuse(door, subject, "submit_summary", error)
+            raise
+        row.summary = rows.seal(incident.child_ids[0], "review_summaries", "summary", row.id, text)
+        row.status, row.submitted_by = str(SummaryStatus.SUBMITTED), door.actor.practitioner_id
+        row.submitted_at = door.now()
+        rows.flush()
+
+    door.change("submit_summary", facts, incident_subject, write, fields=("summary",), recorded_as=lambda _: subject,
+                refused=_refusal(door, facts, incident_subject, "submit_summary"))
     return review_view(door, workflow, rows, review)
 
 
 def decide_review(door: Door, workflow: Workflow, review_id: str, draft: ReviewDecisionDraft) -> ReviewView:
     rows = _rows(door)
-    review, _, decision, subject = _authorise(door, rows, review_id, "decide")
-    subject = Subject(RESOURCE, review.id, subject.child_id, subject.owner_agency_id)
-    if review.status == ReviewStatus.DECIDED:
-        _refuse(door, subject, "decide", ConflictError("The review has recorded its decision already."))
-    try:
-        reasons = check_text(draft.reasons, "reasons", "Give the reasons for the decision.", 20)
-    except ValidationError as error:
-        _refuse(door, subject, "decide", error)
-        raise
-    now = door.now()
-    review.status, review.decision, review.reasons = str(ReviewStatus.DECIDED), str(draft.decision), reasons
-    review.decided_by, review.decided_at = door.actor.practitioner_id, now
-    if draft.decision == ReviewDecision.LOCAL_REVIEW:
-        review.local_review_status = str(LocalReviewStatus.IN_PROGRESS)
-        review.local_review_due_on = months_after(now.astimezone(workflow.calendar.timezone).date(),
-                                                  LOCAL_REVIEW_PUBLICATION_MONTHS)
-    rows.flush()
-    door.record(subject, "decide", decision, fields=("decision", "reasons"), reason=str(draft.decision))
+    review, _, facts, incident_subject = _load(door, rows, review_id, "decide")
+    subject = Subject(RESOURCE, review.id, incident_subject.child_id, incident_subject.owner_agency_id)
+
+    def write() -> None:
+        if review.status == ReviewStatus.DECIDED:
+            _refuse(door, subject, "decide", ConflictError("The review has recorded its decision already."))
+        try:
+            reasons = check_text(draft.reasons, "reasons", "Give the reasons for the decision.", 20)
+        except ValidationError as error:
+            _refuse(door, subject, "decide", error)
+            raise
+        now = door.now()
+        review.status, review.decision, review.reasons = str(ReviewStatus.DECIDED), str(draft.decision), reasons
+        review.decided_by, review.decided_at = door.actor.practitioner_id, now
+        if draft.decision == ReviewDecision.LOCAL_REVIEW:
+            review.local_review_status = str(LocalReviewStatus.IN_PROGRESS)
+            review.local_review_due_on = months_after(now.astimezone(workflow.calendar.timezone).date(),
+                                                      LOCAL_REVIEW_PUBLICATION_MONTHS)
+        rows.flush()
+
+    door.change("decide", facts, incident_subject, write, fields=("decision", "reasons"),
+                reason=lambda _: str(draft.decision), recorded_as=lambda _: subject,
+                refused=_refusal(door, facts, incident_subject, "decide"))
     return review_view(door, workflow, rows, review)
 
 
 def publish_local_review(door: Door, workflow: Workflow, review_id: str) -> ReviewView:
     rows = _rows(door)
-    review, _, decision, subject = _authorise(door, rows, review_id, "track_local_review")
-    subject = Subject(RESOURCE, review.id, subject.child_id, subject.owner_agency_id)
-    if review.local_review_status != LocalReviewStatus.IN_PROGRESS:
-        _refuse(door, subject, "track_local_review", ConflictError("No local review of this incident is in progress."))
-    review.local_review_status, review.local_review_published_at = str(LocalReviewStatus.PUBLISHED), door.now()
-    rows.flush()
-    door.record(subject, "track_local_review", decision, fields=("local_review_status",), reason="published")
+    review, _, facts, incident_subject = _load(door, rows, review_id, "track_local_review")
+    subject = Subject(RESOURCE, review.id, incident_subject.child_id, incident_subject.owner_agency_id)
+
+    def write() -> None:
+        if review.local_review_status != LocalReviewStatus.IN_PROGRESS:
+            _refuse(door, subject, "track_local_review",
+                    ConflictError("No local review of this incident is in progress."))
+        review.local_review_status, review.local_review_published_at = str(LocalReviewStatus.PUBLISHED), door.now()
+        rows.flush()
+
+    door.change("track_local_review", facts, incident_subject, write, fields=("local_review_status",),
+                reason=lambda _: "published", recorded_as=lambda _: subject,
+                refused=_refusal(door, facts, incident_subject, "track_local_review"))
     return review_view(door, workflow, rows, review)
 
 
@@ -167,10 +196,10 @@ def read_review(door: Door, workflow: Workflow, review_id: str) -> ReviewView | 
     return view
 
 
-def _authorise(door: Door, rows: PartnershipRows, review_id: str, action: str
-               ) -> tuple[pt.RapidReview, pt.SeriousIncident, Decision, Subject]:
-    """The review and its incident, with the decision on the action. A review the actor may not see gets the
-    same answer as no review at all (not the incident's "not found", which would tell the id exists)."""
+def _load(door: Door, rows: PartnershipRows, review_id: str, action: str
+          ) -> tuple[pt.RapidReview, pt.SeriousIncident, IncidentFacts, Subject]:
+    """The review and its incident, the incident's facts and audit subject. A review the actor may not see gets
+    the same answer as no review at all (not the incident's "not found", which would tell the id exists)."""
     review = rows.get(pt.RapidReview, review_id)
     if review is None:
         subject = Subject(RESOURCE, review_id)
@@ -178,9 +207,29 @@ def _authorise(door: Door, rows: PartnershipRows, review_id: str, action: str
         door.refuse(subject, action, "no such rapid review")
         raise NotFoundError(NO_REVIEW)
     try:
-        incident, decision, subject = authorise(door, rows, review.incident_id, action)
+        incident, facts, subject = load(door, rows, review.incident_id, action)
     except NotFoundError:
         raise NotFoundError(NO_REVIEW) from None
+    return review, incident, facts, subject
+
+
+def _refusal(door: Door, facts: IncidentFacts, subject: Subject, action: str) -> Callable[[], Exception]:
+    incident_refusal = refusal(door, facts, subject, action)
+
+    def refused() -> Exception:
+        error = incident_refusal()
+        return NotFoundError(NO_REVIEW) if isinstance(error, NotFoundError) else error
+    return refused
+
+
+def _authorise(door: Door, rows: PartnershipRows, review_id: str, action: str
+               ) -> tuple[pt.RapidReview, pt.SeriousIncident, Decision, Subject]:
+    """``_load``, with the decision on the action, refused as ``_refusal`` says."""
+    review, incident, facts, subject = _load(door, rows, review_id, action)
+    decision = door.decide(action, facts, subject, audit=False)
+    if not decision.allowed:
+        door.record(subject, action, decision)
+        raise _refusal(door, facts, subject, action)()
     return review, incident, decision, subject
 
 

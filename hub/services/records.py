@@ -139,34 +139,36 @@ def create_record(door: Door, draft: RecordDraft) -> RecordView:
     if child is None:
         door.refuse(subject, "share", "no such child")
         raise NotFoundError("No child with this id.")
-    decision = door.decide("share", child_facts(door, child), subject, audit=False)
-    if not decision.allowed:
-        door.record(subject, "share", decision)
-        raise NotFoundError("No child with this id.")
-    validate_content(draft.summary, draft.detail, draft.start_date, draft.end_date, door.today())
-    row = t.RecordVersion(
-        id=t.new_id(),
-        record_key=t.new_id(),
-        version=1,
-        child_id=child.id,
-        owner_agency_id=door.actor.agency_id,
-        category=str(draft.category),
-        tier=str(draft.tier),
-        status=str(RecordStatus.ACTIVE if draft.end_date is None else RecordStatus.ENDED),
-        summary=draft.summary.strip(),
-        detail=draft.detail,
-        start_date=draft.start_date,
-        end_date=draft.end_date,
-        lawful_basis=draft.lawful_basis or access.purpose.lawful_basis,
-        reason=None,
-        created_by=door.actor.practitioner_id,
-        created_at=door.now(),
-    )
-    door.add(door.query(sealing.seal_record, row))  # sensitive columns sealed at rest
-    door.flush()
-    view = _owner_view(door, row)
-    door.record(replace(subject, resource_id=row.record_key), "share", decision, fields=view.released_fields)
-    return view
+
+    def write() -> t.RecordVersion:
+        validate_content(draft.summary, draft.detail, draft.start_date, draft.end_date, door.today())
+        row = t.RecordVersion(
+            id=t.new_id(),
+            record_key=t.new_id(),
+            version=1,
+            child_id=child.id,
+            owner_agency_id=door.actor.agency_id,
+            category=str(draft.category),
+            tier=str(draft.tier),
+            status=str(RecordStatus.ACTIVE if draft.end_date is None else RecordStatus.ENDED),
+            summary=draft.summary.strip(),
+            detail=draft.detail,
+            start_date=draft.start_date,
+            end_date=draft.end_date,
+            lawful_basis=draft.lawful_basis or access.purpose.lawful_basis,
+            reason=None,
+            created_by=door.actor.practitioner_id,
+            created_at=door.now(),
+        )
+        door.add(door.query(sealing.seal_record, row))  # sensitive columns sealed at rest
+        door.flush()
+        return row
+
+    row = door.change("share", child_facts(door, child), subject, write,
+                      fields=lambda row: _read_back(door, row).released_fields,
+                      recorded_as=lambda row: replace(subject, resource_id=row.record_key),
+                      refused=lambda: NotFoundError("No child with this id."))
+    return _read_back(door, row)
 
 
 @dataclass(frozen=True)
@@ -194,60 +196,69 @@ def amend_record(door: Door, amendment: Amendment) -> RecordView:
     child = door.query(queries.child, current.child_id)
     assert child is not None  # a foreign key holds it
     facts = row_facts(current.tier, flags_of(door, current), child_facts(door, child))
-    decision = door.decide("amend", facts, subject, audit=False)
-    if not decision.allowed:
-        door.record(subject, action, decision)
+
+    def refused() -> Exception:
         if door.decide("read", facts, subject, audit=False).allowed:
-            raise ForbiddenError("Only the agency that shared a record may amend or end it.")
-        raise NotFoundError("No record with this id.")
-    reason = amendment.reason.strip()
-    if not reason:
-        door.refuse(subject, action, "no reason given")
-        raise ValidationError("Say why the record is being changed: court-safe records keep the reason.",
-                              field="reason")
-    if amendment.expected_version is not None and amendment.expected_version != current.version:
-        door.refuse(subject, action, f"stale version {amendment.expected_version}")
-        raise ConflictError(f"The record is at version {current.version}, not {amendment.expected_version}.",
-                            "Read the record again and reapply your change.")
-    if current.status == RecordStatus.ENDED:
-        door.refuse(subject, action, "record already ended")
-        raise ConflictError("This record has ended; share a new record instead.")
-    end_date = (amendment.end_date or door.today()) if amendment.ends else current.end_date
-    opened = sealing.open_record(current)  # the current version's sealed columns, opened
-    summary = amendment.summary if amendment.summary is not None else opened.summary
-    detail = amendment.detail if amendment.detail is not None else opened.detail
-    validate_content(summary, detail, current.start_date, end_date, door.today())
-    row = t.RecordVersion(
-        id=t.new_id(),
-        record_key=current.record_key,
-        version=current.version + 1,
-        child_id=current.child_id,
-        owner_agency_id=current.owner_agency_id,
-        category=current.category,
-        tier=str(amendment.tier or current.tier),
-        status=str(RecordStatus.ENDED if amendment.ends else RecordStatus.ACTIVE),
-        summary=summary.strip(),
-        detail=detail,
-        start_date=current.start_date,
-        end_date=end_date,
-        lawful_basis=current.lawful_basis,
-        reason=reason,
-        source_adapter=current.source_adapter,
-        source_id=current.source_id,
-        source_version=current.source_version,
-        created_by=door.actor.practitioner_id,
-        created_at=door.now(),
-    )
-    try:
-        with door.atomic():
-            door.add(door.query(sealing.seal_record, row))
-    except IntegrityError:
-        door.refuse(subject, action, "concurrent amendment")
-        raise ConflictError("Someone amended this record at the same time.",
-                            "Read the record again and reapply your change.") from None
-    view = _owner_view(door, row)
-    door.record(subject, action, decision, fields=view.released_fields)
-    return view
+            return ForbiddenError("Only the agency that shared a record may amend or end it.")
+        return NotFoundError("No record with this id.")
+
+    def write() -> t.RecordVersion:
+        reason = amendment.reason.strip()
+        if not reason:
+            door.refuse(subject, action, "no reason given")
+            raise ValidationError("Say why the record is being changed: court-safe records keep the reason.",
+                                  field="reason")
+        if amendment.expected_version is not None and amendment.expected_version != current.version:
+            door.refuse(subject, action, f"stale version {amendment.expected_version}")
+            raise ConflictError(f"The record is at version {current.version}, not {amendment.expected_version}.",
+                                "Read the record again and reapply your change.")
+        if current.status == RecordStatus.ENDED:
+            door.refuse(subject, action, "record already ended")
+            raise ConflictError("This record has ended; share a new record instead.")
+        end_date = (amendment.end_date or door.today()) if amendment.ends else current.end_date
+        opened = sealing.open_record(current)  # the current version's sealed columns, opened
+        summary = amendment.summary if amendment.summary is not None else opened.summary
+        detail = amendment.detail if amendment.detail is not None else opened.detail
+        validate_content(summary, detail, current.start_date, end_date, door.today())
+        row = t.RecordVersion(
+            id=t.new_id(),
+            record_key=current.record_key,
+            version=current.version + 1,
+            child_id=current.child_id,
+            owner_agency_id=current.owner_agency_id,
+            category=current.category,
+            tier=str(amendment.tier or current.tier),
+            status=str(RecordStatus.ENDED if amendment.ends else RecordStatus.ACTIVE),
+            summary=summary.strip(),
+            detail=detail,
+            start_date=current.start_date,
+            end_date=end_date,
+            lawful_basis=current.lawful_basis,
+            reason=reason,
+            source_adapter=current.source_adapter,
+            source_id=current.source_id,
+            source_version=current.source_version,
+            created_by=door.actor.practitioner_id,
+            created_at=door.now(),
+        )
+        try:
+            with door.atomic():
+                door.add(door.query(sealing.seal_record, row))
+        except IntegrityError:
+            door.refuse(subject, action, "concurrent amendment")
+            raise ConflictError("Someone amended this record at the same time.",
+                                "Read the record again and reapply your change.") from None
+        return row
+
+    row = door.change("amend", facts, subject, write, audit_action=action, refused=refused,
+                      fields=lambda row: _read_back(door, row).released_fields)
+    return _read_back(door, row)
+
+
+def _read_back(door: Door, row: t.RecordVersion) -> RecordView:
+    """The version just written, as its owner reads it: read once, after the write's savepoint (reading the
+    detail back may FETCH it from the agency, and no call leaves the hub inside a savepoint)."""
+    return door.memo(("read_back", row.id), lambda: _owner_view(door, row))
 
 
 def _owner_view(door: Door, row: t.RecordVersion) -> RecordView:

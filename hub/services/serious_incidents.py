@@ -6,6 +6,7 @@ partnership manager and the national panel see the children only by age and sex.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -57,10 +58,10 @@ def incident_facts(door: Door, rows: PartnershipRows, incident: pt.SeriousIncide
     return door.memo(("incident_facts", incident.id), compute)
 
 
-def authorise(door: Door, rows: PartnershipRows, incident_id: str, action: str
-              ) -> tuple[pt.SeriousIncident, Decision, Subject]:
-    """Load an incident and decide an action on it: FORBIDDEN for someone who may read it but not act,
-    NOT_FOUND (as for no such incident) for anyone else."""
+def load(door: Door, rows: PartnershipRows, incident_id: str, action: str
+         ) -> tuple[pt.SeriousIncident, IncidentFacts, Subject]:
+    """The incident an action is about, its facts and the audit subject; NOT_FOUND (audited) when there is
+    none."""
     subject = Subject(RESOURCE, incident_id)
     door.access(subject, action)
     incident = rows.get(pt.SeriousIncident, incident_id)
@@ -68,13 +69,27 @@ def authorise(door: Door, rows: PartnershipRows, incident_id: str, action: str
         door.refuse(subject, action, "no such serious incident")
         raise NotFoundError("No serious incident with this id.")
     subject = Subject(RESOURCE, incident.id, incident.child_ids[0], incident.notifying_agency_id)
-    facts = incident_facts(door, rows, incident)
+    return incident, incident_facts(door, rows, incident), subject
+
+
+def refusal(door: Door, facts: IncidentFacts, subject: Subject, action: str) -> Callable[[], Exception]:
+    """FORBIDDEN for someone who may read the incident but not act, NOT_FOUND (as for no such incident) for
+    anyone else."""
+    def refused() -> Exception:
+        if action != "read" and door.decide("read", facts, subject, audit=False).allowed:
+            return ForbiddenError("Your role in this review does not include that.")
+        return NotFoundError("No serious incident with this id.")
+    return refused
+
+
+def authorise(door: Door, rows: PartnershipRows, incident_id: str, action: str
+              ) -> tuple[pt.SeriousIncident, Decision, Subject]:
+    """Load an incident and decide an action on it, refused as ``refusal`` says."""
+    incident, facts, subject = load(door, rows, incident_id, action)
     decision = door.decide(action, facts, subject, audit=False)
     if not decision.allowed:
         door.record(subject, action, decision)
-        if action != "read" and door.decide("read", facts, subject, audit=False).allowed:
-            raise ForbiddenError("Your role in this review does not include that.")
-        raise NotFoundError("No serious incident with this id.")
+        raise refusal(door, facts, subject, action)()
     return incident, decision, subject
 
 
@@ -121,18 +136,24 @@ def record_incident(door: Door, workflow: Workflow, draft: IncidentDraft) -> Inc
 
 def notify_national_panel(door: Door, workflow: Workflow, incident_id: str) -> IncidentView:
     rows = _rows(door)
-    incident, decision, subject = authorise(door, rows, incident_id, "notify")
-    if incident.notified_at is not None:
-        door.refuse(subject, "notify", "already notified")
-        raise ConflictError("This incident was notified to the national panel already.")
-    now = door.now()
-    incident.status, incident.notified_at, incident.notified_by = str(IncidentStatus.NOTIFIED), now, \
-        door.actor.practitioner_id
-    rows.flush()
-    rows.cancel_timer(NOTIFICATION_DUE_JOB, incident.id, now)
-    on_time = now <= as_utc(incident.notification_due_at)
-    door.record(subject, "notify", decision, fields=FIELDS,
-                reason="notified to the national panel " + ("within" if on_time else "after") + " 5 working days")
+    incident, facts, subject = load(door, rows, incident_id, "notify")
+
+    def write() -> bool:
+        """Notify; whether within the five working days."""
+        if incident.notified_at is not None:
+            door.refuse(subject, "notify", "already notified")
+            raise ConflictError("This incident was notified to the national panel already.")
+        now = door.now()
+        incident.status, incident.notified_at, incident.notified_by = str(IncidentStatus.NOTIFIED), now, \
+            door.actor.practitioner_id
+        rows.flush()
+        rows.cancel_timer(NOTIFICATION_DUE_JOB, incident.id, now)
+        return now <= as_utc(incident.notification_due_at)
+
+    door.change("notify", facts, subject, write, fields=FIELDS,
+                reason=lambda on_time: "notified to the national panel " + ("within" if on_time else "after")
+                                       + " 5 working days",
+                refused=refusal(door, facts, subject, "notify"))
     return incident_view(door, workflow, rows, incident)
 
 
