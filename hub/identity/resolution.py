@@ -173,7 +173,8 @@ def resolve(door: Door, item_id: str, *, link_to: str | None) -> ResolutionView:
         reason=lambda linked: f"{item.local_id} linked to {linked[1]}",
         refused=lambda: NotFoundError("No identity resolution with this id."),
     )
-    return _view(item, person_of(door, item), _addresses_withheld_from(door, candidates))
+    return _view(item, person_of(door, item),
+                 _addresses_withheld_from(door, {c["child_id"] for c in item.candidates}))
 
 
 def _addresses_withheld_from(door: Door, child_ids: set[str]) -> set[str]:

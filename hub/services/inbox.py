@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 
+from hub.access.accounting import SCOPED
 from hub.domain.access import NotificationFacts
 from hub.domain.notification import NEEDS_ACKNOWLEDGEMENT, NotificationKind, NotificationView
 from hub.domain.working_time import as_utc
@@ -58,7 +59,9 @@ def list_notifications(door: Door, wanted: InboxFilter, *, first: int = 20, afte
     subject = Subject("notifications")
     door.access(subject, "list")
     visible = addressed_condition(door, subject)
-    statement = select(t.Notification).where(visible)
+    # Addressed to the actor as the policy allows: its rows are decided (hub.access.accounting), the page's peek
+    # at the next row included.
+    statement = select(t.Notification).where(visible).execution_options(**{SCOPED: True})
     if wanted.kinds:
         statement = statement.where(t.Notification.kind.in_([str(kind) for kind in wanted.kinds]))
     to_acknowledge = _count(door, _with_status(statement, Status.TO_ACKNOWLEDGE, door.now()))  # whatever is shown

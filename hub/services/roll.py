@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, or_, select
 from hub.domain.child import ChildView
 from hub.domain.record import RecordStatus, RecordView, Tier
 from hub.door import Door, Subject
-from hub.services.children import read_child
+from hub.services.children import child_facts, read_child
 from hub.services.paging import Keyset, Sort
 from hub.services.records import release_rows
 from hub.services.visibility import child_facts_from_flags, records_across_children
@@ -86,6 +86,7 @@ def list_pupils(door: Door, *, first: int = 25, after: str | None = None,
     page, params = PUPILS.page(on_roll, first, after)
     rows = door.execute(page, params).all()
     visible: list[tuple[t.AgencyRecordLink, ChildView, str]] = []
+    has_next = len(rows) > first and _may_know(door, rows[first][1])
     for row_link, row_child in rows[:first]:
         view = read_child(door, row_link.child_id)  # decided and audited like any read of a child
         if view is not None:
@@ -94,8 +95,13 @@ def list_pupils(door: Door, *, first: int = 25, after: str | None = None,
     flags = current_flags(door, [child.id for _, child, _ in visible])
     pupils = tuple(Pupil(child, row_link.local_id, row_link.opened_on, tuple(flags.get(child.id, ())))
                    for row_link, child, _ in visible)
-    return RollPage(pupils, tuple(cursor for _, _, cursor in visible), len(rows) > first, after is not None,
-                    int(total))
+    return RollPage(pupils, tuple(cursor for _, _, cursor in visible), has_next, after is not None, int(total))
+
+
+def _may_know(door: Door, child: t.Child) -> bool:
+    """Whether the actor may know the next page's first pupil exists: what "there is a next page" tells."""
+    subject = Subject("child", child.id, child.id)
+    return door.decide("read", child_facts(door, child), subject, audit=False).allowed
 
 
 def _filtered(door: Door, on_roll: Select[t.AgencyRecordLink, t.Child],
