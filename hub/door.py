@@ -312,17 +312,21 @@ class Door(Rows):
         """Fail closed if the request loaded a child's rows and never asked the policy about that child: roll
         the work back, record the refusal (with ``owed``, the request's entries from before the door) instead
         of the reads, and raise. Nothing of the request reaches its caller."""
-        undecided = self._accounting.unaccounted()
-        if not undecided:
+        undecided, refused = self._accounting.unaccounted(), self._accounting.refused
+        if not undecided and not refused:
             return
         self._session.rollback()
         self._entries = []
         reason = "loaded without a decision, so nothing was returned: a path that forgot to ask the policy"
         for child_id in sorted(undecided):
             self._record(Subject("child", child_id, child_id), "read", Verdict.DENY, rule=None, reason=reason)
+        for tables in refused:
+            self._record(Subject("statement", tables), "read", Verdict.DENY, rule=None,
+                         reason="columns of child data read without the child's id, so nothing was returned")
         ledger.append_and_commit(self._session, [*owed, *self._entries])
         self._entries = []
-        raise UndecidedReadError(f"{len(undecided)} child(ren) read without a decision in {self.operation!r}")
+        raise UndecidedReadError(f"{len(undecided)} child(ren) read without a decision and {len(refused)} "
+                                 f"statement(s) refused in {self.operation!r}")
 
     @property
     def pending_entries(self) -> tuple[AuditEntry, ...]:

@@ -10,9 +10,11 @@ returned, and the ledger says which children were read undecided (``hub.access.r
 Rows loaded by a statement compiled from the policy (``hub.services.visibility``: lists filtered in SQL)
 were decided in the database, and count as decided: such statements carry the ``SCOPED`` execution option.
 
-Rows are counted as the ORM loads them (``loaded_as_persistent``): every content of a child (identity,
-records, requests, grants, notifications, keys) is read as rows of these tables. Rows the request wrote
-itself are not loads.
+Rows of mapped classes are counted as the ORM loads them (``loaded_as_persistent``); rows of columns by the
+child id they carry. A statement reading columns of a child's data without the child's id cannot be
+accounted for, and is refused before it runs (counts and computed yes/no answers name nobody's data and
+pass). The two reads that release no row, matching and a partnership's statistics, say so (``READ_FOR``,
+``hub.storage.reads``). Rows the request wrote itself are not loads.
 """
 
 from __future__ import annotations
@@ -20,14 +22,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Boolean, Column, Select, Table, event
 from sqlalchemy.engine import Result
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql import ClauseElement, functions
+from sqlalchemy.sql.elements import Label
+from sqlalchemy.sql.selectable import Exists
+from sqlalchemy.sql.util import find_tables
 
 from hub.storage import tables as t
+from hub.storage.reads import READ_FOR, SCOPED, WHOLE_READS
+
+__all__ = ["READ_FOR", "SCOPED", "Accounting", "UnaccountableReadError", "UndecidedReadError", "child_of", "forget",
+           "touched_tables", "watch"]
 
 ACCOUNTING = "hub.accounting"
-SCOPED = "hub_scoped"  # execution option: the statement's rows are filtered by the compiled policy
+
+
+class UnaccountableReadError(RuntimeError):
+    """A statement read columns of a child's data without the child's id: refused before it runs."""
 
 
 class UndecidedReadError(RuntimeError):
@@ -38,6 +51,7 @@ class UndecidedReadError(RuntimeError):
 class Accounting:
     loaded: set[str] = field(default_factory=set)
     decided: set[str] = field(default_factory=set)
+    refused: list[str] = field(default_factory=list)  # statements refused for reading whose-data-unknown columns
     _scoped_depth: int = 0
 
     def unaccounted(self) -> frozenset[str]:
@@ -51,7 +65,7 @@ def watch(session: Session) -> Accounting:
     session.info[ACCOUNTING] = accounting
     if not event.contains(session, "loaded_as_persistent", _loaded):
         event.listen(session, "loaded_as_persistent", _loaded)
-        event.listen(session, "do_orm_execute", _scoped)
+        event.listen(session, "do_orm_execute", _account)
     return accounting
 
 
@@ -83,14 +97,75 @@ def _loaded(session: Session, row: object) -> None:
         (accounting.decided if accounting._scoped_depth else accounting.loaded).add(child_id)
 
 
-def _scoped(state: ORMExecuteState) -> Result[Any] | None:
-    """Load a policy-compiled statement's rows now, while they count as decided (the database decided)."""
+def _account(state: ORMExecuteState) -> Result[Any] | None:
+    """Count the children whose data a statement reads: a policy-compiled statement's rows are loaded now,
+    while they count as decided (the database decided); rows of columns are counted by the child id they
+    carry. Rows of mapped classes are counted as the ORM loads them (``_loaded``)."""
     accounting: Accounting | None = state.session.info.get(ACCOUNTING)
-    if accounting is None or not state.is_select or not state.execution_options.get(SCOPED):
+    if accounting is None or not state.is_select:
         return None
-    accounting._scoped_depth += 1
-    try:
-        frozen = state.invoke_statement().freeze()
-    finally:
-        accounting._scoped_depth -= 1
+    if state.execution_options.get(SCOPED):
+        accounting._scoped_depth += 1
+        try:
+            frozen = state.invoke_statement().freeze()
+        finally:
+            accounting._scoped_depth -= 1
+        return frozen()
+    if (read_for := state.execution_options.get(READ_FOR)) is not None:
+        if read_for not in WHOLE_READS:
+            raise ValueError(f"{read_for!r} is not a kind of read the door knows (hub.storage.reads)")
+        return None  # read for matching or statistics: nothing of it is released row by row
+    statement = state.statement
+    if not isinstance(statement, Select) or not _CONTENT_TABLES & touched_tables(statement):
+        return None
+    columns = [_column_kind(description) for description in statement.column_descriptions]
+    if ENTITY in columns or all(kind == AGGREGATE for kind in columns):
+        return None  # entities are counted as they load; counts and computed yes/no answers hold no one's data
+    child_ids = [i for i, kind in enumerate(columns) if kind == CHILD_ID]
+    if not child_ids:
+        accounting.refused.append(", ".join(sorted(_CONTENT_TABLES & touched_tables(statement))))
+        raise UnaccountableReadError(
+            "A statement reads columns of child data without the child's id, so the door cannot account for "
+            "whose data it is: select the child id with them (children.id or child_id), or the row itself.")
+    frozen = state.invoke_statement().freeze()
+    accounting.loaded.update(row[i] for row in frozen.data for i in child_ids if row[i] is not None)
     return frozen()
+
+
+ENTITY, CHILD_ID, AGGREGATE, OTHER = "entity", "child_id", "aggregate", "other"
+
+
+def _column_kind(description: dict[str, Any]) -> str:
+    expression = description["expr"]
+    if isinstance(expression, type):
+        return ENTITY if issubclass(expression, (t.Child, *_ABOUT_A_CHILD)) else OTHER
+    expression = getattr(expression, "expression", expression)  # an ORM attribute: its column
+    while isinstance(expression, Label):
+        expression = expression.element
+    if isinstance(expression, Column):
+        table = expression.table.name if isinstance(expression.table, Table) else None
+        if (table == "children" and expression.name == "id") or (
+                table in _CONTENT_TABLES and expression.name == "child_id"):
+            return CHILD_ID
+        return OTHER
+    if isinstance(expression, _AGGREGATES) or isinstance(getattr(expression, "type", None), Boolean):
+        return AGGREGATE  # a count, or a computed yes/no (a relationship the policy decides on)
+    return OTHER
+
+
+def touched_tables(statement: ClauseElement) -> set[str]:
+    """The names of the tables a statement reads or writes (aliases and joins included)."""
+    touched = set()
+    for found in find_tables(statement, check_columns=True, include_aliases=True, include_joins=True,
+                             include_crud=True):
+        name = getattr(getattr(found, "element", found), "name", None)  # an alias names its table's element
+        if isinstance(name, str):
+            touched.add(name)
+    return touched
+
+
+_AGGREGATES = (functions.count, functions.max, functions.min, functions.sum, Exists)
+# The tables holding a child's data that rows are counted on: every mapped table with the child's id, and the
+# children themselves. Identity keys (blind indexes for matching) and quarantined payloads (sealed, read only
+# by a decided, audited action) are not read as a child's data by a practitioner's request.
+_CONTENT_TABLES = frozenset({"children", *(cls.__tablename__ for cls in _ABOUT_A_CHILD)})

@@ -12,7 +12,8 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import ClauseElement
-from sqlalchemy.sql.util import find_tables
+
+from hub.access.accounting import touched_tables
 
 GATE = "hub.gate"
 # Tables holding information about a child (what the policy decides on), and the keys that open it.
@@ -45,12 +46,7 @@ def _guard(state: ORMExecuteState) -> None:
     statement = state.statement
     if state.session.info.get(GATE) is not False or not isinstance(statement, ClauseElement):
         return
-    touched = set()
-    for found in find_tables(statement, check_columns=True, include_aliases=True, include_joins=True,
-                             include_crud=True):
-        name = getattr(getattr(found, "element", found), "name", None)  # an alias names its table's element
-        if isinstance(name, str):
-            touched.add(name)
+    touched = touched_tables(statement)
     if touched & CHILD_DATA:
         raise GateClosedError(f"{', '.join(sorted(touched & CHILD_DATA))} reached before the request entered a "
                               "door: identify the caller, then open the door (hub.access.request)")

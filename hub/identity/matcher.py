@@ -24,6 +24,7 @@ from hub.identity.scoring import score
 from hub.identity.tables import IdentityKey
 from hub.storage import sealing
 from hub.storage import tables as t
+from hub.storage.reads import MATCHING, READ_FOR
 
 AUTO_LINK = 0.88  # names, date of birth and sex agreeing are not enough: the address must agree too
 REVIEW = 0.60
@@ -89,7 +90,8 @@ def match(session: Session, person: Demographics, *, address_reader: str | None 
     # Driven from the key index: the blocks' child ids first, then those children by primary key.
     blocked = select(IdentityKey.child_id).where(IdentityKey.key.in_(sorted(lookup_keys(query))))
     rows = session.execute(
-        select(*_COLUMNS, t.Child.address_withheld_by).where(t.Child.id.in_(blocked), born)).all()
+        select(*_COLUMNS, t.Child.address_withheld_by).where(t.Child.id.in_(blocked), born)
+        .execution_options(**{READ_FOR: MATCHING})).all()  # scored, never released: hub.storage.reads
     scored = sorted(
         (
             Candidate(row.id, round(s.value, 4), s.reasons)
@@ -139,7 +141,8 @@ def index(session: Session, child_id: str, person: Demographics) -> None:
 
 def index_missing(session: Session) -> int:
     """Index the children that have no keys yet (created before matching existed, or by ``hub demo``)."""
-    rows = session.execute(select(*_COLUMNS).where(~exists().where(IdentityKey.child_id == t.Child.id))).all()
+    rows = session.execute(select(*_COLUMNS).where(~exists().where(IdentityKey.child_id == t.Child.id))
+                           .execution_options(**{READ_FOR: MATCHING})).all()
     for row in rows:
         index(session, row.id, Demographics(*row[1:]))
     return len(rows)

@@ -25,6 +25,7 @@ from hub.identity.matcher import Match, confidence
 from hub.identity.scoring import about_address
 from hub.identity.tables import ResolutionItem
 from hub.storage import tables as t
+from hub.storage.reads import MATCHING, READ_FOR
 from hub.storage.sealing import key_store
 from hub.storage.secrets_at_rest import is_sealed_document, open_document, seal_document
 
@@ -184,7 +185,8 @@ def _addresses_withheld_from(door: Door, child_ids: set[str]) -> set[str]:
         return set()
     return set(door.scalars(select(t.Child.id).where(
         t.Child.id.in_(sorted(child_ids)), t.Child.address_withheld_by.is_not(None),
-        t.Child.address_withheld_by != door.actor.agency_id)))
+        t.Child.address_withheld_by != door.actor.agency_id)
+        .execution_options(**{READ_FOR: MATCHING})))  # shapes the matcher's reasons; releases no child
 
 
 def seal_stored(session: Session) -> int:

@@ -54,7 +54,8 @@ def declare_emergency(door: Door, child_id: str, reason: str) -> EmergencyAccess
         door.add(session)
         door.flush()
         owners = sorted(door.scalars(
-            select(t.RecordVersion.owner_agency_id).where(t.RecordVersion.child_id == child.id).distinct()
+            select(t.RecordVersion.owner_agency_id, t.RecordVersion.child_id)
+            .where(t.RecordVersion.child_id == child.id).distinct()
         ).all())
         return session, owners
 

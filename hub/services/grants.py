@@ -105,5 +105,5 @@ def _problem(door: Door, request: GrantRequest) -> ValidationError | None:
 
 def _categories_held(door: Door, child_id: str) -> set[str]:
     """The categories of the actor's agency's records about the child."""
-    return set(door.scalars(select(t.RecordVersion.category).distinct().where(
+    return set(door.scalars(select(t.RecordVersion.category, t.RecordVersion.child_id).distinct().where(
         t.RecordVersion.child_id == child_id, t.RecordVersion.owner_agency_id == door.actor.agency_id)))

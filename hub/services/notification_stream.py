@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from hub.access.accounting import SCOPED
 from hub.domain.notification import NotificationView
 from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
@@ -57,6 +58,7 @@ class InboxStream:
             existing = door.execute(
                 select(t.Notification.id, t.Notification.created_at)
                 .where(inbox.addressed_condition(door, subject), t.Notification.created_at >= now - self.grace)
+                .execution_options(**{SCOPED: True})  # addressed as the policy allows: hub.access.accounting
             ).all()
             return now, {row.id: as_utc(row.created_at) for row in existing}
 

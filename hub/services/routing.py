@@ -38,7 +38,7 @@ def owner_recipient(session: Session, child_id: str, owner_agency_id: str, today
     the case is closed or has no worker the hub knows."""
     link = t.AgencyRecordLink
     worker = session.scalar(
-        select(link.allocated_practitioner_id)
+        select(link.allocated_practitioner_id, link.child_id)  # whose: hub.access.accounting
         .join(t.Practitioner, t.Practitioner.id == link.allocated_practitioner_id)
         .where(link.child_id == child_id, link.agency_id == owner_agency_id, link.kind == "INVOLVEMENT",
                _open(today), t.Practitioner.active.is_(True), t.Practitioner.agency_id == owner_agency_id)
@@ -53,7 +53,7 @@ def encompass_recipients(session: Session, child: t.Child, today: date) -> list[
     educated, or between schools) the front door of the local authority where the child lives."""
     link = t.AgencyRecordLink
     schools = session.scalars(
-        select(link.agency_id).where(link.child_id == child.id, link.kind == "ROLL", _open(today))
+        select(link.agency_id, link.child_id).where(link.child_id == child.id, link.kind == "ROLL", _open(today))
         .distinct().order_by(link.agency_id)
     ).all()
     if schools:

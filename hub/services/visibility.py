@@ -139,6 +139,8 @@ def records_across_children(door: Door, subject: Subject) -> Select[t.RecordVers
 
 def flags_of(door: Door, row: t.RecordVersion) -> str:
     """One stored version's row flags (owned, granted, notified) for the actor."""
-    flags = door.scalar(select(row_flags_column(door)).where(t.RecordVersion.id == row.id))
-    assert flags is not None  # the row was just read or written in this transaction
+    found = door.execute(select(row_flags_column(door), t.RecordVersion.child_id)  # whose: hub.access.accounting
+                         .where(t.RecordVersion.id == row.id)).one_or_none()
+    assert found is not None  # the row was just read or written in this transaction
+    flags: str = found[0]
     return flags

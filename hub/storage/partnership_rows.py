@@ -181,8 +181,9 @@ class PartnershipRows:
                                          .where(pt.CdopPartnership.cdop_id == cdop_id)))
 
     def agencies_knowing(self, child_id: str) -> list[str]:
-        return list(self.session.scalars(select(t.AgencyRecordLink.agency_id)
-                                         .where(t.AgencyRecordLink.child_id == child_id).distinct()))
+        link = t.AgencyRecordLink
+        return list(self.session.scalars(select(link.agency_id, link.child_id).where(link.child_id == child_id)
+                                         .distinct()))
 
     def death_of_child(self, child_id: str) -> pt.ChildDeath | None:
         return self.session.scalar(select(pt.ChildDeath).where(pt.ChildDeath.child_id == child_id))

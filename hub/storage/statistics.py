@@ -10,6 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from hub.domain.information_request import SharingReason, TargetStatus
 from hub.storage import tables as t
+from hub.storage.reads import READ_FOR, STATISTICS
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ def timeliness(session: Session, partnership_id: str, period: Period, now: datet
         .join(x, x.request_id == r.id)
         .where(r.partnership_id == partnership_id, period.of(r.created_at))
         .group_by(r.rating)
+        .execution_options(**{READ_FOR: STATISTICS})
     ).all()
     return {row[0]: tuple(int(value) for value in row[1:]) for row in rows}
 
@@ -54,6 +56,7 @@ def decisions_by_reason(session: Session, partnership_id: str, period: Period) -
         .select_from(x)
         .join(r, x.request_id == r.id)
         .where(r.partnership_id == partnership_id, period.of(r.created_at), x.status == str(TargetStatus.ANSWERED))
+        .execution_options(**{READ_FOR: STATISTICS})
     ).one()
     return {str(reason): int(value) for reason, value in zip(SharingReason, row, strict=True)}
 
@@ -72,6 +75,7 @@ def encompass_acknowledgements(session: Session, partnership_id: str, period: Pe
         .join(t.Child, t.Child.id == n.child_id)
         .where(t.Child.partnership_id == partnership_id, n.kind == "DOMESTIC_ABUSE_INCIDENT",
                n.due_at.is_not(None), period.of(n.created_at))
+        .execution_options(**{READ_FOR: STATISTICS})
     ).one()
     return (int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
@@ -84,5 +88,6 @@ def break_glass_by_agency_kind(session: Session, partnership_id: str, period: Pe
         .join(t.Agency, t.Agency.id == b.agency_id).join(t.Child, t.Child.id == b.child_id)
         .where(t.Child.partnership_id == partnership_id, period.of(b.started_at))
         .group_by(t.Agency.kind)
+        .execution_options(**{READ_FOR: STATISTICS})
     ).all()
     return {kind: int(count) for kind, count in rows}

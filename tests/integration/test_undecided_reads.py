@@ -5,10 +5,11 @@ mistake (a resolver that reads and forgets to decide) and watches it fail closed
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hub.access.accounting import UndecidedReadError
 from hub.access.request import open_request
+from hub.domain.child import ChildView
 from hub.services import children, records
 from hub.services.children import to_view
 from hub.storage import queries
@@ -81,3 +82,53 @@ def test_asking_the_policy_is_enough_whatever_it_answers(hub, http, demo) -> Non
     sue = as_practitioner(hub, http, "sue.social@council.southvale.example", "S47_ENQUIRY")
     body = sue.gql(CHILD, {"id": amelia})
     assert body["data"] == {"child": None}
+
+
+def test_columns_of_a_child_read_without_a_decision_return_nothing(hub, http, demo, monkeypatch) -> None:
+    """Columns carry the child's id, so the door counts whose they are like rows, and refuses them undecided."""
+    amelia = demo.child("Amelia", "Hart")
+    sue = as_practitioner(hub, http, "sue.social@council.southvale.example", "S47_ENQUIRY")
+
+    def forgetful_read_child(door, child_id):
+        child_id, given, family = door.execute(
+            select(t.Child.id, t.Child.given_name, t.Child.family_name).where(t.Child.id == child_id)).one()
+        return ChildView(child_id, None, given, family, None, None, None, False)
+
+    monkeypatch.setattr(children, "read_child", forgetful_read_child)
+    response = sue.post(CHILD, {"id": amelia})
+
+    assert response.status_code == 500 and response.json().get("data") is None
+    assert "Amelia" not in response.text
+    events = audit_rows(hub, response.headers["x-request-id"])
+    assert [(e["child_id"], e["decision"]) for e in events] == [(amelia, "DENY")]
+
+
+def test_columns_of_child_data_without_the_childs_id_are_refused(hub, http, demo, monkeypatch) -> None:
+    """Whose data a column holds cannot be told without the child's id: such a statement is refused before it
+    runs, and the request fails closed with the refusal on the ledger."""
+    amelia = demo.child("Amelia", "Hart")
+    sue = as_practitioner(hub, http, "sue.social@council.southvale.example", "S47_ENQUIRY")
+
+    def forgetful_read_child(door, child_id):
+        given = door.scalar(select(t.Child.given_name).where(t.Child.id == child_id))
+        return ChildView(child_id, None, given, "", None, None, None, False)
+
+    monkeypatch.setattr(children, "read_child", forgetful_read_child)
+    response = sue.post(CHILD, {"id": amelia})
+
+    assert response.status_code == 500 and response.json().get("data") is None
+    assert "Amelia" not in response.text
+    events = audit_rows(hub, response.headers["x-request-id"])
+    assert [(e["resource_type"], e["resource_id"], e["decision"]) for e in events] == [
+        ("statement", "children", "DENY")]
+
+
+def test_counts_name_nobody_and_pass(hub, demo) -> None:
+    with open_request(hub.gateway, request_id="undecided-count") as request:
+        sam = request.identify(queries.practitioner_by_email, "sam.social@council.northbridge.example")
+        assert sam is not None
+        actor = request.identify(queries.load_actor, sam.id)
+        assert actor is not None
+        door = request.enter(actor, purpose="S47_ENQUIRY", case_reference="CASE-1")
+        assert door.scalar(select(func.count()).select_from(t.Child)) > 0
+        request.commit()  # nothing to account for: no error
