@@ -246,7 +246,8 @@ def _child(rows: Rows, region: Region, kek: tuple[str, bytes], index: int, nhs: 
         if category == "DOMESTIC_ABUSE_INCIDENT" and on_roll and not notified:
             notified = True  # Operation Encompass: the police told the school, and its DSL acknowledged
             rows.notifications.append({
-                "id": ordered_id(NOTICE, index), "kind": "DOMESTIC_ABUSE_INCIDENT", "recipient_agency_id": region.agencies[school],
+                "id": ordered_id(NOTICE, index), "kind": "DOMESTIC_ABUSE_INCIDENT",
+                "recipient_agency_id": region.agencies[school],
                 "recipient_practitioner_id": None, "recipient_role": "DSL", "child_id": cid,
                 "record_key": record_key, "actor_practitioner_id": None,
                 "actor_agency_id": region.agencies["police"],

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from itertools import accumulate
 
-GIVEN = """
+
+def _words(text: str) -> list[str]:
+    """The names in a block of text, each once, in order (the order is their rank)."""
+    return list(dict.fromkeys(text.split()))
+
+
+GIVEN = _words("""
 Muhammad Oliver Noah George Leo Arthur Oscar Harry Theodore Jack Henry Charlie Freddie Alfie Archie Thomas
 William James Joshua Samuel Daniel Ali Yusuf Ibrahim Kacper Jakub Reuben Dylan Ethan Luca Robert Alexander
 Olivia Amelia Isla Ava Ivy Freya Lily Florence Mia Willow Rosie Sophia Isabella Grace Evie Elsie Aisha Zara
@@ -31,13 +37,12 @@ Hallie Eliza Clara Lola Maryam Khadija Zainab Hafsa Inaaya Anaya Saanvi Aanya Di
 Chioma Adaeze Amara Ife Zuzanna Julia Lena Natalia Maja Alicja Oliwia Antonina Amelie Sara Yasmin Leila Noor
 Hiba Safa Mariam Aaliyah Kiara Jada Nia Imani Precious Destiny Keira Courtney Shannon Bethany Paige Demi
 Kayla Leah Jade Abbie Lacey Tia Skye Autumn Hazel Robyn Naomi Miriam Esther Tilly Martha Annie Rosa Gracie
-""".split()
-GIVEN = list(dict.fromkeys(GIVEN))  # each once
+""")  # each once
 
-_PREFIXES = """Ash Bar Brad Brook Cart Chad Clay Dal Dun Els Fair Fen Gold Gran Hal Hol Kings Lang Ley Mar Mil
-Nor Oak Pen Ray Red Ross Rut Sand Sher Stan Sut Thorn Wal Wes Whit Win York""".split()
-_SUFFIXES = "ford ley ton wood field ham well by worth more".split()
-FAMILY = """
+_PREFIXES = _words("""Ash Bar Brad Brook Cart Chad Clay Dal Dun Els Fair Fen Gold Gran Hal Hol Kings Lang Ley Mar Mil
+Nor Oak Pen Ray Red Ross Rut Sand Sher Stan Sut Thorn Wal Wes Whit Win York""")
+_SUFFIXES = _words("ford ley ton wood field ham well by worth more")
+FAMILY = list(dict.fromkeys(_words("""
 Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson Thompson Wright Walker
 White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson Wood Turner Martin Cooper Hill Ward Morris
 Moore Clark Lee King Baker Harrison Morgan Allen James Scott Phillips Watson Davis Parker Price Bennett Young
@@ -50,8 +55,7 @@ Ball Burton O'Brien Watts Rose Booth Perry Ryan Grant Wells Armstrong Francis Re
 Barrett Webster Hunt Gregory Carr Lowe Page Marsh Riley Dunn Woods Parsons Berry Stone Reid Holland Hawkins
 Harding Porter Robertson Newton Oliver Reed Kennedy Williamson Bird Gardner Shah Dean Lane Cooke Bates Henderson
 Nowak Kowalski Wisniewski Okafor Adeyemi Mensah Owusu Nguyen Chen Wang Iqbal Rahman Akhtar Mahmood Malik
-""".split() + [prefix + suffix for prefix in _PREFIXES for suffix in _SUFFIXES]
-FAMILY = list(dict.fromkeys(FAMILY))
+""") + [prefix + suffix for prefix in _PREFIXES for suffix in _SUFFIXES]))
 
 
 def _zipf(count: int) -> list[float]:

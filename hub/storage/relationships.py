@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Integer,
     String,
     and_,
     bindparam,
@@ -138,7 +139,8 @@ def _exists(*criteria: ColumnElement[bool], per_row: bool) -> ColumnElement[bool
     100,000) while twenty probes stay twenty. A subquery with OFFSET is never hashed or pulled up; OFFSET 0
     changes no row."""
     query = select(literal_column("1")).where(*criteria)
-    return (query.offset(0) if per_row else query).exists()
+    # The 0 written into the SQL rather than bound, so the statement reads as what it is.
+    return (query.offset(literal_column("0", Integer)) if per_row else query).exists()
 
 
 def flags_key(conditions: Sequence[ColumnElement[bool]]) -> ColumnElement[str]:
