@@ -21,6 +21,7 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Integer,
+    Select,
     String,
     and_,
     bindparam,
@@ -138,7 +139,7 @@ def _exists(*criteria: ColumnElement[bool], per_row: bool) -> ColumnElement[bool
     hash grew with the region (a worklist page read 38,000 links at 10,000 children, ten times as many at
     100,000) while twenty probes stay twenty. A subquery with OFFSET is never hashed or pulled up; OFFSET 0
     changes no row."""
-    query = select(literal_column("1")).where(*criteria)
+    query: Select[tuple[Any]] = select(literal_column("1")).where(*criteria)
     # The 0 written into the SQL rather than bound, so the statement reads as what it is.
     return (query.offset(literal_column("0", Integer)) if per_row else query).exists()
 
