@@ -59,7 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/child_refusal.py
 
 # The cost curve on PostgreSQL (bench/scale.py): reads and audit appends at each size beside bare SQL.
-# BENCH_SCALE_SIZES=10000,100000,1000000 is the full run (the 1M database takes about an hour to build, once).
+# BENCH_SCALE_SIZES=10000,100000,1000000 is the full run (the 1M database takes about twenty minutes to build, once).
 BENCH_SCALE_SIZES ?= 10000,100000
 bench-scale: $(STAMP)
 	BENCH_SCALE_SIZES=$(BENCH_SCALE_SIZES) $(BIN)/python bench/scale.py

@@ -20,7 +20,7 @@ p95 growing more than 2x from 10k to 1M.
 
 Run: ``make bench-scale`` (sizes from ``BENCH_SCALE_SIZES``, default 10000,100000), or
 ``.venv/bin/python bench/scale.py --sizes 10000,100000,1000000`` for the full run (building 1M children takes
-about an hour here; see the README). ``--keep`` leaves the databases for the next run (the default);
+about twenty minutes here; see the README). ``--keep`` leaves the databases for the next run (the default);
 ``--drop`` removes them afterwards.
 """
 

@@ -1,8 +1,9 @@
 """A region at scale for ``hub demo --children N``: about N synthetic Northbridge children with about ten
 records each, loaded in batches (COPY on PostgreSQL), sealed with the real keys exactly as the services seal.
 
-It reuses the demo's vocabulary (names, postcodes, agencies, lawful bases, the 999-range NHS numbers) and
-adds records in the demo's categories. Every child is derived from its index alone (its id, NHS number and
+It reuses the demo's vocabulary (postcodes, agencies, lawful bases, the 999-range NHS numbers), draws names
+from a few hundred (``hub.region_names``, so FIND meets an area's selectivity) and adds records in the demo's
+categories. Every child is derived from its index alone (its id, NHS number and
 random choices), and a batch is written in one transaction, so a second run finds its children there and
 skips them: the command is idempotent, and an interrupted run resumes where it stopped. The demo's own
 children and records (``hub.demo.seed``) take the first NHS numbers; the region starts after them. The 999
@@ -12,23 +13,29 @@ range holds about 909,000 valid numbers, so past that a region's children are re
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert, select, text
 
-from hub.demo import AGENCIES, FAMILY, GIVEN, LAWFUL_BASIS, POSTCODES_NB, PRACTITIONERS, TODAY, nhs_numbers
+from hub.demo import AGENCIES, LAWFUL_BASIS, POSTCODES_NB, PRACTITIONERS, TODAY, nhs_numbers
 from hub.identity.demographics import Demographics
 from hub.identity.keys import index_keys
 from hub.identity.tables import IdentityKey
 from hub.keys import KeyStore
+from hub.region_names import FAMILY, FAMILY_WEIGHTS, GIVEN, GIVEN_WEIGHTS
 from hub.storage import sealing
 from hub.storage import tables as t
 
-NAMESPACE = uuid.UUID("5f2b8f8e-43a1-4d8e-9a57-6a0c2c1d7e01")  # region children's ids: uuid5(NAMESPACE, i)
+# A region's ids are UUIDs (version 8) made of this prefix, a kind and a number that grows with the child's
+# index: derived from the index alone, so reruns agree, and in index order, so each batch appends to the
+# primary-key and child_id indexes instead of dirtying pages all over them (random uuid4s made the load
+# slow down as the indexes outgrew memory).
+PREFIX = "5f2b8f8e-43a1-8d8e"  # the first 64 bits; then the variant (0b10), six bits of kind, 56 of number
+CHILD, RECORD, RECORD_KEY, LINK, NOTICE = range(5)
 FIRST_NUMBER = 1_000  # the demo's own children use fewer of the 999 range's valid numbers than this
 BATCH = 1_000
 CREATED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -100,7 +107,12 @@ class Built:
 
 
 def child_id(index: int) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"region-child-{index}"))
+    return ordered_id(CHILD, index)
+
+
+def ordered_id(kind: int, number: int) -> str:
+    low = f"{0x80 | kind:02x}{number:014x}"  # formatted directly: uuid.UUID would double the Python per child
+    return f"{PREFIX}-{low[:4]}-{low[4:]}"
 
 
 def load_region(connection: Connection) -> Region:
@@ -124,30 +136,57 @@ def load_region(connection: Connection) -> Region:
 
 def build(engine: Engine, keys: KeyStore, children: int, *, batch: int = BATCH,
           progress: Callable[[int], None] = lambda _: None) -> Built:
-    """Make sure region children 0..children-1 exist; ``progress`` is told how many children each batch held."""
+    """Make sure region children 0..children-1 exist; ``progress`` is told how many children each batch held.
+
+    One thread makes a batch's rows (names, keys, sealing: Python's share) while another writes the batch
+    before it (COPY: the server's share), so the two overlap instead of taking turns."""
     with engine.connect() as connection:
         region = load_region(connection)
+        there = _existing(connection, children)
     numbers = _numbers(children)
-    written = skipped = records = 0
-    for start in range(0, children, batch):
-        stop = min(start + batch, children)
-        wanted = {child_id(index): index for index in range(start, stop)}
-        with engine.begin() as connection:  # a child is written whole with its rows, or not at all
-            there = set(connection.scalars(select(t.Child.id).where(t.Child.id.in_(list(wanted)))))
+    kek = keys.current_kek()  # read once: every child's data key is wrapped by it, as the services would
+    records = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="region-writer") as writer:
+        pending: Future[None] | None = None
+        held = 0
+        for start in range(0, children, batch):
+            stop = min(start + batch, children)
             rows = Rows()
-            for cid, index in wanted.items():
-                if cid not in there:
-                    _child(rows, region, keys, index, numbers[index] if index < len(numbers) else None)
-            for table, values in rows.written():
-                _insert(connection, table, values)
-        skipped += len(there)
-        written += len(wanted) - len(there)
-        records += len(rows.records)
-        progress(stop - start)
+            for index in range(start, stop):
+                if child_id(index) not in there:
+                    _child(rows, region, kek, index, numbers[index] if index < len(numbers) else None)
+            records += len(rows.records)
+            if pending is not None:
+                pending.result()
+                progress(held)
+            pending, held = writer.submit(_write, engine, rows), stop - start
+        if pending is not None:
+            pending.result()
+            progress(held)
+    written = children - len(there)
     if written and engine.dialect.name == "postgresql":
         with engine.connect() as connection:  # fresh statistics, so the planner sees the region's size
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
-    return Built(written, skipped, records)
+    return Built(written, len(there), records)
+
+
+def _existing(connection: Connection, children: int) -> set[str]:
+    """The region's children already there (an earlier or interrupted run): one range of the primary key."""
+    if not children:
+        return set()
+    wanted = {child_id(index) for index in range(children)}
+    found = connection.scalars(select(t.Child.id).where(t.Child.id.between(child_id(0), child_id(children - 1))))
+    return wanted.intersection(found)
+
+
+def _write(engine: Engine, rows: Rows) -> None:
+    with engine.begin() as connection:  # a child is written whole with its rows, or not at all
+        if connection.dialect.name == "postgresql":
+            # A batch lost to a crash is written again by the rerun that resumes, so the load need not wait
+            # for each commit to reach the disk.
+            connection.execute(text("SET LOCAL synchronous_commit = off"))
+        for table, values in rows.written():
+            _insert(connection, table, values)
 
 
 def _numbers(children: int) -> list[str]:
@@ -157,19 +196,21 @@ def _numbers(children: int) -> list[str]:
     return [number for _, number in zip(range(children), numbers, strict=False)]
 
 
-def _child(rows: Rows, region: Region, keys: KeyStore, index: int, nhs: str | None) -> None:
+def _child(rows: Rows, region: Region, kek: tuple[str, bytes], index: int, nhs: str | None) -> None:
     rng = random.Random(index * 7919 + 20161)  # the child depends on its index alone: reruns agree
     cid = child_id(index)
     age = rng.randint(4, 15)
     born = TODAY - timedelta(days=age * 365 + rng.randint(0, 364))
-    given, family, sex = rng.choice(GIVEN), rng.choice(FAMILY), rng.choice(["female", "male"])
+    given = rng.choices(GIVEN, cum_weights=GIVEN_WEIGHTS)[0]
+    family = rng.choices(FAMILY, cum_weights=FAMILY_WEIGHTS)[0]
+    sex = rng.choice(["female", "male"])
     postcode = rng.choice(POSTCODES_NB)
     rows.children.append({
         "id": cid, "nhs_number": nhs, "given_name": given, "family_name": family, "date_of_birth": born,
         "sex": sex, "postcode": postcode, "partnership_id": region.partnership_id, "mother_id": None,
         "address_withheld_by": None, "created_at": CREATED,
     })
-    key_row, data_key = sealing.new_data_key(keys, cid, CREATED)
+    key_row, data_key = sealing.new_data_key_under(kek, cid, CREATED)
     rows.keys.append(key_row)
     for key in sorted(index_keys(Demographics(given, family, born, sex, postcode, nhs).normalised())):
         rows.identity.append({"key": key, "child_id": cid})
@@ -177,6 +218,7 @@ def _child(rows: Rows, region: Region, keys: KeyStore, index: int, nhs: str | No
     on_roll = rng.random() < 0.97  # a few are home-educated: on no roll
     linked = {"nhs"} | ({school} if on_roll else set())
     notified = False
+    first_record = len(rows.records)
     for _ in range(rng.randint(8, 12)):
         _, agency, category, tier, summary, detail = rng.choices(RECORD_KINDS, weights=_WEIGHTS)[0]
         if agency == "school":
@@ -186,7 +228,8 @@ def _child(rows: Rows, region: Region, keys: KeyStore, index: int, nhs: str | No
         linked.add(agency)
         start = TODAY - timedelta(days=rng.randint(1, 700))
         ended = rng.random() < 0.2
-        record_id, record_key = t.new_id(), t.new_id()
+        number = index * 16 + len(rows.records) - first_record  # at most 12 records a child
+        record_id, record_key = ordered_id(RECORD, number), ordered_id(RECORD_KEY, number)
         row = {
             "id": record_id, "record_key": record_key, "version": 1, "child_id": cid,
             "owner_agency_id": region.agencies[agency], "category": category, "tier": tier,
@@ -203,7 +246,8 @@ def _child(rows: Rows, region: Region, keys: KeyStore, index: int, nhs: str | No
         if category == "DOMESTIC_ABUSE_INCIDENT" and on_roll and not notified:
             notified = True  # Operation Encompass: the police told the school, and its DSL acknowledged
             rows.notifications.append({
-                "id": t.new_id(), "kind": "DOMESTIC_ABUSE_INCIDENT", "recipient_agency_id": region.agencies[school],
+                "id": ordered_id(NOTICE, index), "kind": "DOMESTIC_ABUSE_INCIDENT",
+                "recipient_agency_id": region.agencies[school],
                 "recipient_practitioner_id": None, "recipient_role": "DSL", "child_id": cid,
                 "record_key": record_key, "actor_practitioner_id": None,
                 "actor_agency_id": region.agencies["police"],
@@ -212,9 +256,9 @@ def _child(rows: Rows, region: Region, keys: KeyStore, index: int, nhs: str | No
                 "acknowledged_at": CREATED + timedelta(minutes=40), "acknowledged_by": region.dsls[school],
                 "request_id": None, "due_at": None, "do_not_approach_parents": False,
             })
-    for agency in sorted(linked):
+    for number, agency in enumerate(sorted(linked)):
         rows.links.append({
-            "id": t.new_id(), "agency_id": region.agencies[agency], "child_id": cid,
+            "id": ordered_id(LINK, index * 8 + number), "agency_id": region.agencies[agency], "child_id": cid,
             "local_id": f"{LINK_PREFIX[agency]}-R{index}", "kind": "ROLL" if agency == school else "INVOLVEMENT",
             "opened_on": born if agency == "nhs" else TODAY - timedelta(days=rng.randint(60, 2000)),
             "closed_on": None, "allocated_worker": "Sam Social" if agency == "council" else None,

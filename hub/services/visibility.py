@@ -95,7 +95,7 @@ def condition(facts: Sequence[ColumnElement[bool]], cover: Cover) -> ColumnEleme
 
 
 def row_flags_column(door: Door) -> ColumnElement[str]:
-    relationships = record_relationships(door.viewer)
+    relationships = record_relationships(door.viewer, per_row=True)
     return flags_key([relationships[name] for name in ROW_FLAGS]).label("row_flags")
 
 
@@ -112,7 +112,8 @@ def records_of_child(door: Door, child: t.Child, facts: ChildFacts, subject: Sub
 def _records_of_child(cover: Cover) -> Select[t.RecordVersion, str]:
     relationships = record_relationships(BOUND_VIEWER)
     visible = condition([relationships[name] for name in ROW_FLAGS], cover)
-    flags = flags_key([relationships[name] for name in ROW_FLAGS]).label("row_flags")
+    selected = record_relationships(BOUND_VIEWER, per_row=True)  # computed for the rows returned only
+    flags = flags_key([selected[name] for name in ROW_FLAGS]).label("row_flags")
     return (queries.current_versions().add_columns(flags)
             .where(t.RecordVersion.child_id == bindparam("child_id"), visible)
             .execution_options(**{SCOPED: True}))  # the rows are decided: hub.access.accounting
@@ -128,7 +129,9 @@ def records_across_children(door: Door, subject: Subject) -> Select[t.RecordVers
     # Cheap facts first, so the database can short-circuit before correlated subqueries.
     facts = [children[name] for name in CHILD_FLAGS] + [rows[name] for name in ROW_FLAGS]
     visible = condition(facts, cover)
-    child_flags = flags_key([children[name] for name in CHILD_FLAGS]).label("child_flags")
+    # The flags are selected for the page's rows only: probed row by row, never hashed over the area.
+    selected = child_relationships(door.viewer, t.RecordVersion.child_id, per_row=True)
+    child_flags = flags_key([selected[name] for name in CHILD_FLAGS]).label("child_flags")
     return (
         queries.current_versions()
         .add_columns(child_flags, row_flags_column(door))

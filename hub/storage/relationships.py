@@ -17,7 +17,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, String, and_, bindparam, case, exists, literal
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import InstrumentedAttribute
 
 from hub.storage import tables as t
@@ -69,48 +82,66 @@ def _partnerships(viewer: Viewer | BoundViewer) -> Any:
     return viewer.partnership_ids if isinstance(viewer, BoundViewer) else sorted(viewer.partnership_ids)
 
 
-def child_relationships(viewer: Viewer | BoundViewer, child_id: ColumnElement[str] | InstrumentedAttribute[str]
-                        ) -> dict[str, ColumnElement[bool]]:
+def child_relationships(viewer: Viewer | BoundViewer, child_id: ColumnElement[str] | InstrumentedAttribute[str],
+                        *, per_row: bool = False) -> dict[str, ColumnElement[bool]]:
+    """The child's facts; ``per_row`` for a list's selected columns (see ``_exists``)."""
     link = t.AgencyRecordLink
     mine = and_(link.child_id == child_id, link.agency_id == viewer.agency_id)
     is_open = link.closed_on.is_(None) | (link.closed_on > viewer.today)
     return {
-        "on_roll": exists().where(mine, link.kind == "ROLL", is_open),
-        "involved": exists().where(mine, link.kind == "INVOLVEMENT", is_open),
-        "known": exists().where(mine) | exists().where(
-            t.RecordVersion.child_id == child_id, t.RecordVersion.owner_agency_id == viewer.agency_id),
+        "on_roll": _exists(mine, link.kind == "ROLL", is_open, per_row=per_row),
+        "involved": _exists(mine, link.kind == "INVOLVEMENT", is_open, per_row=per_row),
+        "known": _exists(mine, per_row=per_row) | _exists(
+            t.RecordVersion.child_id == child_id, t.RecordVersion.owner_agency_id == viewer.agency_id,
+            per_row=per_row),
         # A correlated lookup rather than a join: a join would invite the planner to drive a list from the
         # area's children and sort them all, instead of walking records newest first and stopping at a page.
-        "in_area": exists().where(t.Child.id == child_id, t.Child.partnership_id.in_(_partnerships(viewer))),
+        "in_area": _exists(t.Child.id == child_id, t.Child.partnership_id.in_(_partnerships(viewer)),
+                           per_row=per_row),
         # A grant lets the grantee know whom its records are about only when it covers a record the owner
         # holds: a grant of a category the owner does not hold reveals nothing, not even the child's identity.
-        "granted": exists().where(
+        "granted": _exists(
             t.Grant.child_id == child_id, t.Grant.grantee_agency_id == viewer.agency_id,
             t.Grant.expires_at > viewer.now,
             exists().where(t.RecordVersion.child_id == child_id,
                            t.RecordVersion.owner_agency_id == t.Grant.owner_agency_id,
                            t.RecordVersion.category == t.Grant.category,
-                           t.RecordVersion.tier != "RESTRICTED")),
-        "break_glass": exists().where(
+                           t.RecordVersion.tier != "RESTRICTED"), per_row=per_row),
+        "break_glass": _exists(
             t.BreakGlassSession.child_id == child_id,
             t.BreakGlassSession.practitioner_id == viewer.practitioner_id,
-            t.BreakGlassSession.expires_at > viewer.now),
+            t.BreakGlassSession.expires_at > viewer.now, per_row=per_row),
     }
 
 
-def record_relationships(viewer: Viewer | BoundViewer) -> dict[str, ColumnElement[bool]]:
-    """Facts about each row of ``record_versions`` (correlated with the enclosing query)."""
+def record_relationships(viewer: Viewer | BoundViewer, *, per_row: bool = False) -> dict[str, ColumnElement[bool]]:
+    """Facts about each row of ``record_versions`` (correlated with the enclosing query); ``per_row`` for a
+    list's selected columns (see ``_exists``)."""
     row = t.RecordVersion
     return {
         "owned": row.owner_agency_id == viewer.agency_id,
-        "granted": exists().where(
+        "granted": _exists(
             t.Grant.child_id == row.child_id, t.Grant.grantee_agency_id == viewer.agency_id,
             t.Grant.owner_agency_id == row.owner_agency_id, t.Grant.category == row.category,
-            t.Grant.expires_at > viewer.now),
-        "notified": exists().where(
+            t.Grant.expires_at > viewer.now, per_row=per_row),
+        "notified": _exists(
             t.Notification.record_key == row.record_key, t.Notification.recipient_agency_id == viewer.agency_id,
-            t.Notification.kind.in_(INCIDENT_NOTIFICATION_KINDS)),
+            t.Notification.kind.in_(INCIDENT_NOTIFICATION_KINDS), per_row=per_row),
     }
+
+
+def _exists(*criteria: ColumnElement[bool], per_row: bool) -> ColumnElement[bool]:
+    """EXISTS (criteria). With ``per_row``, fenced by OFFSET 0 so PostgreSQL probes an index for each row.
+
+    Unfenced, the planner may turn a correlated EXISTS into a hashed subplan: on its first row it reads
+    every match in the area (all the viewer's links, all the area's children) into a hash. That is right
+    for a filter that reads most of a table, and wrong for the flags a page of twenty rows selects: the
+    hash grew with the region (a worklist page read 38,000 links at 10,000 children, ten times as many at
+    100,000) while twenty probes stay twenty. A subquery with OFFSET is never hashed or pulled up; OFFSET 0
+    changes no row."""
+    query: Select[tuple[Any]] = select(literal_column("1")).where(*criteria)
+    # The 0 written into the SQL rather than bound, so the statement reads as what it is.
+    return (query.offset(literal_column("0", Integer)) if per_row else query).exists()
 
 
 def flags_key(conditions: Sequence[ColumnElement[bool]]) -> ColumnElement[str]:

@@ -204,7 +204,13 @@ def _seal(session: Session, child_id: str, table: str, column: str, row_id: str,
 def new_data_key(keys: KeyStore, child_id: str, now: datetime) -> tuple[dict[str, Any], bytes]:
     """A fresh data key for a child: the ``child_data_keys`` row to insert (wrapped by the current
     key-encryption key) and the key itself, to seal that child's values with ``seal_with``."""
-    kek_id, kek = keys.current_kek()
+    return new_data_key_under(keys.current_kek(), child_id, now)
+
+
+def new_data_key_under(current_kek: tuple[str, bytes], child_id: str, now: datetime) -> tuple[dict[str, Any], bytes]:
+    """``new_data_key`` with the current key-encryption key already read (a bulk load reads it once, not
+    from its file for every child)."""
+    kek_id, kek = current_kek
     key_id, data_key = secrets.token_hex(8), AESGCM.generate_key(bit_length=256)
     row = {"key_id": key_id, "child_id": child_id, "kek_id": kek_id,
            "wrapped_key": _wrap(kek, key_id, child_id, data_key), "created_at": now, "shredded_at": None}

@@ -61,3 +61,27 @@ def sequential_scans(engine: Engine, statement: str, parameters: Any, *, seqscan
         raw.rollback()
         raw.close()
     return {relation for node, relation in scans(plan) if node == "Seq Scan" and relation in CHILD_DATA}
+
+
+def subplan_rows(engine: Engine, statement: str, parameters: Any) -> dict[str, int]:
+    """Rows each subplan produced, over all its runs, when the statement ran (EXPLAIN ANALYZE): a hashed
+    subplan reads every match in the table once, a probed one only what each outer row needs."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
+        document = cursor.fetchone()[0]
+        plan = (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
+    finally:
+        raw.rollback()
+        raw.close()
+    produced: dict[str, int] = {}
+
+    def walk(node: dict[str, Any]) -> None:
+        if node.get("Parent Relationship") == "SubPlan":
+            produced[node["Subplan Name"]] = round(node["Actual Rows"] * node["Actual Loops"])
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan)
+    return produced

@@ -30,7 +30,7 @@ from hub.storage.unit_of_work import UnitOfWork
 from tests.api import Caller, as_practitioner
 from tests.conftest import LiveServer, make_settings
 from tests.databases import fresh_postgres_database
-from tests.deploy.plans import capture, sequential_scans
+from tests.deploy.plans import capture, sequential_scans, subplan_rows
 from tests.integration.test_keyset_paging import ask_police, notify, publish
 from tests.integration.test_portal_deny_by_default import signed_in
 from tests.portal import DEE, IAN
@@ -178,3 +178,17 @@ def test_no_list_or_lookup_needs_a_sequential_scan_of_child_data(region_hub: Hub
                 unserved[statement] = remaining
     report = "\n\n".join(f"{sorted(tables)}:\n{statement[:600]}" for statement, tables in unserved.items())
     assert not unserved, f"{len(unserved)} statements no index can serve:\n{report}"
+
+
+def test_a_worklist_page_probes_its_rows_instead_of_reading_the_area(region_hub: Hub) -> None:
+    """The flags a list selects are computed for the page's rows: a subplan that ran produced no more rows than
+    the page holds (a hashed one read all the MASH team's links and the area's children, thousands here)."""
+    with LiveServer(region_hub) as live, httpx.Client(base_url=live.url, timeout=60) as http:
+        mia = as_practitioner(region_hub, http, "mia.mash@council.northbridge.example", "MASH_TRIAGE")
+        with capture(region_hub.engine) as captured:
+            body = mia.gql("{ records(filter: {tiers: [FLAG]}, first: 20) { edges { node { summary } } } }")
+    assert "errors" not in body and len(body["data"]["records"]["edges"]) == 20, body
+    [(statement, parameters)] = [(sql, p) for sql, p in captured.statements.items() if "child_flags" in sql]
+    produced = subplan_rows(region_hub.engine, statement, parameters)
+    assert produced
+    assert max(produced.values()) <= 21, produced  # a page of twenty, and one more to know another follows

@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from hub import region
+from hub import region, region_names
 from hub.bootstrap import bootstrap
 from hub.demo import seed
 from hub.identity import matcher
@@ -65,3 +66,14 @@ def test_the_demo_command_reports_progress_and_rate(tmp_path: Path) -> None:
     second = subprocess.run([hub, "demo", "--children", "240"], env=environment, check=True, capture_output=True,
                             text=True)
     assert "0 children and 0 records added, 40 already there" in second.stdout
+
+
+def test_region_ids_follow_the_childrens_order_and_names_come_from_hundreds() -> None:
+    """Ids in index order keep a bulk load appending to its indexes; a few hundred names keep FIND selective."""
+    for kind in (region.CHILD, region.RECORD, region.RECORD_KEY, region.LINK, region.NOTICE):
+        ids = [region.ordered_id(kind, number) for number in range(0, 16_000_000, 997)]
+        assert ids == sorted(ids) and len(set(ids)) == len(ids)
+        assert {uuid.UUID(value).version for value in ids} == {8}
+    assert not {region.child_id(i) for i in range(100)} & {region.ordered_id(region.RECORD, i) for i in range(100)}
+    for names in (region_names.GIVEN, region_names.FAMILY):
+        assert len(names) >= 250 and len(set(names)) == len(names)
