@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 ASSETS := hub/portal/assets/.built
 FRONTEND := $(wildcard hub/portal/frontend/*)
 
-.PHONY: run test lint bench bench-scale image soak install browser clean
+.PHONY: run test lint bench bench-scale image soak install browser podman clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ browser:
 	       && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } \
 	  || echo "Chromium is not installed and cannot be installed here: the browser tests (tests/e2e) will skip."
 
+# podman-compose resolves docker/compose.yaml only with podman present (tests/deploy/test_compose.py). Install
+# Debian's podman where we can (root with apt); elsewhere that test skips and says why.
+podman:
+	@command -v podman >/dev/null \
+	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	       && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman >/dev/null) ; } \
+	  || echo "podman is not installed and cannot be installed here: the compose config test will skip."
+
 # The demo's reference data (partnerships, agencies, practitioners, clients) from `hub demo`; Northbridge's
 # children and records from the four agency simulators, synced through the adapters before serving.
 run: install
@@ -42,7 +50,7 @@ run: install
 	$(BIN)/hub demo --if-empty --reference-only
 	$(BIN)/hub serve --with-simulators
 
-test: install browser
+test: install browser podman
 	$(BIN)/hub schema check
 	$(BIN)/pytest
 
