@@ -74,32 +74,46 @@ PAGE = "edges { node { id } } pageInfo { endCursor hasNextPage }"
 SHARE = """mutation($input: ShareRecordInput!) { shareRecord(input: $input) { record { id } errors { code } } }"""
 
 
-def share_today(caller: Caller, child_id: str, category: str) -> str:
-    """A record that started today: the newest of any list of records, newest first."""
+def share_today(caller: Caller, child_id: str, category: str, started: date | None = None) -> str:
+    """A record that started today (or ``started``): today's is the newest of any list of records."""
     body = caller.gql(SHARE, {"input": {
-        "childId": child_id, "category": category, "tier": "FLAG", "summary": "Plan agreed today.",
-        "startDate": datetime.now(UTC).date().isoformat()}})
+        "childId": child_id, "category": category, "tier": "FLAG", "summary": "Plan agreed.",
+        "startDate": (started or datetime.now(UTC).date()).isoformat()}})
     assert body["data"]["shareRecord"]["errors"] == [], body
     record_id: str = body["data"]["shareRecord"]["record"]["id"]
     return record_id
 
 
-def test_a_childs_records_page_by_key(hub, http, demo) -> None:
-    amelia = demo.child("Amelia", "Hart")
+def new_child_in_area(hub) -> str:
+    """A child of Northbridge of this test's own, so the records it adds change no other test's children."""
+    with UnitOfWork(hub.session_factory) as uow:
+        partnership_id = uow.session.scalar(select(t.Child.partnership_id).where(t.Child.given_name == "Amelia",
+                                                                                  t.Child.family_name == "Hart"))
+        child = t.Child(id=t.new_id(), given_name="Kit", family_name="Paging", date_of_birth=date(2016, 5, 6),
+                        partnership_id=partnership_id, created_at=datetime.now(UTC))
+        uow.session.add(child)
+        uow.commit()
+        return child.id
+
+
+def test_a_childs_records_page_by_key(hub, http) -> None:
+    kit = new_child_in_area(hub)
     sam = as_practitioner(hub, http, SAM, "S17_ASSESSMENT")
+    for days_ago, category in enumerate(("CHILD_IN_NEED", "EARLY_HELP", "LOOKED_AFTER"), start=1):
+        share_today(sam, kit, category, datetime.now(UTC).date() - timedelta(days=days_ago))
     query = f"""query($id: ID!, $first: Int!, $after: String) {{ child(id: $id) {{
       records(first: $first, after: $after) {{ {PAGE} }} }} }}"""
-    walk_with_a_row_added(connection(sam, query, ("child", "records"), {"id": amelia}),
-                          lambda: share_today(sam, amelia, "CHILD_IN_NEED"))
+    walk_with_a_row_added(connection(sam, query, ("child", "records"), {"id": kit}),
+                          lambda: share_today(sam, kit, "CHILD_IN_NEED"))
 
 
-def test_the_worklist_pages_by_key(hub, http, demo) -> None:
+def test_the_worklist_pages_by_key(hub, http) -> None:
     sam = as_practitioner(hub, http, SAM, "S17_ASSESSMENT")
     mia = as_practitioner(hub, http, MIA, "MASH_TRIAGE")
     query = f"""query($first: Int!, $after: String) {{
       records(filter: {{tiers: [FLAG], categories: [EARLY_HELP]}}, first: $first, after: $after) {{ {PAGE} }} }}"""
     walk_with_a_row_added(connection(mia, query, ("records",), {}),
-                          lambda: share_today(sam, demo.child("Noah", "Price"), "EARLY_HELP"))
+                          lambda: share_today(sam, new_child_in_area(hub), "EARLY_HELP"))
 
 
 def notify(hub, email: str, created_at: datetime) -> str:
