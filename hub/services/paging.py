@@ -78,11 +78,16 @@ class Keyset:
     def page(self, statement: Select[*Ts], first: int, after: str | None) -> tuple[Select[*Ts], dict[str, Any]]:
         """One page of ``statement`` after the cursor (one extra row, to tell whether more follow), with the
         parameters to run it with."""
+        return self.page_after(statement, first, None if after is None else self.decode(after))
+
+    def page_after(self, statement: Select[*Ts], first: int, key: Sequence[Value] | None
+                   ) -> tuple[Select[*Ts], dict[str, Any]]:
+        """One page of ``statement`` after the row whose sort key is ``key`` (None: the first page)."""
         check_page_size(first)
         ordered = statement.order_by(*self.order_by()).limit(first + 1)
-        if after is None:
+        if key is None:
             return ordered, {}
-        return ordered.where(self.seek()), self.parameters(self.decode(after))
+        return ordered.where(self.seek()), self.parameters(key)
 
     def check(self, first: int, after: str | None) -> None:
         """Refuse a bad page size or cursor before anything is read (or audited)."""

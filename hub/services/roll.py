@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, or_, select
 from hub.domain.child import ChildView
 from hub.domain.record import RecordStatus, RecordView, Tier
 from hub.door import Door, Subject
+from hub.errors import ValidationError
 from hub.services.children import child_facts, read_child
 from hub.services.paging import Keyset, Sort
 from hub.services.records import release_rows
@@ -29,6 +30,9 @@ EARLIEST = date(1, 1, 1)
 # id breaks the last ties.
 PUPILS = Keyset("pupil", Sort(t.Child.family_name, str), Sort(t.Child.given_name, str),
                 Sort(func.coalesce(t.Child.date_of_birth, EARLIEST), date), Sort(t.Child.id, str))
+# A pupil list's cursor names the last pupil shown by id alone: their names and date of birth, the sort key,
+# are looked up again rather than carried in a link (cursors end up in URLs, browser histories and logs).
+PUPIL_CURSOR = Keyset("pupil", Sort(t.Child.id, str))
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def year_group(born: date | None, today: date) -> int | None:
 def list_pupils(door: Door, *, first: int = 25, after: str | None = None,
                 wanted: RollFilter | None = None) -> RollPage:
     """The actor's school's current pupils, in ``PUPILS`` order, with their current flags."""
-    PUPILS.check(first, after)
+    PUPIL_CURSOR.check(first, after)
     wanted = wanted or RollFilter()
     subject = Subject("roll", door.actor.agency_id, None, door.actor.agency_id)
     door.access(subject, "list")
@@ -83,19 +87,28 @@ def list_pupils(door: Door, *, first: int = 25, after: str | None = None,
         link.closed_on.is_(None) | (link.closed_on > door.today()))
     on_roll = _filtered(door, on_roll, wanted)
     total = door.scalar(select(func.count()).select_from(on_roll.subquery())) or 0
-    page, params = PUPILS.page(on_roll, first, after)
+    page, params = PUPILS.page_after(on_roll, first, _key_after(door, after) if after else None)
     rows = door.execute(page, params).all()
     visible: list[tuple[t.AgencyRecordLink, ChildView, str]] = []
     has_next = len(rows) > first and _may_know(door, rows[first][1])
     for row_link, row_child in rows[:first]:
         view = read_child(door, row_link.child_id)  # decided and audited like any read of a child
         if view is not None:
-            key = (row_child.family_name, row_child.given_name, row_child.date_of_birth or EARLIEST, row_child.id)
-            visible.append((row_link, view, PUPILS.encode(key)))
+            visible.append((row_link, view, PUPIL_CURSOR.encode((row_child.id,))))
     flags = current_flags(door, [child.id for _, child, _ in visible])
     pupils = tuple(Pupil(child, row_link.local_id, row_link.opened_on, tuple(flags.get(child.id, ())))
                    for row_link, child, _ in visible)
     return RollPage(pupils, tuple(cursor for _, _, cursor in visible), has_next, after is not None, int(total))
+
+
+def _key_after(door: Door, cursor: str) -> tuple[str, str, date, str]:
+    """The sort key of the pupil a cursor names, if the actor may still know them; else the cursor is bad."""
+    [child_id] = PUPIL_CURSOR.decode(cursor)
+    child = door.get(t.Child, child_id)
+    if child is None or not _may_know(door, child):
+        raise ValidationError("This page's place in the roll is gone: start from the first page again.",
+                              field="after")
+    return child.family_name, child.given_name, child.date_of_birth or EARLIEST, child.id
 
 
 def _may_know(door: Door, child: t.Child) -> bool:

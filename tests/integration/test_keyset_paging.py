@@ -226,6 +226,14 @@ def test_the_pupil_list_pages_by_key(hub, server) -> None:
 
         first, following = page("/portal/pupils")
         assert following is not None and len(first) == 20
+        # The link names the last pupil shown by id alone: no name or date of birth in a URL (and so in logs).
+        shown = portal.get("/portal/pupils").text
+        last_name = re.findall(r'data-label="Name"[^>]*>\s*(?:<a[^>]*>)?\s*([^<]+)', shown)
+        assert last_name, "the roll shows names"
+        carried = " ".join(base64.urlsafe_b64decode(v + "=" * (-len(v) % 4)).decode()
+                           for v in re.findall(r"after=([A-Za-z0-9_=-]+)", following))
+        names = {part for name in last_name for part in re.split(r"[,\s]+", name) if part}
+        assert carried and names and not any(part in carried for part in names)
         second, _ = page(following)
         joined = join_roll(hub, DEE)
         now_first, _ = page("/portal/pupils")
