@@ -4,17 +4,22 @@ mistake (a resolver that reads and forgets to decide) and watches it fail closed
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
 from hub.access.accounting import UndecidedReadError
 from hub.access.request import open_request
 from hub.domain.child import ChildView
+from hub.portal import dsl as portal_dsl
 from hub.services import children, records
 from hub.services.children import to_view
 from hub.storage import queries
 from hub.storage import tables as t
+from hub.storage.unit_of_work import UnitOfWork
 from tests.api import as_practitioner, audit_rows
+from tests.integration.test_portal_deny_by_default import signed_in
+from tests.portal import DEE
 
 CHILD = "query($id: ID!) { child(id: $id) { givenName familyName postcode } }"
 RECORDS = "query($id: ID!) { child(id: $id) { givenName records(first: 5) { edges { node { summary } } } } }"
@@ -52,7 +57,7 @@ def test_records_read_without_a_decision_return_nothing(hub, http, demo, monkeyp
     def leaky_list_records(door, child_id, **_):  # reads another child's records through the door, undecided
         rows = door.scalars(select(t.RecordVersion).where(t.RecordVersion.child_id == other)).all()
         assert rows, "the plant must load something to prove anything"
-        return records.RecordPage((), 0, 0)
+        return records.RecordPage((), (), False, False, 0)
 
     monkeypatch.setattr(records, "list_records", leaky_list_records)
     response = sam.post(RECORDS, {"id": amelia})
@@ -132,3 +137,29 @@ def test_counts_name_nobody_and_pass(hub, demo) -> None:
         door = request.enter(actor, purpose="S47_ENQUIRY", case_reference="CASE-1")
         assert door.scalar(select(func.count()).select_from(t.Child)) > 0
         request.commit()  # nothing to account for: no error
+
+
+def test_a_portal_page_that_reads_without_a_decision_shows_nothing(hub, server, demo, monkeypatch) -> None:
+    """Signed in to the portal, the same: Dee would see Noah, on another school's roll, through the forgetful
+    page; she gets the error page, and the ledger has the undecided read. (The check is per child: here the
+    page reads nothing else of Noah's, because a decision about his records would count for him too.)"""
+    noah = demo.child("Noah", "Price")
+
+    def forgetful_read_child(door, child_id):
+        child = door.query(queries.child, child_id)
+        return to_view(child) if child else None
+
+    with httpx.Client(base_url=server.url, timeout=30, follow_redirects=True) as portal:
+        signed_in(portal, DEE)
+        assert portal.get(f"/portal/children/{noah}").status_code == 404  # as it should be
+        monkeypatch.setattr(portal_dsl, "read_child", forgetful_read_child)
+        monkeypatch.setattr(portal_dsl, "list_records", lambda *_, **__: records.RecordPage((), (), False, False, 0))
+        response = portal.get(f"/portal/children/{noah}")
+    assert response.status_code == 500
+    assert "Noah" not in response.text and "Price" not in response.text
+    with UnitOfWork(hub.session_factory) as uow:  # the portal's answer names no request id: find its events
+        last = uow.session.scalar(select(t.AuditEvent.request_id).where(
+            t.AuditEvent.operation == f"portal GET /portal/children/{noah}").order_by(t.AuditEvent.seq.desc()))
+    assert last is not None
+    events = audit_rows(hub, last)
+    assert [(e["child_id"], e["decision"]) for e in events] == [(noah, "DENY")]
