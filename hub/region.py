@@ -3,11 +3,13 @@ records each, loaded in batches (COPY on PostgreSQL), sealed with the real keys 
 
 It reuses the demo's vocabulary (postcodes, agencies, lawful bases, the 999-range NHS numbers), draws names
 from a few hundred (``hub.region_names``, so FIND meets an area's selectivity) and adds records in the demo's
-categories. Every child is derived from its index alone (its id, NHS number and
-random choices), and a batch is written in one transaction, so a second run finds its children there and
-skips them: the command is idempotent, and an interrupted run resumes where it stopped. The demo's own
-children and records (``hub.demo.seed``) take the first NHS numbers; the region starts after them. The 999
-range holds about 909,000 valid numbers, so past that a region's children are recorded without one.
+categories. Each thousand children (by index) are on the rolls of a primary and a secondary school of their
+own (``SCHOOL_BLOCK``), as an area's children are spread over its schools. Every child is derived from its
+index alone (its id, school, NHS number and random choices), and a batch is written in one transaction, so a
+second run finds its children there and skips them: the command is idempotent, and an interrupted run resumes
+where it stopped. The demo's own children and records (``hub.demo.seed``) take the first NHS numbers; the
+region starts after them. The 999 range holds about 909,000 valid numbers, so past that a region's children
+are recorded without one.
 """
 
 from __future__ import annotations
@@ -35,9 +37,16 @@ from hub.storage import tables as t
 # primary-key and child_id indexes instead of dirtying pages all over them (random uuid4s made the load
 # slow down as the indexes outgrew memory).
 PREFIX = "5f2b8f8e-43a1-8d8e"  # the first 64 bits; then the variant (0b10), six bits of kind, 56 of number
-CHILD, RECORD, RECORD_KEY, LINK, NOTICE = range(5)
+CHILD, RECORD, RECORD_KEY, LINK, NOTICE, SCHOOL, SCHOOL_DSL = range(7)
 FIRST_NUMBER = 1_000  # the demo's own children use fewer of the 999 range's valid numbers than this
 BATCH = 1_000
+# Each thousand children (by index) have a primary and a secondary school of their own: about 570 and 400
+# pupils (ages 4-10 and 11-15, a few home-educated), an area's real rolls, whatever the region's size, so a
+# DSL's pupil list is measured at a school's size. The first thousand go to the demo's Northbridge Primary and
+# Northbridge Academy (Dee's and Dan's schools); later thousands to schools the builder opens for them.
+SCHOOL_BLOCK = 1_000
+PHASES = ("primary", "academy")  # the demo's keys for its primary and its secondary
+SCHOOL_PLACES = ("Lane", "Road", "Park", "Green", "Hill", "Vale", "Fields", "Brook", "Meadow", "Grange")
 CREATED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 # (agency, category, tier, summary, detail): the demo's kinds of record, each drawn with its weight.
@@ -90,6 +99,13 @@ class Rows:
 
 
 @dataclass(frozen=True)
+class School:
+    agency_id: str
+    author_id: str  # who shares the school's records
+    dsl_id: str  # who acknowledged the Operation Encompass notices sent to it
+
+
+@dataclass(frozen=True)
 class Region:
     """What the region needs from the demo's reference data."""
 
@@ -97,6 +113,15 @@ class Region:
     agencies: dict[str, str]  # demo key (council, police, ...) -> agency id
     authors: dict[str, str]  # demo key -> the practitioner who shares that agency's records
     dsls: dict[str, str]  # school key -> its DSL, who acknowledged the Encompass notices
+
+    def school(self, index: int, phase: str) -> School:
+        """The school (of ``phase``: primary or academy) whose roll child ``index`` is on."""
+        block = index // SCHOOL_BLOCK
+        if block == 0:
+            return School(self.agencies[phase], self.authors[phase], self.dsls[phase])
+        number = school_number(block, phase)
+        dsl = ordered_id(SCHOOL_DSL, number)  # the DSL keeps the school's chronology too
+        return School(ordered_id(SCHOOL, number), dsl, dsl)
 
 
 @dataclass(frozen=True)
@@ -113,6 +138,10 @@ def child_id(index: int) -> str:
 def ordered_id(kind: int, number: int) -> str:
     low = f"{0x80 | kind:02x}{number:014x}"  # formatted directly: uuid.UUID would double the Python per child
     return f"{PREFIX}-{low[:4]}-{low[4:]}"
+
+
+def school_number(block: int, phase: str) -> int:
+    return block * len(PHASES) + PHASES.index(phase)
 
 
 def load_region(connection: Connection) -> Region:
@@ -140,8 +169,9 @@ def build(engine: Engine, keys: KeyStore, children: int, *, batch: int = BATCH,
 
     One thread makes a batch's rows (names, keys, sealing: Python's share) while another writes the batch
     before it (COPY: the server's share), so the two overlap instead of taking turns."""
-    with engine.connect() as connection:
+    with engine.begin() as connection:
         region = load_region(connection)
+        _open_schools(connection, region, -(-children // SCHOOL_BLOCK))
         there = _existing(connection, children)
     numbers = _numbers(children)
     kek = keys.current_kek()  # read once: every child's data key is wrapped by it, as the services would
@@ -168,6 +198,37 @@ def build(engine: Engine, keys: KeyStore, children: int, *, batch: int = BATCH,
         with engine.connect() as connection:  # fresh statistics, so the planner sees the region's size
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     return Built(written, len(there), records)
+
+
+def _open_schools(connection: Connection, region: Region, blocks: int) -> None:
+    """Open the schools of blocks 1..blocks-1 not yet there (block 0's are the demo's), each in the
+    partnership with a DSL: a few rows a school, so plain inserts on every database."""
+    wanted = {ordered_id(SCHOOL, school_number(block, phase)): (block, phase)
+              for block in range(1, blocks) for phase in PHASES}
+    if not wanted:
+        return
+    there = set(connection.scalars(select(t.Agency.id).where(t.Agency.id.between(min(wanted), max(wanted)))))
+    agencies, members, dsls = [], [], []
+    for agency_id, (block, phase) in sorted(wanted.items()):
+        if agency_id in there:
+            continue
+        number = school_number(block, phase)
+        place = f"{FAMILY[block % len(FAMILY)]} {SCHOOL_PLACES[block // len(FAMILY) % len(SCHOOL_PLACES)]}"
+        domain = f"school{number}.northbridge.example"
+        agencies.append({
+            "id": agency_id, "kind": "SCHOOL", "official_code": str(191_000 + number),  # URN-like, after 1900xx
+            "name": f"{place} {'Primary School' if phase == 'primary' else 'Academy'}",
+            "office_hours_phone": "01632 960600", "out_of_hours_phone": "01632 960100",
+            "email": f"safeguarding@{domain}"})
+        members.append({"agency_id": agency_id, "partnership_id": region.partnership_id})
+        dsls.append({
+            "id": ordered_id(SCHOOL_DSL, number), "agency_id": agency_id, "email": f"dsl@{domain}",
+            "name": f"{GIVEN[number % len(GIVEN)]} {FAMILY[(number * 7) % len(FAMILY)]}", "roles": ["DSL"],
+            "active": True})
+    for table, rows in ((t.Agency.__table__, agencies), (t.AgencyPartnership.__table__, members),
+                        (t.Practitioner.__table__, dsls)):
+        if rows:
+            connection.execute(insert(table), rows)  # type: ignore[arg-type]
 
 
 def _existing(connection: Connection, children: int) -> set[str]:
@@ -214,7 +275,10 @@ def _child(rows: Rows, region: Region, kek: tuple[str, bytes], index: int, nhs: 
     rows.keys.append(key_row)
     for key in sorted(index_keys(Demographics(given, family, born, sex, postcode, nhs).normalised())):
         rows.identity.append({"key": key, "child_id": cid})
-    school = "primary" if age <= 10 else "academy"
+    school = "primary" if age <= 10 else "academy"  # the demo key of the phase: its lawful basis, its ids
+    roll = region.school(index, school)
+    owners = {**region.agencies, school: roll.agency_id}
+    authors = {**region.authors, school: roll.author_id}
     on_roll = rng.random() < 0.97  # a few are home-educated: on no roll
     linked = {"nhs"} | ({school} if on_roll else set())
     notified = False
@@ -232,12 +296,12 @@ def _child(rows: Rows, region: Region, kek: tuple[str, bytes], index: int, nhs: 
         record_id, record_key = ordered_id(RECORD, number), ordered_id(RECORD_KEY, number)
         row = {
             "id": record_id, "record_key": record_key, "version": 1, "child_id": cid,
-            "owner_agency_id": region.agencies[agency], "category": category, "tier": tier,
+            "owner_agency_id": owners[agency], "category": category, "tier": tier,
             "status": "ENDED" if ended else "ACTIVE", "summary": summary, "detail": detail, "start_date": start,
             "end_date": min(TODAY, start + timedelta(days=rng.randint(30, 300))) if ended else None,
             "lawful_basis": LAWFUL_BASIS[agency], "reason": None, "source_adapter": "demo-region",
             "source_id": f"region-{index}-{len(rows.records)}", "source_version": "1",
-            "created_by": region.authors[agency], "created_at": CREATED,
+            "created_by": authors[agency], "created_at": CREATED,
         }
         for column in ("summary", "detail") if tier == "RESTRICTED" else ("detail",):
             row[column] = sealing.seal_with(key_row["key_id"], data_key, cid, "record_versions", column, record_id,
@@ -247,18 +311,18 @@ def _child(rows: Rows, region: Region, kek: tuple[str, bytes], index: int, nhs: 
             notified = True  # Operation Encompass: the police told the school, and its DSL acknowledged
             rows.notifications.append({
                 "id": ordered_id(NOTICE, index), "kind": "DOMESTIC_ABUSE_INCIDENT",
-                "recipient_agency_id": region.agencies[school],
+                "recipient_agency_id": roll.agency_id,
                 "recipient_practitioner_id": None, "recipient_role": "DSL", "child_id": cid,
                 "record_key": record_key, "actor_practitioner_id": None,
                 "actor_agency_id": region.agencies["police"],
                 "summary": f"Domestic abuse incident: {given} {family} may be affected.",
                 "dedupe_key": f"ENCOMPASS:{record_key}:{school}", "created_at": CREATED,
-                "acknowledged_at": CREATED + timedelta(minutes=40), "acknowledged_by": region.dsls[school],
+                "acknowledged_at": CREATED + timedelta(minutes=40), "acknowledged_by": roll.dsl_id,
                 "request_id": None, "due_at": None, "do_not_approach_parents": False,
             })
     for number, agency in enumerate(sorted(linked)):
         rows.links.append({
-            "id": ordered_id(LINK, index * 8 + number), "agency_id": region.agencies[agency], "child_id": cid,
+            "id": ordered_id(LINK, index * 8 + number), "agency_id": owners[agency], "child_id": cid,
             "local_id": f"{LINK_PREFIX[agency]}-R{index}", "kind": "ROLL" if agency == school else "INVOLVEMENT",
             "opened_on": born if agency == "nhs" else TODAY - timedelta(days=rng.randint(60, 2000)),
             "closed_on": None, "allocated_worker": "Sam Social" if agency == "council" else None,

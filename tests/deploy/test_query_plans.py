@@ -1,11 +1,11 @@
 """Every list and lookup the API and the portal use can be served by an index on PostgreSQL.
 
 A database of a few thousand children, ten records each (``hub demo --children``'s builder) and tens of
-thousands of audit events; then the real API and portal calls, over HTTP, with every SELECT they send
-captured and explained. Where the planner still prefers a sequential scan of a child-data table (the demo
-has two schools, so half the region is one school's roll, which an area's hundreds of schools never are),
-the statement is explained again with sequential scans disabled: a sequential scan that remains means no
-index can serve the query, and the test fails naming the table and the statement."""
+thousands of audit events; then the real API and portal calls, over HTTP, with every SELECT they send captured
+and explained. Where the planner still prefers a sequential scan of a child-data table (a region of a few
+thousand has a few schools, so one school's roll is a fifth of it, which in an area's hundreds of schools it
+never is), the statement is explained again with sequential scans disabled: a sequential scan that remains
+means no index can serve the query, and the test fails naming the table and the statement."""
 
 from __future__ import annotations
 

@@ -77,3 +77,33 @@ def test_region_ids_follow_the_childrens_order_and_names_come_from_hundreds() ->
     assert not {region.child_id(i) for i in range(100)} & {region.ordered_id(region.RECORD, i) for i in range(100)}
     for names in (region_names.GIVEN, region_names.FAMILY):
         assert len(names) >= 250 and len(set(names)) == len(names)
+
+
+def test_children_are_spread_over_schools_of_a_real_size(tmp_path: Path) -> None:
+    """A school holds 200-2,000 pupils: each thousand children have a primary and a secondary of their own,
+    each in the partnership with a DSL, and the first thousand are on the demo's two schools' rolls."""
+    url = sqlite_url(tmp_path)
+    upgrade(url)
+    hub = bootstrap(make_settings(url, tmp_path / "keys"))
+    try:
+        with UnitOfWork(hub.session_factory) as uow:
+            seed(uow.session, children=0)
+            uow.commit()
+        region.build(hub.engine, hub.keys, 2 * region.SCHOOL_BLOCK, batch=500)
+        with UnitOfWork(hub.session_factory) as uow:
+            session = uow.session
+            link = t.AgencyRecordLink
+            rolls = dict(session.execute(
+                select(t.Agency.official_code, func.count()).join(link, link.agency_id == t.Agency.id)
+                .where(link.kind == "ROLL").group_by(t.Agency.official_code)).all())
+            assert len(rolls) == 4 and {"190001", "190002"} <= set(rolls)
+            assert all(200 <= pupils <= 2_000 for pupils in rolls.values()), rolls
+            schools = session.scalars(select(t.Agency).where(t.Agency.official_code.in_(rolls))).all()
+            nb = session.scalar(select(t.Partnership.id).where(t.Partnership.code == "NB"))
+            for school in schools:
+                assert school.kind == "SCHOOL"
+                assert session.get(t.AgencyPartnership, (school.id, nb)) is not None
+                roles = session.scalars(select(t.Practitioner.roles).where(t.Practitioner.agency_id == school.id))
+                assert any("DSL" in held for held in roles)
+    finally:
+        hub.dispose()
