@@ -235,7 +235,7 @@ class Door(Rows):
         actor = self.memo("policy_actor", lambda: self.policy_actor(access))
         decision = self._policy.decide(actor, action, facts)
         if subject.child_id is not None:
-            self._accounting.decided.add(subject.child_id)
+            self._accounting.note(subject.child_id, subject.resource_type, action)
         if audit:
             self.record(subject, action, decision, fields=fields if decision.allowed else ())
         return decision
@@ -348,7 +348,7 @@ class Door(Rows):
     ) -> None:
         access = self._access
         if subject.child_id is not None:
-            self._accounting.decided.add(subject.child_id)
+            self._accounting.note(subject.child_id, subject.resource_type, action)
         self._entries.append(
             AuditEntry(
                 occurred_at=self.now(),

@@ -3,7 +3,9 @@
 Services read a child's rows and then ask the policy what of them the actor may have. A path that loads a
 child's rows and never asks (a new resolver, a helper that forgot) would hand them on undecided. So the door
 keeps two sets for the request: the children whose rows were loaded, and the children the policy was asked
-about (allowed or refused, it does not matter: the path checked). The request scope compares them before it
+about (allowed or refused, it does not matter: the path checked). A child's records are counted apart: a
+decision about who the child is (reading or finding them) does not account for them. The request scope
+compares the sets before it
 commits; a child loaded and never decided fails the request closed: the work is rolled back, nothing is
 returned, and the ledger says which children were read undecided (``hub.access.request``).
 
@@ -51,12 +53,26 @@ class UndecidedReadError(RuntimeError):
 class Accounting:
     loaded: set[str] = field(default_factory=set)
     decided: set[str] = field(default_factory=set)
+    # A child's records are accounted for by a decision about more than who the child is: reading a child's
+    # identity must not make a list of their records that nobody decided on pass.
+    records_loaded: set[str] = field(default_factory=set)
+    records_decided: set[str] = field(default_factory=set)
     refused: list[str] = field(default_factory=list)  # statements refused for reading whose-data-unknown columns
     _scoped_depth: int = 0
 
+    def note(self, child_id: str, resource_type: str, action: str) -> None:
+        """The policy was asked about ``child_id``: ``action`` on a resource of ``resource_type``."""
+        self.decided.add(child_id)
+        if (resource_type, action) not in IDENTITY:
+            self.records_decided.add(child_id)
+
     def unaccounted(self) -> frozenset[str]:
         """Children whose rows were loaded and about whom the policy was never asked."""
-        return frozenset(self.loaded - self.decided)
+        return frozenset((self.loaded - self.decided) | (self.records_loaded - self.records_decided))
+
+
+# The decisions about who a child is, and nothing more: reading their identity, finding them, their address.
+IDENTITY = frozenset({("child", "read"), ("child", "find"), ("child", "read_address")})
 
 
 def watch(session: Session) -> Accounting:
@@ -93,8 +109,14 @@ def _loaded(session: Session, row: object) -> None:
     if accounting is None:
         return
     child_id = child_of(row)
-    if child_id is not None:
-        (accounting.decided if accounting._scoped_depth else accounting.loaded).add(child_id)
+    if child_id is None:
+        return
+    if accounting._scoped_depth:
+        accounting.note(child_id, "record", "read")  # the compiled policy decided the row
+    elif isinstance(row, t.RecordVersion):
+        accounting.records_loaded.add(child_id)
+    else:
+        accounting.loaded.add(child_id)
 
 
 def _account(state: ORMExecuteState) -> Result[Any] | None:
@@ -128,7 +150,11 @@ def _account(state: ORMExecuteState) -> Result[Any] | None:
             "A statement reads columns of child data without the child's id, so the door cannot account for "
             "whose data it is: select the child id with them (children.id or child_id), or the row itself.")
     frozen = state.invoke_statement().freeze()
-    accounting.loaded.update(row[i] for row in frozen.data for i in child_ids if row[i] is not None)
+    records = _RECORDS in touched_tables(statement)
+    for row in frozen.data:
+        for i in child_ids:
+            if row[i] is not None:
+                (accounting.records_loaded if records else accounting.loaded).add(row[i])
     return frozen()
 
 
@@ -169,3 +195,4 @@ _AGGREGATES = (functions.count, functions.max, functions.min, functions.sum, Exi
 # children themselves. Identity keys (blind indexes for matching) and quarantined payloads (sealed, read only
 # by a decided, audited action) are not read as a child's data by a practitioner's request.
 _CONTENT_TABLES = frozenset({"children", *(cls.__tablename__ for cls in _ABOUT_A_CHILD)})
+_RECORDS = t.RecordVersion.__tablename__

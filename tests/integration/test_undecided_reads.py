@@ -163,3 +163,23 @@ def test_a_portal_page_that_reads_without_a_decision_shows_nothing(hub, server, 
     assert last is not None
     events = audit_rows(hub, last)
     assert [(e["child_id"], e["decision"]) for e in events] == [(noah, "DENY")]
+
+
+def test_a_decided_identity_does_not_pass_undecided_records_of_the_same_child(hub, http, demo, monkeypatch) -> None:
+    """Dee may read who Amelia is (on her school's roll), and the police intelligence about her is withheld
+    from her: a records resolver that forgot the policy would list it. Deciding her identity does not account
+    for her records."""
+    amelia = demo.child("Amelia", "Hart")
+    dee = as_practitioner(hub, http, "dee.dsl@primary.northbridge.example", "EDUCATION_SAFEGUARDING")
+
+    def forgetful_list_records(door, child_id, **_):
+        rows = door.scalars(select(t.RecordVersion).where(t.RecordVersion.child_id == child_id)).all()
+        assert "POLICE_INTELLIGENCE" in {row.category for row in rows}
+        return records.RecordPage((), (), False, False, len(rows))
+
+    monkeypatch.setattr(records, "list_records", forgetful_list_records)
+    response = dee.post(RECORDS, {"id": amelia})
+
+    assert response.status_code == 500 and response.json().get("data") is None and "Amelia" not in response.text
+    events = audit_rows(hub, response.headers["x-request-id"])
+    assert [(e["child_id"], e["decision"]) for e in events] == [(amelia, "DENY")]
