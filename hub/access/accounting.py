@@ -5,9 +5,9 @@ child's rows and never asks (a new resolver, a helper that forgot) would hand th
 keeps two sets for the request: the children whose rows were loaded, and the children the policy was asked
 about (allowed or refused, it does not matter: the path checked). A child's records are counted apart: a
 decision about who the child is (reading or finding them) does not account for them. The request scope
-compares the sets before it
-commits; a child loaded and never decided fails the request closed: the work is rolled back, nothing is
-returned, and the ledger says which children were read undecided (``hub.access.request``).
+compares the sets before it commits; a child loaded and never decided fails the request closed: the work is
+rolled back, nothing is returned, and the ledger says which children were read undecided
+(``hub.access.request``).
 
 Rows loaded by a statement compiled from the policy (``hub.services.visibility``: lists filtered in SQL)
 were decided in the database, and count as decided: such statements carry the ``SCOPED`` execution option.
