@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from hub.access.accounting import UndecidedReadError
-from hub.access.request import open_request
+from hub.access.request import RequestScope, open_request
 from hub.domain.child import ChildView
+from hub.door import Door
 from hub.portal import dsl as portal_dsl
 from hub.services import children, records
 from hub.services.children import to_view
@@ -23,6 +24,15 @@ from tests.portal import DEE
 
 CHILD = "query($id: ID!) { child(id: $id) { givenName familyName postcode } }"
 RECORDS = "query($id: ID!) { child(id: $id) { givenName records(first: 5) { edges { node { summary } } } } }"
+
+
+def enter_as_sam(request: RequestScope) -> Door:
+    """Sam, the council's social worker, through the door of ``request``, as the GraphQL endpoint would."""
+    sam = request.identify(queries.practitioner_by_email, "sam.social@council.northbridge.example")
+    assert sam is not None
+    actor = request.identify(queries.load_actor, sam.id)
+    assert actor is not None
+    return request.enter(actor, purpose="S47_ENQUIRY", case_reference="CASE-1")
 
 
 def test_a_child_read_without_a_decision_returns_nothing(hub, http, demo, monkeypatch) -> None:
@@ -70,11 +80,7 @@ def test_records_read_without_a_decision_return_nothing(hub, http, demo, monkeyp
 def test_the_request_scope_refuses_to_commit_an_undecided_read(hub, demo) -> None:
     amelia = demo.child("Amelia", "Hart")
     with open_request(hub.gateway, request_id="undecided-scope") as request:
-        sam = request.identify(queries.practitioner_by_email, "sam.social@council.northbridge.example")
-        assert sam is not None
-        actor = request.identify(queries.load_actor, sam.id)
-        assert actor is not None
-        door = request.enter(actor, purpose="S47_ENQUIRY", case_reference="CASE-1")
+        door = enter_as_sam(request)
         assert door.get(t.Child, amelia) is not None
         with pytest.raises(UndecidedReadError):
             request.commit()
@@ -130,11 +136,7 @@ def test_columns_of_child_data_without_the_childs_id_are_refused(hub, http, demo
 
 def test_counts_name_nobody_and_pass(hub, demo) -> None:
     with open_request(hub.gateway, request_id="undecided-count") as request:
-        sam = request.identify(queries.practitioner_by_email, "sam.social@council.northbridge.example")
-        assert sam is not None
-        actor = request.identify(queries.load_actor, sam.id)
-        assert actor is not None
-        door = request.enter(actor, purpose="S47_ENQUIRY", case_reference="CASE-1")
+        door = enter_as_sam(request)
         assert door.scalar(select(func.count()).select_from(t.Child)) > 0
         request.commit()  # nothing to account for: no error
 
