@@ -48,7 +48,8 @@ def signed_in(http: httpx.Client, email: str) -> str:
         if "/portal/sign-in" not in str(response.url):
             break
     home = CSRF.search(response.text)
-    assert home, f"could not sign in as {email}"
+    # The sign-in pages carry a CSRF token too: only leaving them shows the session is signed in.
+    assert home and "/portal/sign-in" not in str(response.url), f"could not sign in as {email}"
     return home.group(1)
 
 

@@ -22,8 +22,9 @@ from hub.storage import tables as t
 from hub.storage.unit_of_work import UnitOfWork
 from tests.api import as_practitioner, audit_rows
 from tests.integration.test_portal_deny_by_default import signed_in
-from tests.portal import DEE
 
+# Deb, the primary's deputy DSL: a portal user no other test signs in as, so her one-time codes are her own.
+DEB = "deb.deputy@primary.northbridge.example"
 CHILD = "query($id: ID!) { child(id: $id) { givenName familyName postcode } }"
 RECORDS = "query($id: ID!) { child(id: $id) { givenName records(first: 5) { edges { node { summary } } } } }"
 
@@ -144,7 +145,7 @@ def test_counts_name_nobody_and_pass(hub, demo) -> None:
 
 
 def test_a_portal_page_that_reads_without_a_decision_shows_nothing(hub, server, monkeypatch) -> None:
-    """Signed in to the portal, the same: Dee would see Wren, a child on no roll of hers, through the
+    """Signed in to the portal, the same: Deb, a deputy DSL, would see Wren, a child on no roll of hers, through the
     forgetful page; she gets the error page, and the ledger has the undecided read. (The check is per child:
     here the page reads nothing else of Wren's, because a decision about her records would count for her.)"""
     wren = new_child_in_area(hub)
@@ -154,7 +155,8 @@ def test_a_portal_page_that_reads_without_a_decision_shows_nothing(hub, server, 
         return to_view(child) if child else None
 
     with httpx.Client(base_url=server.url, timeout=30, follow_redirects=True) as portal:
-        signed_in(portal, DEE)
+        signed_in(portal, DEB)
+        assert "/portal/sign-in" not in str(portal.get("/portal/pupils").url), "Deb is signed in"
         assert portal.get(f"/portal/children/{wren}").status_code == 404  # as it should be
         monkeypatch.setattr(portal_dsl, "read_child", forgetful_read_child)
         monkeypatch.setattr(portal_dsl, "list_records", lambda *_, **__: records.RecordPage((), (), False, False, 0))
