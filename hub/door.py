@@ -30,7 +30,13 @@ from hub.audit.entry import AuditEntry, Verdict
 from hub.domain.access import PolicyActor
 from hub.domain.actor import AccessContext, Actor, Purpose
 from hub.domain.record import AgencyContact
-from hub.errors import CaseReferenceRequiredError, ForbiddenError, PurposeRequiredError, UnknownPurposeError
+from hub.errors import (
+    CaseReferenceRequiredError,
+    ForbiddenError,
+    NotFoundError,
+    PurposeRequiredError,
+    UnknownPurposeError,
+)
 from hub.policy import Decision, Policy, Resource
 from hub.reference import ReferenceData
 from hub.storage.relationships import Viewer
@@ -271,6 +277,25 @@ class Door(Rows):
             self.record(recorded, recorded_action, decision, fields=fields(result) if callable(fields) else fields,
                         reason=reason(result) if callable(reason) else reason)
         return result
+
+    def refusal(self, action: str, facts: Resource, subject: Subject, *, forbidden: str,
+                missing: str) -> Callable[[], Exception]:
+        """How ``action`` is refused: FORBIDDEN (``forbidden`` says why) for someone who may read the resource,
+        NOT_FOUND (``missing``, the answer for no such resource) for anyone else, so a refusal tells nobody
+        that the resource exists."""
+        def refused() -> Exception:
+            if action != "read" and self.decide("read", facts, subject, audit=False).allowed:
+                return ForbiddenError(forbidden)
+            return NotFoundError(missing)
+        return refused
+
+    def require(self, action: str, facts: Resource, subject: Subject, refused: Callable[[], Exception]) -> Decision:
+        """Decide ``action`` for work ``change`` does not wrap (a read); a refusal is recorded and raised."""
+        decision = self.decide(action, facts, subject, audit=False)
+        if not decision.allowed:
+            self.record(subject, action, decision)
+            raise refused()
+        return decision
 
     def derive(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Memoise, across requests, something computed only from the actor's policy facts and decisions."""

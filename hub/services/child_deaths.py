@@ -33,7 +33,7 @@ from hub.domain.notification import Notice, NotificationKind
 from hub.domain.partnership_access import ChildDeathFacts
 from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
-from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from hub.errors import ConflictError, NotFoundError, ValidationError
 from hub.policy import Decision
 from hub.services import notices
 from hub.services.children import child_facts
@@ -71,21 +71,14 @@ def _load(door: Door, rows: PartnershipRows, death_id: str, action: str
 
 def _refused(door: Door, facts: ChildDeathFacts, subject: Subject, action: str) -> Callable[[], Exception]:
     """Someone who may read the death but not act is told so; anyone else finds nothing."""
-    def refused() -> Exception:
-        if action != "read" and door.decide("read", facts, subject, audit=False).allowed:
-            return ForbiddenError("Your part in this child death review does not include that.")
-        return NotFoundError("No child death with this id.")
-    return refused
+    return door.refusal(action, facts, subject, forbidden="Your part in this child death review does not include that.",
+                        missing="No child death with this id.")
 
 
 def _authorise(door: Door, rows: PartnershipRows, death_id: str, action: str
                ) -> tuple[pt.ChildDeath, Decision, Subject]:
     death, facts, subject = _load(door, rows, death_id, action)
-    decision = door.decide(action, facts, subject, audit=False)
-    if not decision.allowed:
-        door.record(subject, action, decision)
-        raise _refused(door, facts, subject, action)()
-    return death, decision, subject
+    return death, door.require(action, facts, subject, _refused(door, facts, subject, action)), subject
 
 
 def notify_child_death(door: Door, draft: DeathNotificationDraft) -> ChildDeathView:

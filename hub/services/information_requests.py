@@ -37,7 +37,7 @@ from hub.domain.wording import plain_words, rating_words
 from hub.domain.workflow import Workflow
 from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
-from hub.errors import ConflictError, ForbiddenError, HubError, NotFoundError, ValidationError
+from hub.errors import ConflictError, HubError, NotFoundError, ValidationError
 from hub.policy import Decision
 from hub.services import notices, request_timers, routing
 from hub.services.children import child_facts
@@ -258,21 +258,14 @@ def load(door: Door, request_id: str, action: str) -> tuple[stored.LoadedRequest
 def refusal(door: Door, facts: RequestFacts, subject: Subject, action: str) -> Callable[[], Exception]:
     """Someone who may read the request but not act is FORBIDDEN (and told why); someone who may not read it
     finds nothing, as if there were no such request."""
-    def refused() -> Exception:
-        if door.decide("read", facts, subject, audit=False).allowed:
-            return ForbiddenError(_FORBIDDEN[action])
-        return NotFoundError("No information request with this id.")
-    return refused
+    return door.refusal(action, facts, subject, forbidden=_FORBIDDEN.get(action, "The policy does not allow this."),
+                        missing="No information request with this id.")
 
 
 def authorise(door: Door, request_id: str, action: str) -> tuple[stored.LoadedRequest, Decision, Subject]:
     """Load a request and decide an action on it, refused as ``refusal`` says."""
     loaded, facts, subject = load(door, request_id, action)
-    decision = door.decide(action, facts, subject, audit=False)
-    if not decision.allowed:
-        door.record(subject, action, decision)
-        raise refusal(door, facts, subject, action)()
-    return loaded, decision, subject
+    return loaded, door.require(action, facts, subject, refusal(door, facts, subject, action)), subject
 
 
 _FORBIDDEN = {

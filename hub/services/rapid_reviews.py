@@ -32,7 +32,7 @@ from hub.door import Door, Subject
 from hub.errors import ConflictError, NotFoundError, ValidationError
 from hub.policy import Decision
 from hub.services import notices
-from hub.services.serious_incidents import incident_facts, load, refusal
+from hub.services.serious_incidents import NOT_YOUR_PART, incident_facts, load, refusal
 from hub.storage import partnership_tables as pt
 from hub.storage import tables as t
 from hub.storage.partnership_rows import PartnershipRows
@@ -214,23 +214,14 @@ def _load(door: Door, rows: PartnershipRows, review_id: str, action: str
 
 
 def _refusal(door: Door, facts: IncidentFacts, subject: Subject, action: str) -> Callable[[], Exception]:
-    incident_refusal = refusal(door, facts, subject, action)
-
-    def refused() -> Exception:
-        error = incident_refusal()
-        return NotFoundError(NO_REVIEW) if isinstance(error, NotFoundError) else error
-    return refused
+    return door.refusal(action, facts, subject, forbidden=NOT_YOUR_PART, missing=NO_REVIEW)
 
 
 def _authorise(door: Door, rows: PartnershipRows, review_id: str, action: str
                ) -> tuple[pt.RapidReview, pt.SeriousIncident, Decision, Subject]:
     """``_load``, with the decision on the action, refused as ``_refusal`` says."""
     review, incident, facts, subject = _load(door, rows, review_id, action)
-    decision = door.decide(action, facts, subject, audit=False)
-    if not decision.allowed:
-        door.record(subject, action, decision)
-        raise _refusal(door, facts, subject, action)()
-    return review, incident, decision, subject
+    return review, incident, door.require(action, facts, subject, _refusal(door, facts, subject, action)), subject
 
 
 def review_view(door: Door, workflow: Workflow, rows: PartnershipRows, review: pt.RapidReview) -> ReviewView:

@@ -28,7 +28,7 @@ from hub.domain.practice_review import (
 from hub.domain.workflow import Workflow
 from hub.domain.working_time import as_utc
 from hub.door import Door, Subject
-from hub.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from hub.errors import ConflictError, NotFoundError, ValidationError
 from hub.policy import Decision
 from hub.services.children import child_facts
 from hub.services.partnership_visibility import visible
@@ -72,25 +72,20 @@ def load(door: Door, rows: PartnershipRows, incident_id: str, action: str
     return incident, incident_facts(door, rows, incident), subject
 
 
+NOT_YOUR_PART = "Your role in this review does not include that."
+
+
 def refusal(door: Door, facts: IncidentFacts, subject: Subject, action: str) -> Callable[[], Exception]:
     """FORBIDDEN for someone who may read the incident but not act, NOT_FOUND (as for no such incident) for
     anyone else."""
-    def refused() -> Exception:
-        if action != "read" and door.decide("read", facts, subject, audit=False).allowed:
-            return ForbiddenError("Your role in this review does not include that.")
-        return NotFoundError("No serious incident with this id.")
-    return refused
+    return door.refusal(action, facts, subject, forbidden=NOT_YOUR_PART, missing="No serious incident with this id.")
 
 
 def authorise(door: Door, rows: PartnershipRows, incident_id: str, action: str
               ) -> tuple[pt.SeriousIncident, Decision, Subject]:
     """Load an incident and decide an action on it, refused as ``refusal`` says."""
     incident, facts, subject = load(door, rows, incident_id, action)
-    decision = door.decide(action, facts, subject, audit=False)
-    if not decision.allowed:
-        door.record(subject, action, decision)
-        raise refusal(door, facts, subject, action)()
-    return incident, decision, subject
+    return incident, door.require(action, facts, subject, refusal(door, facts, subject, action)), subject
 
 
 def record_incident(door: Door, workflow: Workflow, draft: IncidentDraft) -> IncidentView:
