@@ -11,7 +11,10 @@ Each lever that makes the read cheap is measured in the same rounds by running t
 - statements built once (``hub.storage.statements``): off, every request rebuilds its SQL expressions;
 - verified tokens remembered until their expiry (``hub.tokens``): off, every request checks the EdDSA
   signature again (the practitioner's actor lookup runs either way);
-- the answer encoded with orjson (``hub.web.graphql``): off, Starlette's JSONResponse (the standard library).
+- the answer encoded with orjson (``hub.web.graphql``): off, Starlette's JSONResponse (the standard library);
+- statement shapes remembered (``hub.access.accounting``): off, the door's accounting walks every statement's
+  expression at each execution to tell which tables of child data it reads and which columns carry a child's
+  id (the gate's guard does the same before a door is entered).
 Each line gives the ratio and the SQL statements one read runs (through SQLAlchemy; the chain head is read
 under the chain's lock through the driver, one round trip more). The third lever, group commit of audit
 appends, acts only under concurrency on PostgreSQL: ``bench/read_concurrency.py`` measures it, run at the end
@@ -44,6 +47,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import read_concurrency
+from hub.access.accounting import SHAPES
 from hub.app import create_app
 from hub.bootstrap import bootstrap
 from hub.demo import seed
@@ -195,11 +199,12 @@ def main() -> None:
         alerts = alerts_seen(hub.engine)
 
         def set_levers(*, alerts_remembered: bool = True, statements_built_once: bool = True,
-                       tokens_remembered: bool = True, orjson: bool = True) -> None:
+                       tokens_remembered: bool = True, orjson: bool = True, shapes_remembered: bool = True) -> None:
             alerts.enabled = alerts_remembered
             BUILDING.cached = statements_built_once
             hub.tokens.remember_verified = tokens_remembered
             RESPONSE_ENCODING.fast = orjson
+            SHAPES.remembered = shapes_remembered
 
         sides = [
             Side("bare strawberry", bare_app, {}, {"id": "x"}),
@@ -212,9 +217,11 @@ def main() -> None:
                  lambda: set_levers(tokens_remembered=False)),
             Side("without orjson answers", hub_app, headers, {"id": amelia},
                  lambda: set_levers(orjson=False)),
+            Side("without statement shapes remembered", hub_app, headers, {"id": amelia},
+                 lambda: set_levers(shapes_remembered=False)),
             Side("without any", hub_app, headers, {"id": amelia},
                  lambda: set_levers(alerts_remembered=False, statements_built_once=False,
-                                    tokens_remembered=False, orjson=False)),
+                                    tokens_remembered=False, orjson=False, shapes_remembered=False)),
         ]
         configurations = [side.name for side in sides[1:]]
         ratios: dict[str, list[float]] = {name: [] for name in configurations}
@@ -230,7 +237,7 @@ def main() -> None:
         hub.dispose()
     print("levers (median ratio; SQL statements per read):")
     for name in configurations:
-        print(f"  {name:<33} ratio {statistics.median(ratios[name]):.2f}; {statements[name]} statements")
+        print(f"  {name:<38} ratio {statistics.median(ratios[name]):.2f}; {statements[name]} statements")
     if not args.no_concurrency:
         concurrent = read_concurrency.run(args, QUERY)
         if concurrent is not None:

@@ -21,8 +21,9 @@ pass). The two reads that release no row, matching and a partnership's statistic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Boolean, Column, Select, Table, event
 from sqlalchemy.engine import Result
@@ -35,10 +36,11 @@ from sqlalchemy.sql.util import find_tables
 from hub.storage import tables as t
 from hub.storage.reads import READ_FOR, SCOPED, WHOLE_READS
 
-__all__ = ["READ_FOR", "SCOPED", "Accounting", "UnaccountableReadError", "UndecidedReadError", "child_of", "forget",
-           "touched_tables", "watch"]
+__all__ = ["READ_FOR", "SCOPED", "SHAPES", "Accounting", "UnaccountableReadError", "UndecidedReadError",
+           "child_of", "forget", "tables_of", "touched_tables", "watch"]
 
 ACCOUNTING = "hub.accounting"
+V = TypeVar("V")
 
 
 class UnaccountableReadError(RuntimeError):
@@ -79,10 +81,8 @@ def watch(session: Session) -> Accounting:
     """Count, from now on, which children's rows ``session`` loads."""
     accounting = Accounting()
     session.info[ACCOUNTING] = accounting
-    if not event.contains(session, "loaded_as_persistent", _loaded):
-        event.listen(session, "loaded_as_persistent", _loaded)
-        event.listen(session, "do_orm_execute", _account)
     return accounting
+
 
 
 def forget(session: Session) -> None:
@@ -138,24 +138,81 @@ def _account(state: ORMExecuteState) -> Result[Any] | None:
             raise ValueError(f"{read_for!r} is not a kind of read the door knows (hub.storage.reads)")
         return None  # read for matching or statistics: nothing of it is released row by row
     statement = state.statement
-    if not isinstance(statement, Select) or not _CONTENT_TABLES & touched_tables(statement):
+    if not isinstance(statement, Select):
         return None
-    columns = [_column_kind(description) for description in statement.column_descriptions]
-    if ENTITY in columns or all(kind == AGGREGATE for kind in columns):
+    shape = _shape(statement)
+    if not shape.content_tables or shape.holds_no_ones_data:
         return None  # entities are counted as they load; counts and computed yes/no answers hold no one's data
-    child_ids = [i for i, kind in enumerate(columns) if kind == CHILD_ID]
-    if not child_ids:
-        accounting.refused.append(", ".join(sorted(_CONTENT_TABLES & touched_tables(statement))))
+    if not shape.child_id_columns:
+        accounting.refused.append(", ".join(sorted(shape.content_tables)))
         raise UnaccountableReadError(
             "A statement reads columns of child data without the child's id, so the door cannot account for "
             "whose data it is: select the child id with them (children.id or child_id), or the row itself.")
     frozen = state.invoke_statement().freeze()
-    records = _RECORDS in touched_tables(statement)
+    counted = accounting.records_loaded if shape.reads_records else accounting.loaded
     for row in frozen.data:
-        for i in child_ids:
+        for i in shape.child_id_columns:
             if row[i] is not None:
-                (accounting.records_loaded if records else accounting.loaded).add(row[i])
+                counted.add(row[i])
     return frozen()
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the door needs to know of a select to count its rows: which tables of child data it reads, and
+    which of its columns carry a child's id."""
+
+    content_tables: frozenset[str]
+    holds_no_ones_data: bool  # entities (counted as they load), or only counts and computed yes/no answers
+    child_id_columns: tuple[int, ...]
+    reads_records: bool
+
+
+class Shapes:
+    """``remembered`` off works each statement's shape out at every execution, as the door once did: the
+    benchmark's baseline for this lever (bench/graphql_read.py)."""
+
+    remembered = True
+
+
+SHAPES = Shapes()
+
+
+class _PerStatement(Generic[V]):
+    """A fact about a statement worked out once per statement object.
+
+    Statements are immutable and most are built once per process (``hub.storage.statements``): walking the
+    expression on every execution was a seventh of an audited read. The map keeps each statement it is keyed
+    by, so an id is not reused while its entry lives; statements built per request fill it, and it starts
+    again rather than grow without bound."""
+
+    def __init__(self, work: Callable[[Any], V], kept: int = 4096) -> None:
+        self._work, self._kept = work, kept
+        self._facts: dict[int, tuple[object, V]] = {}
+
+    def __call__(self, statement: Any) -> V:
+        known = self._facts.get(id(statement)) if SHAPES.remembered else None
+        if known is not None and known[0] is statement:
+            return known[1]
+        fact = self._work(statement)
+        if len(self._facts) >= self._kept:
+            self._facts.clear()
+        self._facts[id(statement)] = (statement, fact)
+        return fact
+
+
+def _work_out_shape(statement: Select[Any]) -> _Shape:
+    content_tables = _CONTENT_TABLES & tables_of(statement)
+    columns = [_column_kind(description) for description in statement.column_descriptions] if content_tables else []
+    return _Shape(
+        content_tables=content_tables,
+        holds_no_ones_data=ENTITY in columns or all(kind == AGGREGATE for kind in columns),
+        child_id_columns=tuple(i for i, kind in enumerate(columns) if kind == CHILD_ID),
+        reads_records=_RECORDS in content_tables,
+    )
+
+
+_shape = _PerStatement(_work_out_shape)
 
 
 ENTITY, CHILD_ID, AGGREGATE, OTHER = "entity", "child_id", "aggregate", "other"
@@ -179,7 +236,7 @@ def _column_kind(description: dict[str, Any]) -> str:
     return OTHER
 
 
-def touched_tables(statement: ClauseElement) -> set[str]:
+def touched_tables(statement: ClauseElement) -> frozenset[str]:
     """The names of the tables a statement reads or writes (aliases and joins included)."""
     touched = set()
     for found in find_tables(statement, check_columns=True, include_aliases=True, include_joins=True,
@@ -187,7 +244,10 @@ def touched_tables(statement: ClauseElement) -> set[str]:
         name = getattr(getattr(found, "element", found), "name", None)  # an alias names its table's element
         if isinstance(name, str):
             touched.add(name)
-    return touched
+    return frozenset(touched)
+
+
+tables_of = _PerStatement(touched_tables)  # touched_tables, worked out once per statement
 
 
 _AGGREGATES = (functions.count, functions.max, functions.min, functions.sum, Exists)
@@ -196,3 +256,9 @@ _AGGREGATES = (functions.count, functions.max, functions.min, functions.sum, Exi
 # by a decided, audited action) are not read as a child's data by a practitioner's request.
 _CONTENT_TABLES = frozenset({"children", *(cls.__tablename__ for cls in _ABOUT_A_CHILD)})
 _RECORDS = t.RecordVersion.__tablename__
+
+
+# Listened for on every session once, not per request's session (listening cost a twentieth of a read); a
+# session the door does not watch has no accounting in its info, and the listeners return at once.
+event.listen(Session, "loaded_as_persistent", _loaded)
+event.listen(Session, "do_orm_execute", _account)

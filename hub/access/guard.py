@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import ClauseElement
 
-from hub.access.accounting import touched_tables
+from hub.access.accounting import tables_of
 
 GATE = "hub.gate"
 # Tables holding information about a child (what the policy decides on), and the keys that open it.
@@ -30,8 +30,6 @@ class GateClosedError(RuntimeError):
 
 def close(session: Session) -> None:
     session.info[GATE] = False
-    if not event.contains(session, "do_orm_execute", _guard):
-        event.listen(session, "do_orm_execute", _guard)
 
 
 def open_(session: Session) -> None:
@@ -46,7 +44,11 @@ def _guard(state: ORMExecuteState) -> None:
     statement = state.statement
     if state.session.info.get(GATE) is not False or not isinstance(statement, ClauseElement):
         return
-    touched = touched_tables(statement)
+    touched = tables_of(statement)
     if touched & CHILD_DATA:
         raise GateClosedError(f"{', '.join(sorted(touched & CHILD_DATA))} reached before the request entered a "
                               "door: identify the caller, then open the door (hub.access.request)")
+
+
+# Listened for on every session once; a session no request closed has no gate in its info and passes.
+event.listen(Session, "do_orm_execute", _guard)

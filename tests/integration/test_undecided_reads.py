@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from hub.access.accounting import UndecidedReadError
 from hub.access.request import RequestScope, open_request
@@ -135,6 +135,29 @@ def test_columns_of_child_data_without_the_childs_id_are_refused(hub, http, demo
     events = audit_rows(hub, response.headers["x-request-id"])
     assert [(e["resource_type"], e["resource_id"], e["decision"]) for e in events] == [
         ("statement", "children", "DENY")]
+
+
+def test_a_statement_built_once_is_judged_at_every_execution(hub, http, demo, monkeypatch) -> None:
+    """The door works out a statement's shape once (statements are built once per process): the same object
+    executed again, by another request about another child, is refused or counted again, not waved through."""
+    amelia, noah = demo.child("Amelia", "Hart"), demo.child("Noah", "Price")
+    sue = as_practitioner(hub, http, "sue.social@council.southvale.example", "S47_ENQUIRY")
+    without_id = select(t.Child.given_name).where(t.Child.id == bindparam("child_id"))
+    with_id = select(t.Child.id, t.Child.given_name).where(t.Child.id == bindparam("child_id"))
+
+    for statement, refused in ((without_id, True), (with_id, False)):
+        def forgetful_read_child(door, child_id, statement=statement):
+            given = door.execute(statement, {"child_id": child_id}).all()[0][-1]
+            return ChildView(child_id, None, given, "", None, None, None, False)
+
+        monkeypatch.setattr(children, "read_child", forgetful_read_child)
+        for child in (amelia, noah, amelia):
+            response = sue.post(CHILD, {"id": child})
+            assert response.status_code == 500 and response.json().get("data") is None
+            events = audit_rows(hub, response.headers["x-request-id"])
+            expected = ("statement", "children") if refused else ("child", child)
+            assert [(e["resource_type"], e["resource_id"] if refused else e["child_id"], e["decision"])
+                    for e in events] == [(*expected, "DENY")]
 
 
 def test_counts_name_nobody_and_pass(hub, demo) -> None:
