@@ -20,6 +20,9 @@ under the chain's lock through the driver, one round trip more). The third lever
 appends, acts only under concurrency on PostgreSQL: ``bench/read_concurrency.py`` measures it, run at the end
 (``--no-concurrency`` skips it).
 
+After the rounds it prints where one read's time goes, phase by phase, beside the SQL at the driver
+(``bench/read_phases.py``).
+
 Run: `.venv/bin/python bench/graphql_read.py [--requests N]`. The last line is `ratio=<hub/baseline>`.
 """
 
@@ -46,7 +49,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import read_concurrency
+from bench import read_concurrency, read_phases
 from hub.access.accounting import SHAPES
 from hub.app import create_app
 from hub.bootstrap import bootstrap
@@ -234,6 +237,8 @@ def main() -> None:
                 ratios[name].append(rates[name] / bare)
                 line.append(f"{name} {rates[name]:,.0f} req/s (ratio {rates[name] / bare:.2f})")
             print("; ".join(line))
+        # After the rounds: its event loop and timers must not touch what the rounds measure.
+        read_phases.run(hub_app, hub.engine, QUERY, {"id": amelia}, headers)
         hub.dispose()
     print("levers (median ratio; SQL statements per read):")
     for name in configurations:
