@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.access import accounting, guard
+from hub.access import accounting, core_reads, guard  # noqa: F401  (core_reads: listeners only)
 from hub.access.system import System, SystemDoor
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict

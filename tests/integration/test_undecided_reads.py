@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import httpx
 import pytest
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, text
 
 from hub.access.accounting import UndecidedReadError
 from hub.access.request import RequestScope, open_request
@@ -158,6 +158,37 @@ def test_a_statement_built_once_is_judged_at_every_execution(hub, http, demo, mo
             expected = ("statement", "children") if refused else ("child", child)
             assert [(e["resource_type"], e["resource_id"] if refused else e["child_id"], e["decision"])
                     for e in events] == [(*expected, "DENY")]
+
+
+@pytest.mark.parametrize("reach", ["connection", "text"])
+def test_child_data_read_past_the_session_is_refused(hub, http, demo, monkeypatch, reach) -> None:
+    """A helper handed the session could run a statement on its connection, or textual SQL, where the door's
+    listeners cannot count whose rows come back: such a read is refused before it runs (hub.access.core_reads),
+    and the request fails closed with the refusal on the ledger."""
+    amelia = demo.child("Amelia", "Hart")
+    sue = as_practitioner(hub, http, "sue.social@council.southvale.example", "S47_ENQUIRY")
+    children_table = t.Child.__table__
+
+    def past_the_session(session, child_id):
+        if reach == "connection":
+            return session.connection().execute(
+                select(children_table.c.id, children_table.c.given_name).where(children_table.c.id == child_id)
+            ).one()
+        return session.execute(text("SELECT id, given_name FROM children WHERE id = :id"), {"id": child_id}).one()
+
+    def forgetful_read_child(door, child_id):
+        _, given = door.query(past_the_session, child_id)
+        return ChildView(child_id, None, given, "", None, None, None, False)
+
+    monkeypatch.setattr(children, "read_child", forgetful_read_child)
+    response = sue.post(CHILD, {"id": amelia})
+
+    assert response.status_code == 500 and response.json().get("data") is None
+    assert "Amelia" not in response.text
+    events = audit_rows(hub, response.headers["x-request-id"])
+    reached = "children" if reach == "connection" else "textual SQL"
+    assert [(e["resource_type"], e["resource_id"], e["decision"]) for e in events] == [
+        ("statement", reached, "DENY")]
 
 
 def test_counts_name_nobody_and_pass(hub, demo) -> None:
