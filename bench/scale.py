@@ -14,8 +14,11 @@ under uvicorn on loopback:
                       transaction, beside two processes inserting one plain row a transaction
 
 Each line gives throughput and p95 for the hub and for bare SQL (psycopg, the query the hub's answer needs,
-one round trip), and their ratio. The closing table is the cost curve: the hub/bare p95 ratio at every size,
-and each p95's growth from the smallest size to the largest. Targets: reads within 3x of bare SQL; no read's
+one round trip), and their ratio; then the p95 of the same SQL behind a bare endpoint (Starlette under the same
+uvicorn, the SQL and one plain audit insert in one transaction, answered as JSON) and the hub's ratio to it,
+which is the hub's own cost with HTTP and a durable transaction counted on both sides. The closing table is
+the cost curve: the hub/bare p95 ratio at every size, and each p95's growth from the smallest size to the
+largest; then the hub/endpoint ratio at every size. Targets: reads within 3x of bare SQL; no read's
 p95 growing more than 2x from 10k to 1M.
 
 Run: ``make bench-scale`` (sizes from ``BENCH_SCALE_SIZES``, default 10000,100000), or
@@ -27,6 +30,7 @@ about twenty minutes here; see the README). ``--keep`` leaves the databases for 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import re
@@ -47,6 +51,11 @@ import pyotp
 import uvicorn
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from hub import region
 from hub.app import create_app
@@ -78,10 +87,15 @@ class Line:
     name: str
     hub: Measure
     bare: Measure
+    endpoint: Measure | None = None  # the same SQL behind a bare HTTP endpoint, with one audit insert
 
     @property
     def ratio(self) -> float:
         return self.hub.p95_ms / self.bare.p95_ms if self.bare.p95_ms else float("inf")
+
+    @property
+    def endpoint_ratio(self) -> float | None:
+        return self.hub.p95_ms / self.endpoint.p95_ms if self.endpoint and self.endpoint.p95_ms else None
 
 
 def timed(call: Callable[[], Any], requests: int, warmup: int = 10) -> Measure:
@@ -134,12 +148,13 @@ def prepare(size: int, key_dir: Path) -> Hub:
 
 # -- the hub over HTTP ---------------------------------------------------------------------------------------
 class Served:
-    def __init__(self, hub: Hub) -> None:
+    """An ASGI app under uvicorn on a free loopback port, in a thread, for the length of a ``with``."""
+
+    def __init__(self, app: Any) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        config = uvicorn.Config(create_app(hub), host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="off")
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -189,15 +204,66 @@ def portal_session(client: httpx.Client, email: str) -> None:
 
 
 # -- bare SQL: the query each answer needs, one round trip ------------------------------------------------------
-def bare(connection: psycopg.Connection[Any], sql: str, parameters: Any) -> Callable[[], Any]:
+@dataclass(frozen=True)
+class BareSQL:
+    sql: str
+    parameters: Any
+
+
+def bare(connection: psycopg.Connection[Any], query: BareSQL) -> Callable[[], Any]:
     def call() -> Any:
         with connection.cursor() as cursor:
-            cursor.execute(sql, parameters, prepare=True)
+            cursor.execute(query.sql, query.parameters, prepare=True)
             rows = cursor.fetchall()
         connection.commit()
         return rows
 
     return call
+
+
+# -- the same SQL behind a bare HTTP endpoint ------------------------------------------------------------------
+def bare_endpoint(url: str, queries_by_name: dict[str, BareSQL]) -> Starlette:
+    """``POST /bare/<read>``: the read's bare SQL and one plain audit insert in one transaction, answered as
+    JSON, under the same uvicorn and loopback HTTP as the hub. No token, policy, GraphQL or hash chain: what is
+    left between it and the hub is the hub's own work."""
+    libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    local = threading.local()
+
+    def run(name: str) -> list[list[str]]:
+        if not hasattr(local, "connection"):
+            local.connection = psycopg.connect(libpq)
+        connection, query = local.connection, queries_by_name[name]
+        with connection.cursor() as cursor:
+            cursor.execute(query.sql, query.parameters, prepare=True)
+            rows = [[str(value) for value in row] for row in cursor.fetchall()]
+            cursor.execute("INSERT INTO bench_plain_appends (occurred_at, request_id, reason) VALUES (now(), %s, %s)",
+                           ("bench-endpoint", name), prepare=True)
+        connection.commit()
+        return rows
+
+    async def endpoint(request: Request) -> JSONResponse:
+        await request.body()
+        return JSONResponse({"data": await run_in_threadpool(run, request.path_params["name"])})
+
+    return Starlette(routes=[Route("/bare/{name}", endpoint, methods=["POST"])])
+
+
+def _endpoint_call(client: httpx.Client, name: str) -> Callable[[], Any]:
+    def call() -> Any:
+        response = client.post(f"/bare/{name}", json={})
+        if response.status_code != 200:
+            raise RuntimeError(f"bare endpoint {name}: {response.status_code}")
+        return response.json()
+
+    return call
+
+
+def create_plain_appends(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("CREATE TABLE IF NOT EXISTS bench_plain_appends (seq bigserial PRIMARY KEY, "
+                                "occurred_at timestamptz, request_id varchar(64), reason text)"))
+    engine.dispose()
 
 
 CURRENT = ("NOT EXISTS (SELECT 1 FROM record_versions newer WHERE newer.record_key = r.record_key "
@@ -211,47 +277,60 @@ def measure_reads(hub: Hub, requests: int) -> list[Line]:
             .where(t.Child.id == region.child_id(0))).one()
         primary = uow.session.scalar(select(t.Agency.id).where(t.Agency.official_code == "190001"))
     keys_of = sorted(_lookup_keys(probe.given_name, probe.family_name, probe.date_of_birth))
+    bare_sql = {
+        "NHS-number lookup": BareSQL(
+            "SELECT c.id, a.name, a.office_hours_phone FROM children c JOIN agency_record_links l "
+            "ON l.child_id = c.id JOIN agencies a ON a.id = l.agency_id WHERE c.nhs_number = %s",
+            (probe.nhs_number,)),
+        "DSL pupil list": BareSQL(
+            "SELECT c.id, c.given_name, c.family_name, l.local_id, "
+            "(SELECT array_agg(r.summary) FROM record_versions r WHERE r.child_id = c.id AND r.tier = 'FLAG' "
+            f"AND r.status = 'ACTIVE' AND {CURRENT}) FROM agency_record_links l JOIN children c "
+            "ON c.id = l.child_id WHERE l.agency_id = %s AND l.kind = 'ROLL' AND l.closed_on IS NULL "
+            "ORDER BY c.family_name, c.given_name, c.id LIMIT 25", (primary,)),
+        "FIND": BareSQL(
+            "SELECT c.id, c.given_name, c.family_name, c.date_of_birth, c.sex, c.postcode "
+            "FROM children c WHERE c.id IN (SELECT child_id FROM identity_keys WHERE key = ANY(%s))", (keys_of,)),
+        "child's records": BareSQL(
+            f"SELECT r.*, count(*) OVER () FROM record_versions r WHERE r.child_id = %s "
+            f"AND {CURRENT} ORDER BY r.start_date DESC, r.record_key LIMIT 20", (probe.id,)),
+        "MASH worklist": BareSQL(
+            f"SELECT r.* FROM record_versions r WHERE r.tier = 'FLAG' AND r.status = 'ACTIVE' "
+            f"AND {CURRENT} ORDER BY r.start_date DESC, r.record_key LIMIT 21", ()),
+    }
     lines = []
-    libpq = make_url(hub.settings.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with Served(hub) as url, httpx.Client(base_url=url, timeout=60, follow_redirects=True) as client, \
-            psycopg.connect(libpq) as connection:
+    url = hub.settings.database_url
+    libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    create_plain_appends(url)
+    with contextlib.ExitStack() as stack:
+        client = stack.enter_context(httpx.Client(base_url=stack.enter_context(Served(create_app(hub))),
+                                                  timeout=60, follow_redirects=True))
+        plain = stack.enter_context(httpx.Client(base_url=stack.enter_context(Served(bare_endpoint(url, bare_sql))),
+                                                 timeout=60))
+        connection = stack.enter_context(psycopg.connect(libpq))
         sam, mia = token(hub, SAM), token(hub, MIA)
-        cases: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
-            ("NHS-number lookup",
-             graphql(client, sam, "S47_ENQUIRY", "query($n: String!) { findChildByNhsNumber(nhsNumber: $n) "
-                     "{ childId involvedAgencies { name officeHoursPhone } } }", {"n": probe.nhs_number}),
-             bare(connection, "SELECT c.id, a.name, a.office_hours_phone FROM children c JOIN agency_record_links l "
-                  "ON l.child_id = c.id JOIN agencies a ON a.id = l.agency_id WHERE c.nhs_number = %s",
-                  (probe.nhs_number,))),
-            ("DSL pupil list", lambda: _page(client, "/portal/pupils"),
-             bare(connection, "SELECT c.id, c.given_name, c.family_name, l.local_id, "
-                  "(SELECT array_agg(r.summary) FROM record_versions r WHERE r.child_id = c.id AND r.tier = 'FLAG' "
-                  f"AND r.status = 'ACTIVE' AND {CURRENT}) FROM agency_record_links l JOIN children c "
-                  "ON c.id = l.child_id WHERE l.agency_id = %s AND l.kind = 'ROLL' AND l.closed_on IS NULL "
-                  "ORDER BY c.family_name, c.given_name, c.id LIMIT 25", (primary,))),
-            ("FIND",
-             graphql(client, sam, "S47_ENQUIRY", "query($i: FindChildrenInput!) { findChildren(input: $i) "
-                     "{ childId confidence } }", {"i": {"givenName": probe.given_name,
-                                                        "familyName": probe.family_name,
-                                                        "dateOfBirth": probe.date_of_birth.isoformat()}}),
-             bare(connection, "SELECT c.id, c.given_name, c.family_name, c.date_of_birth, c.sex, c.postcode "
-                  "FROM children c WHERE c.id IN (SELECT child_id FROM identity_keys WHERE key = ANY(%s))",
-                  (keys_of,))),
-            ("child's records",
-             graphql(client, sam, "S47_ENQUIRY", "query($id: ID!) { child(id: $id) { givenName records(first: 20) "
-                     "{ totalCount edges { node { category tier summary detail owner { name } } } } } }",
-                     {"id": probe.id}),
-             bare(connection, f"SELECT r.*, count(*) OVER () FROM record_versions r WHERE r.child_id = %s "
-                  f"AND {CURRENT} ORDER BY r.start_date DESC, r.record_key LIMIT 20", (probe.id,))),
-            ("MASH worklist",
-             graphql(client, mia, "MASH_TRIAGE", "{ records(filter: {tiers: [FLAG]}, first: 20) "
-                     "{ edges { node { category summary owner { name } } } } }", {}),
-             bare(connection, f"SELECT r.* FROM record_versions r WHERE r.tier = 'FLAG' AND r.status = 'ACTIVE' "
-                  f"AND {CURRENT} ORDER BY r.start_date DESC, r.record_key LIMIT 21", ())),
-        ]
+        hub_calls: dict[str, Callable[[], Any]] = {
+            "NHS-number lookup":
+                graphql(client, sam, "S47_ENQUIRY", "query($n: String!) { findChildByNhsNumber(nhsNumber: $n) "
+                        "{ childId involvedAgencies { name officeHoursPhone } } }", {"n": probe.nhs_number}),
+            "DSL pupil list": lambda: _page(client, "/portal/pupils"),
+            "FIND":
+                graphql(client, sam, "S47_ENQUIRY", "query($i: FindChildrenInput!) { findChildren(input: $i) "
+                        "{ childId confidence } }", {"i": {"givenName": probe.given_name,
+                                                           "familyName": probe.family_name,
+                                                           "dateOfBirth": probe.date_of_birth.isoformat()}}),
+            "child's records":
+                graphql(client, sam, "S47_ENQUIRY", "query($id: ID!) { child(id: $id) { givenName records(first: 20) "
+                        "{ totalCount edges { node { category tier summary detail owner { name } } } } } }",
+                        {"id": probe.id}),
+            "MASH worklist":
+                graphql(client, mia, "MASH_TRIAGE", "{ records(filter: {tiers: [FLAG]}, first: 20) "
+                        "{ edges { node { category summary owner { name } } } } }", {}),
+        }
         portal_session(client, DEE)
-        for name, hub_call, bare_call in cases:
-            lines.append(Line(name, timed(hub_call, requests), timed(bare_call, requests)))
+        for name in READS:
+            lines.append(Line(name, timed(hub_calls[name], requests), timed(bare(connection, bare_sql[name]), requests),
+                              timed(_endpoint_call(plain, name), requests)))
     return lines
 
 
@@ -297,11 +376,7 @@ def _append_worker(url: str, key_dir: str, seconds: float, kind: str, out: Any) 
 
 
 def measure_appends(url: str, key_dir: Path, seconds: float) -> Line:
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("CREATE TABLE IF NOT EXISTS bench_plain_appends (seq bigserial PRIMARY KEY, "
-                                "occurred_at timestamptz, request_id varchar(64), reason text)"))
-    engine.dispose()
+    create_plain_appends(url)
     measures = {}
     context = multiprocessing.get_context("spawn")
     for kind in ("hub", "bare"):
@@ -319,11 +394,14 @@ def measure_appends(url: str, key_dir: Path, seconds: float) -> Line:
 
 # -- the report ----------------------------------------------------------------------------------------------
 def print_size(size: int, lines: list[Line]) -> None:
-    print(f"\n{size:,} children")
-    print(f"  {'':28} {'hub/s':>9} {'hub p95':>9} {'bare/s':>9} {'bare p95':>9} {'p95 ratio':>9}")
+    print(f"\n{size:,} children (bare: the SQL alone; endpoint: the same SQL and one audit insert behind HTTP)")
+    print(f"  {'':28} {'hub/s':>9} {'hub p95':>9} {'bare/s':>9} {'bare p95':>9} {'p95 ratio':>9} "
+          f"{'endpoint p95':>12} {'ratio':>7}")
     for line in lines:
+        endpoint = (f"{line.endpoint.p95_ms:10.2f}ms {line.endpoint_ratio:6.1f}x"
+                    if line.endpoint and line.endpoint_ratio is not None else "")
         print(f"  {line.name:28} {line.hub.per_second:9.1f} {line.hub.p95_ms:7.2f}ms {line.bare.per_second:9.1f} "
-              f"{line.bare.p95_ms:7.2f}ms {line.ratio:8.1f}x")
+              f"{line.bare.p95_ms:7.2f}ms {line.ratio:8.1f}x {endpoint}")
     sys.stdout.flush()
 
 
@@ -342,6 +420,11 @@ def print_curve(results: dict[int, list[Line]]) -> None:
             within = all(results[size][index].ratio <= 3 for size in sizes)
             verdict = f"ratio {'ok' if within else 'OVER 3x'}, growth {'ok' if growth <= 2 else 'OVER 2x'}"
         print(f"  {line.name:28} {ratios} {growth:7.2f}x  {verdict}")
+    print("hub p95 / bare endpoint p95 (the same SQL and one audit insert behind HTTP) at each size")
+    for index, line in enumerate(results[smallest]):
+        if line.endpoint is not None:
+            ratios = " ".join(f"{results[size][index].endpoint_ratio or 0:9.1f}x" for size in sizes)
+            print(f"  {line.name:28} {ratios}")
 
 
 def main() -> None:
