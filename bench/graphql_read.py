@@ -16,7 +16,7 @@ Each lever that makes the read cheap is measured in the same rounds by running t
   expression at each execution to tell which tables of child data it reads and which columns carry a child's
   id (the gate's guard does the same before a door is entered).
 Each line gives the ratio and the SQL statements one read runs (through SQLAlchemy; the chain head is read
-under the chain's lock through the driver, one round trip more). The third lever, group commit of audit
+under the chain's lock through the driver, one round trip more). One more lever, group commit of audit
 appends, acts only under concurrency on PostgreSQL: ``bench/read_concurrency.py`` measures it, run at the end
 (``--no-concurrency`` skips it).
 
@@ -178,7 +178,9 @@ async def _statements_of_one(post: Callable[[], Awaitable[httpx.Response]], engi
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=3)
+    # Five rounds, the median taken: now and then one side runs at half speed for a whole round on this shared
+    # machine, and a median of three would take such a round's ratio when two of them fell in one run.
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-concurrency", action="store_true", help="skip the uvicorn/PostgreSQL figure")
     read_concurrency.add_arguments(parser)
     args = parser.parse_args()

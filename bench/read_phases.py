@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -40,7 +40,7 @@ PHASES: list[tuple[Any, str, str]] = [
 
 
 @contextlib.contextmanager
-def _timed(spent: Counter[str]) -> Iterator[None]:
+def _timed(spent: dict[str, float]) -> Iterator[None]:
     originals = [(owner, name, getattr(owner, name)) for owner, name, _ in PHASES]
     for (owner, name, label), (_, _, original) in zip(PHASES, originals, strict=True):
         setattr(owner, name, _timer(original, label, spent))
@@ -51,7 +51,7 @@ def _timed(spent: Counter[str]) -> Iterator[None]:
             setattr(owner, name, original)
 
 
-def _timer(function: Callable[..., Any], label: str, spent: Counter[str]) -> Callable[..., Any]:
+def _timer(function: Callable[..., Any], label: str, spent: dict[str, float]) -> Callable[..., Any]:
     def timed(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
         try:
@@ -63,7 +63,7 @@ def _timer(function: Callable[..., Any], label: str, spent: Counter[str]) -> Cal
 
 
 @contextlib.contextmanager
-def _driver_time(engine: Engine, spent: Counter[str]) -> Iterator[None]:
+def _driver_time(engine: Engine, spent: dict[str, float]) -> Iterator[None]:
     started: dict[int, float] = {}
 
     def before(_conn: Any, cursor: Any, *_: Any) -> None:
@@ -96,7 +96,7 @@ def _driver_time(engine: Engine, spent: Counter[str]) -> Iterator[None]:
 def run(app: Any, engine: Engine, query: str, variables: dict[str, str], headers: dict[str, str],
         reads: int = 300) -> None:
     """Print the table: milliseconds per read of each phase, and of the driver."""
-    spent: Counter[str] = Counter()
+    spent: dict[str, float] = defaultdict(float)
 
     async def read_many() -> float:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:

@@ -33,10 +33,11 @@ import argparse
 import contextlib
 import multiprocessing
 import os
+import pickle
 import re
-import socket
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -48,7 +49,6 @@ from typing import Any
 import httpx
 import psycopg
 import pyotp
-import uvicorn
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
@@ -57,8 +57,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the bench package
+
+from bench.read_concurrency import Server
 from hub import region
-from hub.app import create_app
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict
 from hub.bootstrap import Hub, bootstrap
@@ -147,28 +149,9 @@ def prepare(size: int, key_dir: Path) -> Hub:
 
 
 # -- the hub over HTTP ---------------------------------------------------------------------------------------
-class Served:
-    """An ASGI app under uvicorn on a free loopback port, in a thread, for the length of a ``with``."""
-
-    def __init__(self, app: Any) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.02)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
+# Both servers are processes of their own under uvicorn, as in production: a server in a thread of this
+# process would share the interpreter's lock with the measuring client, and their contention, not the work,
+# would set the latency (it tripled the hub's p95 here).
 def token(hub: Hub, email: str) -> str:
     with UnitOfWork(hub.session_factory) as uow:
         row = queries.practitioner_by_email(uow.session, email)
@@ -245,7 +228,16 @@ def bare_endpoint(url: str, queries_by_name: dict[str, BareSQL]) -> Starlette:
         await request.body()
         return JSONResponse({"data": await run_in_threadpool(run, request.path_params["name"])})
 
-    return Starlette(routes=[Route("/bare/{name}", endpoint, methods=["POST"])])
+    async def healthz(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    return Starlette(routes=[Route("/bare/{name}", endpoint, methods=["POST"]), Route("/healthz", healthz)])
+
+
+def bare_endpoint_from_environment() -> Starlette:
+    """The uvicorn factory: ``HUB_DATABASE_URL``, and ``BENCH_BARE_SQL`` (a pickle of the reads' bare SQL)."""
+    pairs = pickle.loads(Path(os.environ["BENCH_BARE_SQL"]).read_bytes())  # noqa: S301  (our own file)
+    return bare_endpoint(os.environ["HUB_DATABASE_URL"], {name: BareSQL(*pair) for name, pair in pairs.items()})
 
 
 def _endpoint_call(client: httpx.Client, name: str) -> Callable[[], Any]:
@@ -303,10 +295,19 @@ def measure_reads(hub: Hub, requests: int) -> list[Line]:
     libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     create_plain_appends(url)
     with contextlib.ExitStack() as stack:
-        client = stack.enter_context(httpx.Client(base_url=stack.enter_context(Served(create_app(hub))),
-                                                  timeout=60, follow_redirects=True))
-        plain = stack.enter_context(httpx.Client(base_url=stack.enter_context(Served(bare_endpoint(url, bare_sql))),
-                                                 timeout=60))
+        directory = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        # Plain pairs: the script runs as __main__, so its classes would not unpickle in the server.
+        (directory / "bare.pickle").write_bytes(pickle.dumps({name: (query.sql, query.parameters)
+                                                             for name, query in bare_sql.items()}))
+        env = {"HUB_DATABASE_URL": url, "HUB_KEY_DIR": str(hub.settings.key_dir),
+               "BENCH_BARE_SQL": str(directory / "bare.pickle")}
+        servers = [Server("hub.app:create_app", 1, env), Server("bench.scale:bare_endpoint_from_environment", 1, env)]
+        for server in servers:
+            stack.callback(server.stop)
+        for server in servers:
+            server.wait_ready()
+        client = stack.enter_context(httpx.Client(base_url=servers[0].url, timeout=60, follow_redirects=True))
+        plain = stack.enter_context(httpx.Client(base_url=servers[1].url, timeout=60))
         connection = stack.enter_context(psycopg.connect(libpq))
         sam, mia = token(hub, SAM), token(hub, MIA)
         hub_calls: dict[str, Callable[[], Any]] = {

@@ -84,7 +84,6 @@ def watch(session: Session) -> Accounting:
     return accounting
 
 
-
 def forget(session: Session) -> None:
     session.info.pop(ACCOUNTING, None)
 
