@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from starlette.concurrency import run_in_threadpool
 
 from hub.access.accounting import SCOPED
@@ -32,11 +32,13 @@ BATCH = 100
 @dataclass
 class InboxStream:
     open_door: OpenDoor  # a door for the subscriber, in a unit of work committed when the block ends cleanly
+    clock: Callable[[], datetime]  # the hub's clock (the doors' own)
     poll_seconds: float = 2.0
     grace: timedelta = timedelta(minutes=2)
 
     async def watch(self) -> AsyncIterator[NotificationView]:
-        since, delivered = await run_in_threadpool(self._start)
+        asked_at = self.clock()  # as the subscribe message is handled, before any wait for a worker thread
+        since, delivered = await run_in_threadpool(self._start, asked_at)
         while True:
             views = await run_in_threadpool(self._poll, since, frozenset(delivered))
             for view in views:
@@ -48,19 +50,22 @@ class InboxStream:
             if len(views) < BATCH:
                 await asyncio.sleep(self.poll_seconds)
 
-    def _start(self) -> tuple[datetime, dict[str, datetime]]:
-        """Check the subscriber may watch at all (purpose, case reference), and deliver from now on: what is in
-        the inbox already, including anything stamped ahead of this replica's clock, counts as delivered."""
+    def _start(self, asked_at: datetime) -> tuple[datetime, dict[str, datetime]]:
+        """Check the subscriber may watch at all (purpose, case reference), and deliver what arrives after the
+        moment they asked: what was in the inbox by then counts as delivered. A notification stamped within
+        ``grace`` after that moment is sent, even when it was written while this stream waited for a worker
+        thread (a busy replica): sent twice at worst (one stamped ahead by another replica's clock), never
+        missed. One stamped further ahead than any wait counts as in the inbox already, as before."""
         with self.open_door() as door:
             subject = Subject("notifications")
             door.access(subject, "subscribe")
-            now = door.now()
             existing = door.execute(
                 select(t.Notification.id, t.Notification.created_at)
-                .where(inbox.addressed_condition(door, subject), t.Notification.created_at >= now - self.grace)
+                .where(inbox.addressed_condition(door, subject), t.Notification.created_at >= asked_at - self.grace,
+                       or_(t.Notification.created_at <= asked_at, t.Notification.created_at > asked_at + self.grace))
                 .execution_options(**{SCOPED: True})  # addressed as the policy allows: hub.access.accounting
             ).all()
-            return now, {row.id: as_utc(row.created_at) for row in existing}
+            return asked_at, {row.id: as_utc(row.created_at) for row in existing}
 
     def _poll(self, since: datetime, delivered: frozenset[str]) -> list[NotificationView]:
         with self.open_door() as door:

@@ -76,7 +76,8 @@ class SubscriptionEndpoint(GraphQL[SubscriptionContext, None]):
                 finally:
                     request.commit()  # the audit of what was delivered, or of the refusal, whatever happened
 
-        stream = InboxStream(open_door, poll_seconds=self.hub.settings.workflow.subscription_poll_seconds)
+        stream = InboxStream(open_door, self.hub.gateway.clock,
+                             poll_seconds=self.hub.settings.workflow.subscription_poll_seconds)
 
         def notifications() -> AsyncIterator[NotificationView]:
             return stream.watch()

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 from websockets.sync.client import connect
 
+from hub.services import notification_stream
 from hub.storage import tables as t
 from hub.storage.unit_of_work import UnitOfWork
 from tests.api import practitioner_token
@@ -141,6 +142,32 @@ def test_a_subscriber_receives_new_notifications_over_graphql_transport_ws_each_
                                                    t.AuditEvent.action == "read"))
     assert [(e.actor_email, e.operation, e.rule) for e in deliveries] == [
         (DEE, "subscription notificationReceived", "recipient_reads_notification")]
+
+
+def test_a_notification_written_while_the_subscription_starts_is_delivered(w, monkeypatch) -> None:
+    """A busy replica may take a moment to start a subscriber's stream. What was in the inbox before they asked
+    counts as delivered; a notification written after they asked, even before the stream's first look, is new
+    and is sent (it was once counted as already delivered, and never sent)."""
+    w.clock.set(london(2026, 6, 8, 21, 0))
+    amelia = w.child("Amelia", "Hart")
+    reported: dict = {}
+    start = notification_stream.InboxStream._start
+
+    def slow_start(self, asked_at):
+        w.clock.set(london(2026, 6, 8, 21, 0, 1))  # a second later, while the stream waits for its first look
+        reported.update(incident(w, amelia))
+        return start(self, asked_at)
+
+    monkeypatch.setattr(notification_stream.InboxStream, "_start", slow_start)
+    token = practitioner_token(w.hub, DEE)
+    with connect(f"ws://127.0.0.1:{w.http.base_url.port}/graphql", subprotocols=["graphql-transport-ws"]) as socket:
+        socket.send(json.dumps({"type": "connection_init", "payload": {
+            "authorization": f"Bearer {token}", "purpose": "EDUCATION_SAFEGUARDING", "caseReference": "DSL-1"}}))
+        assert json.loads(socket.recv(timeout=10))["type"] == "connection_ack"
+        socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
+        message = json.loads(socket.recv(timeout=15))
+    assert message["type"] == "next", message
+    assert message["payload"]["data"]["notificationReceived"]["id"] in reported["notificationIds"]
 
 
 def test_a_websocket_without_valid_credentials_is_closed_and_audited(w) -> None:
