@@ -24,7 +24,6 @@ def test_child_data_is_refused_before_a_door_is_opened(hub) -> None:
                 select(t.Child.id).join(t.RecordVersion, t.RecordVersion.child_id == t.Child.id)).all())
 
 
-
 def test_child_data_reached_past_the_session_is_refused_before_a_door_is_opened(hub) -> None:
     """The session's connection, or textual SQL, does not get round the gate (hub.access.core_reads)."""
     children = t.Child.__table__

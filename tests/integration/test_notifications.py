@@ -4,11 +4,13 @@ notification subscription over graphql-transport-ws, through real HTTP and a rea
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
 from sqlalchemy import select, update
-from websockets.sync.client import connect
+from websockets.sync.client import ClientConnection, connect
 
 from hub.services import notification_stream
 from hub.storage import tables as t
@@ -116,16 +118,22 @@ def test_shared_incidents_notify_only_when_the_police_share_them(w) -> None:
     assert readable.get(council_record["record"]["id"]) is None
 
 
-def test_a_subscriber_receives_new_notifications_over_graphql_transport_ws_each_audited(w) -> None:
-    w.clock.set(london(2026, 6, 4, 21, 0))
-    amelia = w.child("Amelia", "Hart")
-    port = w.http.base_url.port
+@contextmanager
+def subscribed_as_dee(w) -> Iterator[ClientConnection]:
+    """A graphql-transport-ws connection for Dee, acknowledged, with ``SUBSCRIBE`` sent as operation "1"."""
     token = practitioner_token(w.hub, DEE)
-    with connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"]) as socket:
+    with connect(f"ws://127.0.0.1:{w.http.base_url.port}/graphql", subprotocols=["graphql-transport-ws"]) as socket:
         socket.send(json.dumps({"type": "connection_init", "payload": {
             "authorization": f"Bearer {token}", "purpose": "EDUCATION_SAFEGUARDING", "caseReference": "DSL-1"}}))
         assert json.loads(socket.recv(timeout=10))["type"] == "connection_ack"
         socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
+        yield socket
+
+
+def test_a_subscriber_receives_new_notifications_over_graphql_transport_ws_each_audited(w) -> None:
+    w.clock.set(london(2026, 6, 4, 21, 0))
+    amelia = w.child("Amelia", "Hart")
+    with subscribed_as_dee(w) as socket:
         socket.send(json.dumps({"id": "2", "type": "subscribe", "payload": {"query": "{ me { name } }"}}))
         refused = json.loads(socket.recv(timeout=10))
         assert refused["id"] == "2" and refused["type"] in {"error", "next"}  # queries belong to POST /graphql
@@ -159,12 +167,7 @@ def test_a_notification_written_while_the_subscription_starts_is_delivered(w, mo
         return start(self, asked_at)
 
     monkeypatch.setattr(notification_stream.InboxStream, "_start", slow_start)
-    token = practitioner_token(w.hub, DEE)
-    with connect(f"ws://127.0.0.1:{w.http.base_url.port}/graphql", subprotocols=["graphql-transport-ws"]) as socket:
-        socket.send(json.dumps({"type": "connection_init", "payload": {
-            "authorization": f"Bearer {token}", "purpose": "EDUCATION_SAFEGUARDING", "caseReference": "DSL-1"}}))
-        assert json.loads(socket.recv(timeout=10))["type"] == "connection_ack"
-        socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
+    with subscribed_as_dee(w) as socket:
         message = json.loads(socket.recv(timeout=15))
     assert message["type"] == "next", message
     assert message["payload"]["data"]["notificationReceived"]["id"] in reported["notificationIds"]

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 
 import httpx
 import pytest
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, func, select, text, update
 
-from hub.access.accounting import UndecidedReadError
+from hub.access.accounting import UnaccountableReadError, UndecidedReadError
 from hub.access.request import RequestScope, open_request
 from hub.domain.child import ChildView
 from hub.door import Door
@@ -80,6 +80,14 @@ def test_records_read_without_a_decision_return_nothing(hub, http, demo, monkeyp
     assert [(e["child_id"], e["decision"]) for e in events] == [(other, "DENY")]  # Amelia's read is not claimed
 
 
+def failed_closed(hub, response: httpx.Response, withheld: str | None = None) -> list[dict]:
+    """Assert the request failed closed (a 500, no data, nothing of ``withheld``); its audit events."""
+    assert response.status_code == 500 and response.json().get("data") is None
+    if withheld is not None:
+        assert withheld not in response.text
+    return audit_rows(hub, response.headers["x-request-id"])
+
+
 def test_the_request_scope_refuses_to_commit_an_undecided_read(hub, demo) -> None:
     amelia = demo.child("Amelia", "Hart")
     with open_request(hub.gateway, request_id="undecided-scope") as request:
@@ -109,11 +117,7 @@ def test_columns_of_a_child_read_without_a_decision_return_nothing(hub, http, de
         return ChildView(child_id, None, given, family, None, None, None, False)
 
     monkeypatch.setattr(children, "read_child", forgetful_read_child)
-    response = sue.post(CHILD, {"id": amelia})
-
-    assert response.status_code == 500 and response.json().get("data") is None
-    assert "Amelia" not in response.text
-    events = audit_rows(hub, response.headers["x-request-id"])
+    events = failed_closed(hub, sue.post(CHILD, {"id": amelia}), withheld="Amelia")
     assert [(e["child_id"], e["decision"]) for e in events] == [(amelia, "DENY")]
 
 
@@ -128,11 +132,7 @@ def test_columns_of_child_data_without_the_childs_id_are_refused(hub, http, demo
         return ChildView(child_id, None, given, "", None, None, None, False)
 
     monkeypatch.setattr(children, "read_child", forgetful_read_child)
-    response = sue.post(CHILD, {"id": amelia})
-
-    assert response.status_code == 500 and response.json().get("data") is None
-    assert "Amelia" not in response.text
-    events = audit_rows(hub, response.headers["x-request-id"])
+    events = failed_closed(hub, sue.post(CHILD, {"id": amelia}), withheld="Amelia")
     assert [(e["resource_type"], e["resource_id"], e["decision"]) for e in events] == [
         ("statement", "children", "DENY")]
 
@@ -152,9 +152,7 @@ def test_a_statement_built_once_is_judged_at_every_execution(hub, http, demo, mo
 
         monkeypatch.setattr(children, "read_child", forgetful_read_child)
         for child in (amelia, noah, amelia):
-            response = sue.post(CHILD, {"id": child})
-            assert response.status_code == 500 and response.json().get("data") is None
-            events = audit_rows(hub, response.headers["x-request-id"])
+            events = failed_closed(hub, sue.post(CHILD, {"id": child}))
             expected = ("statement", "children") if refused else ("child", child)
             assert [(e["resource_type"], e["resource_id"] if refused else e["child_id"], e["decision"])
                     for e in events] == [(*expected, "DENY")]
@@ -181,14 +179,27 @@ def test_child_data_read_past_the_session_is_refused(hub, http, demo, monkeypatc
         return ChildView(child_id, None, given, "", None, None, None, False)
 
     monkeypatch.setattr(children, "read_child", forgetful_read_child)
-    response = sue.post(CHILD, {"id": amelia})
-
-    assert response.status_code == 500 and response.json().get("data") is None
-    assert "Amelia" not in response.text
-    events = audit_rows(hub, response.headers["x-request-id"])
+    events = failed_closed(hub, sue.post(CHILD, {"id": amelia}), withheld="Amelia")
     reached = "children" if reach == "connection" else "textual SQL"
     assert [(e["resource_type"], e["resource_id"], e["decision"]) for e in events] == [
         ("statement", reached, "DENY")]
+
+
+def test_child_data_written_past_the_session_is_refused(hub, demo) -> None:
+    """A write on the session's connection skips ``Door.change`` (decide, write, record): refused before it
+    runs, and the request cannot commit."""
+    amelia = demo.child("Amelia", "Hart")
+    children_table = t.Child.__table__
+    stored = select(children_table.c.postcode).where(children_table.c.id == amelia)
+    with hub.engine.connect() as connection:
+        before = connection.scalar(stored)
+    with open_request(hub.gateway, request_id="undecided-write") as request:
+        door = enter_as_sam(request)
+        with pytest.raises(UnaccountableReadError, match="writes children"):
+            door.query(lambda session: session.connection().execute(
+                update(children_table).where(children_table.c.id == amelia).values(postcode="ZZ1 1ZZ")))
+    with hub.engine.connect() as connection:
+        assert connection.scalar(stored) == before
 
 
 def test_counts_name_nobody_and_pass(hub, demo) -> None:
