@@ -20,6 +20,12 @@ under the chain's lock through the driver, one round trip more). One more lever,
 appends, acts only under concurrency on PostgreSQL: ``bench/read_concurrency.py`` measures it, run at the end
 (``--no-concurrency`` skips it).
 
+A third side marks the floor: the same bare strawberry schema whose resolver also runs the SQL statements the
+hub's read ran (captured from the hub itself) and one audit insert, in one durable transaction on the same
+SQLite file, on the event loop with no thread hop. No implementation that does that SQL and makes its audit
+event durable can beat it, so its ratio is the ceiling the ratio target is up against, and the hub's ratio to
+the floor is what the door itself costs.
+
 After the rounds it prints where one read's time goes, phase by phase, beside the SQL at the driver
 (``bench/read_phases.py``).
 
@@ -43,7 +49,7 @@ from typing import Any
 
 import httpx
 import strawberry
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
 
@@ -61,6 +67,8 @@ from hub.storage import queries
 from hub.storage.statements import BUILDING
 from hub.storage.unit_of_work import UnitOfWork
 from hub.web.graphql import RESPONSE_ENCODING
+
+FLOOR = "floor: bare strawberry with the hub's SQL"
 
 QUERY = """query ChildRecords($id: ID!) { child(id: $id) { givenName familyName records(first: 20) {
   totalCount edges { node { id category tier summary detail owner { name officeHoursPhone } } } } } }"""
@@ -116,6 +124,31 @@ class Query:
 
 def baseline_app() -> GraphQL:
     schema = strawberry.Schema(query=Query, extensions=[ParserCache, ValidationCache])
+    return GraphQL(schema, graphql_ide=None)
+
+
+FLOOR_AUDIT_TABLE = "floor_audit_events"
+
+
+def floor_app(engine: Engine, statements: list[tuple[str, Any]]) -> GraphQL:
+    """The baseline's schema, its ``child`` resolver first running ``statements`` and one audit insert in one
+    transaction, committed (durably, as the hub's engine commits) before the answer is built."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {FLOOR_AUDIT_TABLE} (seq INTEGER PRIMARY KEY, "
+                                   "occurred_at TEXT, request_id TEXT, decision TEXT, payload TEXT)")
+    insert = f"INSERT INTO {FLOOR_AUDIT_TABLE} (occurred_at, request_id, decision, payload) VALUES (?, ?, 'ALLOW', ?)"
+
+    @strawberry.type
+    class FloorQuery:
+        @strawberry.field
+        def child(self, id: strawberry.ID) -> Child | None:
+            with engine.begin() as connection:
+                rows = [row for statement, parameters in statements
+                        for row in connection.exec_driver_sql(statement, parameters)]
+                connection.exec_driver_sql(insert, (datetime.now(UTC).isoformat(), id, str(len(rows))))
+            return Child(given_name="Amelia", family_name="Hart")
+
+    schema = strawberry.Schema(query=FloorQuery, extensions=[ParserCache, ValidationCache])
     return GraphQL(schema, graphql_ide=None)
 
 
@@ -201,6 +234,10 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {token}", "Hub-Purpose": "EDUCATION_SAFEGUARDING",
                    "Hub-Case-Reference": "BENCH-1"}
         hub_app, bare_app = create_app(hub), baseline_app()
+        hub_read = read_concurrency.Side("hub", "hub.app:create_app", headers,
+                                         {"query": QUERY, "variables": {"id": amelia}})
+        floor_sql = read_concurrency.capture_read_sql(settings, hub_read)
+        floor = floor_app(hub.engine, floor_sql)
         alerts = alerts_seen(hub.engine)
 
         def set_levers(*, alerts_remembered: bool = True, statements_built_once: bool = True,
@@ -213,6 +250,7 @@ def main() -> None:
 
         sides = [
             Side("bare strawberry", bare_app, {}, {"id": "x"}),
+            Side(FLOOR, floor, {}, {"id": "x"}),
             Side("hub", hub_app, headers, {"id": amelia}, lambda: set_levers()),
             Side("without owner alerts remembered", hub_app, headers, {"id": amelia},
                  lambda: set_levers(alerts_remembered=False)),
@@ -228,13 +266,18 @@ def main() -> None:
                  lambda: set_levers(alerts_remembered=False, statements_built_once=False,
                                     tokens_remembered=False, orjson=False, shapes_remembered=False)),
         ]
-        configurations = [side.name for side in sides[1:]]
+        configurations = [side.name for side in sides[1:] if side.name != FLOOR]
         ratios: dict[str, list[float]] = {name: [] for name in configurations}
+        floors: list[float] = []
+        against_floor: list[float] = []
         for round_number in range(1, args.rounds + 1):
             rates, statements = asyncio.run(throughputs(sides, args.requests))
             set_levers()
             bare = rates["bare strawberry"]
-            line = [f"round {round_number}: bare strawberry {bare:,.0f} req/s"]
+            floors.append(rates[FLOOR] / bare)
+            against_floor.append(rates["hub"] / rates[FLOOR])
+            line = [f"round {round_number}: bare strawberry {bare:,.0f} req/s",
+                    f"{FLOOR} {rates[FLOOR]:,.0f} req/s (ratio {floors[-1]:.2f})"]
             for name in configurations:
                 ratios[name].append(rates[name] / bare)
                 line.append(f"{name} {rates[name]:,.0f} req/s (ratio {rates[name] / bare:.2f})")
@@ -245,6 +288,9 @@ def main() -> None:
     print("levers (median ratio; SQL statements per read):")
     for name in configurations:
         print(f"  {name:<38} ratio {statistics.median(ratios[name]):.2f}; {statements[name]} statements")
+    print(f"floor (the hub's {len(floor_sql)} read statements and one audit insert, durably committed, behind "
+          f"bare strawberry): ratio {statistics.median(floors):.2f}; the hub against the floor: "
+          f"{statistics.median(against_floor):.2f}")
     if not args.no_concurrency:
         concurrent = read_concurrency.run(args, QUERY)
         if concurrent is not None:
