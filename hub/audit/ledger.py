@@ -4,14 +4,16 @@
 Group commit (PostgreSQL): one writer at a time also means one durable commit at a time, so under concurrent
 reads the chain's lock, not the database, sets the pace. A request whose transaction wrote nothing of its own
 (a read) hands its events to its process's ``GroupCommit`` instead: whichever such request finds no write in
-progress leads, appending every waiting request's events in one transaction (lock, head, hashes, one insert,
-a checkpoint when due, one commit) and then wakes them. Each still answers only after its own events are
-durable, and a failed append fails every request in the batch. A request that wrote (a share, an alert)
+progress leads, appending every waiting request's events in its own transaction (lock, head, hashes, one
+insert, a checkpoint when due, one commit) and then wakes them; the others end their read transactions while
+they wait. Each still answers only after its own events are durable, and a failed append fails every request
+in the batch. A request that wrote (a share, an alert)
 appends in its own transaction as before, so its events and its writes commit together or not at all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
 from collections.abc import Sequence
@@ -127,9 +129,7 @@ def append_and_commit(session: Session, entries: Sequence[AuditEntry]) -> list[i
     if entries and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
         committer = group_commit(bind)
         if committer.enabled and not _wrote(session):
-            checkpointer: Checkpointer | None = session.info.get(SESSION_KEY)
-            session.commit()  # it wrote nothing: this only ends the transaction and frees its connection
-            return committer.append(entries, checkpointer)
+            return committer.append(session, entries)
     seqs = append(session, entries)
     session.commit()
     return seqs
@@ -162,7 +162,6 @@ def _watch_writes(engine: Engine) -> None:
 @dataclass
 class _Ticket:
     entries: Sequence[AuditEntry]
-    checkpointer: Checkpointer | None
     seqs: list[int] = field(default_factory=list)
     error: BaseException | None = None
     done: bool = False
@@ -170,7 +169,8 @@ class _Ticket:
 
 class GroupCommit:
     """Appends of concurrent read-only requests in one process, in one transaction per batch (leader and
-    followers: no thread of its own)."""
+    followers: no thread of its own). The leader writes the batch in its own read-only transaction: a lone
+    read pays for no second transaction (a connection's checkout and ping, a BEGIN, the read's COMMIT)."""
 
     def __init__(self, engine: Engine) -> None:
         self.enabled = True  # the benchmarks turn it off to measure what it saves
@@ -180,10 +180,18 @@ class GroupCommit:
         self._waiting: list[_Ticket] = []
         self._leading = False
 
-    def append(self, entries: Sequence[AuditEntry], checkpointer: Checkpointer | None) -> list[int]:
-        ticket = _Ticket(entries, checkpointer)
+    def append(self, session: Session, entries: Sequence[AuditEntry]) -> list[int]:
+        """Append ``entries`` for the read-only transaction of ``session``, which this ends."""
+        ticket = _Ticket(entries)
         with self._condition:
             self._waiting.append(ticket)
+            if self._leading:
+                # A batch is being written: end this read's transaction, freeing its connection, while it waits.
+                self._condition.release()
+                try:
+                    session.commit()
+                finally:
+                    self._condition.acquire()
             while not ticket.done:
                 if self._leading:
                     self._condition.wait()
@@ -192,7 +200,7 @@ class GroupCommit:
                 batch, self._waiting = self._waiting, []
                 self._condition.release()
                 try:
-                    self._write(batch)
+                    self._write(session, batch)
                 finally:
                     self._condition.acquire()
                     self._leading = False
@@ -201,12 +209,11 @@ class GroupCommit:
             raise AuditUnavailableError("The audit events could not be committed.") from ticket.error
         return ticket.seqs
 
-    def _write(self, batch: list[_Ticket]) -> None:
-        checkpointer = next((t.checkpointer for t in batch if t.checkpointer is not None), None)
+    def _write(self, session: Session, batch: list[_Ticket]) -> None:
+        """The batch's events, appended and committed in the leader's ``session`` (begun anew if it waited)."""
         try:
-            with Session(self._engine, info={SESSION_KEY: checkpointer} if checkpointer else {}) as session:
-                seqs = append(session, [entry for ticket in batch for entry in ticket.entries])
-                session.commit()
+            seqs = append(session, [entry for ticket in batch for entry in ticket.entries])
+            session.commit()
             self.batches += 1
             start = 0
             for ticket in batch:
@@ -215,6 +222,8 @@ class GroupCommit:
         except BaseException as error:  # every request of the batch fails: none may answer
             for ticket in batch:
                 ticket.error = error
+            with contextlib.suppress(Exception):  # a lost connection may refuse the rollback too
+                session.rollback()
             if not isinstance(error, Exception):
                 raise  # an interrupt still interrupts the thread that leads
         finally:

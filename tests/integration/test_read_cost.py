@@ -127,6 +127,25 @@ def test_concurrent_reads_group_commit_into_one_valid_chain(storage: Storage) ->
     assert code == 0 and f"intact: {total} events" in output
 
 
+def test_a_lone_read_appends_its_events_in_its_own_transaction(storage: Storage) -> None:
+    """With no other read waiting, a read's events are appended in the read's own transaction: one commit on
+    the read's connection, no second transaction on another (a checkout, a ping, a BEGIN, the read's COMMIT)."""
+    engine = storage.engine
+    with UnitOfWork(storage.factory) as uow:  # the group commit is watching before the read begins
+        ledger.group_commit(uow.session.get_bind())  # type: ignore[arg-type]
+    commits: list[int] = []
+    checkouts: list[int] = []
+    event.listen(engine, "commit", lambda connection: commits.append(id(connection.connection.dbapi_connection)))
+    event.listen(engine.pool, "checkout", lambda dbapi_connection, *_: checkouts.append(id(dbapi_connection)))
+    with UnitOfWork(storage.factory) as uow:
+        uow.session.execute(select(func.count()).select_from(t.Child))  # the read
+        seqs = ledger.append_and_commit(uow.session, [_entry("req-lone", n) for n in range(2)])
+    assert len(seqs) == 2
+    assert len(checkouts) == 1 and commits == checkouts, (commits, checkouts)
+    code, output = verify(storage)
+    assert code == 0 and "intact: 2 events" in output
+
+
 def test_a_transaction_that_wrote_appends_its_events_in_itself(storage: Storage) -> None:
     """A write and its audit commit together or not at all: when the append fails, the write is undone."""
     with UnitOfWork(storage.factory) as uow:
