@@ -8,7 +8,9 @@ listeners having seen it is judged here:
 
 - before a door is entered, a statement reaching child data fails as the guard fails it;
 - past a practitioner's door, a read of a child's data fails before it runs: rows read past the session cannot
-  be counted, so the door cannot account for them.
+  be counted, so the door cannot account for them; a write of a child's data fails too, as no decision covers
+  it. The session's own flush is the one writer past its listeners: the unit of work writing the rows
+  ``Door.change`` decided and added, while the session says it is flushing (``hub.storage.database``).
 
 Textual SQL (``text(...)``) names no tables the door can see, through the session or past it: in a request it
 fails the same way, whatever it reads.
@@ -29,6 +31,7 @@ from sqlalchemy.sql import ClauseElement, TextClause
 
 from hub.access import accounting, guard
 from hub.access.accounting import ACCOUNTING, READ_FOR, SCOPED, UnaccountableReadError, tables_of
+from hub.storage.database import FLUSHING
 
 SESSION_INFO = "hub.session_info"  # a connection's execution option: the info of the session that began it
 SEEN = "hub.seen_by_session"  # a statement's execution option: the session's listeners judged it
@@ -62,12 +65,17 @@ def _executing(_connection: Connection, statement: Any, _multiparams: Any, _para
     counted: accounting.Accounting | None = info.get(ACCOUNTING)
     if counted is None or options.get(READ_FOR) or options.get(SCOPED):
         return
-    if not isinstance(statement, Select | TextClause):
-        return  # a write: services write through Door.change (tests/lint/test_writes_through_change.py)
+    if isinstance(statement, Select | TextClause):
+        counted.refused.append(reaches)
+        raise UnaccountableReadError(
+            f"A statement reads {reaches} past the session's checks, where the door cannot count whose rows it "
+            "reads: build it as a SQLAlchemy expression and execute it through the door (door.execute).")
+    if info.get(FLUSHING):
+        return  # the unit of work writing the rows Door.change decided (tests/lint/test_writes_through_change.py)
     counted.refused.append(reaches)
     raise UnaccountableReadError(
-        f"A statement reads {reaches} past the session's checks, where the door cannot count whose rows it "
-        "reads: build it as a SQLAlchemy expression and execute it through the door (door.execute).")
+        f"A statement writes {reaches} past the session's checks, where no decision covers it: write through "
+        "the door (door.change), which decides, writes and records.")
 
 
 # Registered once for every session and engine: a connection no request's session began carries no info.

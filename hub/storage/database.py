@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +50,29 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
+FLUSHING = "hub.flushing"  # in a session's info while its unit of work writes
+
+
+class HubSession(Session):
+    """A session that says, in its info, while its unit of work writes: those are the only statements that
+    may write child data on a request's connection without the session's listeners seeing them
+    (``hub.access.core_reads``). Every flush, autoflush and commit's flush goes through ``flush``."""
+
+    def flush(self, objects: Sequence[Any] | None = None) -> None:
+        if self.info.get(FLUSHING):  # a flush inside a flush: SQLAlchemy refuses it; the outer one owns the mark
+            return super().flush(objects)
+        self.info[FLUSHING] = True
+        try:
+            super().flush(objects)
+        finally:
+            del self.info[FLUSHING]
+
+
 def make_session_factory(engine: Engine, info: dict[str, Any] | None = None) -> sessionmaker[Session]:
     """Sessions for the hub. ``info`` carries the wiring each session needs (keys, the checkpoint signer:
     see hub.bootstrap). Every factory refuses to store an unsealed sensitive column."""
-    factory = sessionmaker(engine, expire_on_commit=False, autoflush=True, info=dict(info or {}))
+    factory = sessionmaker[Session](engine, class_=HubSession, expire_on_commit=False, autoflush=True,
+                                    info=dict(info or {}))
     event.listen(factory, "before_flush", sealing.refuse_plaintext)
     # Unwrapped data keys live no longer than the transaction (or savepoint) that read or made them: a
     # rolled-back key must not seal anything afterwards.

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 
 import httpx
 import pytest
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, func, select, text, update
 
-from hub.access.accounting import UndecidedReadError
+from hub.access.accounting import UnaccountableReadError, UndecidedReadError
 from hub.access.request import RequestScope, open_request
 from hub.domain.child import ChildView
 from hub.door import Door
@@ -183,6 +183,23 @@ def test_child_data_read_past_the_session_is_refused(hub, http, demo, monkeypatc
     reached = "children" if reach == "connection" else "textual SQL"
     assert [(e["resource_type"], e["resource_id"], e["decision"]) for e in events] == [
         ("statement", reached, "DENY")]
+
+
+def test_child_data_written_past_the_session_is_refused(hub, demo) -> None:
+    """A write on the session's connection skips ``Door.change`` (decide, write, record): refused before it
+    runs, and the request cannot commit. Only the session's own flush writes past its listeners."""
+    amelia = demo.child("Amelia", "Hart")
+    children_table = t.Child.__table__
+    stored = select(children_table.c.postcode).where(children_table.c.id == amelia)
+    with hub.engine.connect() as connection:
+        before = connection.scalar(stored)
+    with open_request(hub.gateway, request_id="undecided-write") as request:
+        door = enter_as_sam(request)
+        with pytest.raises(UnaccountableReadError, match="writes children"):
+            door.query(lambda session: session.connection().execute(
+                update(children_table).where(children_table.c.id == amelia).values(postcode="ZZ1 1ZZ")))
+    with hub.engine.connect() as connection:
+        assert connection.scalar(stored) == before
 
 
 def test_counts_name_nobody_and_pass(hub, demo) -> None:
