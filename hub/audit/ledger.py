@@ -159,7 +159,7 @@ def _watch_writes(engine: Engine) -> None:
             connection.info[_READ_ONLY] = False
 
 
-@dataclass
+@dataclass(eq=False)  # a ticket is itself, whatever it carries
 class _Ticket:
     entries: Sequence[AuditEntry]
     seqs: list[int] = field(default_factory=list)
@@ -190,6 +190,10 @@ class GroupCommit:
                 self._condition.release()
                 try:
                     session.commit()
+                except BaseException:
+                    with self._condition:  # this request fails: its events must not be appended for it
+                        self._waiting = [waiting for waiting in self._waiting if waiting is not ticket]
+                    raise
                 finally:
                     self._condition.acquire()
             while not ticket.done:

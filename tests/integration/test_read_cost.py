@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import event, func, select, text
 
 from hub.audit import ledger
@@ -144,6 +145,27 @@ def test_a_lone_read_appends_its_events_in_its_own_transaction(storage: Storage)
     assert len(checkouts) == 1 and commits == checkouts, (commits, checkouts)
     code, output = verify(storage)
     assert code == 0 and "intact: 2 events" in output
+
+
+def test_a_read_whose_transaction_fails_to_end_leaves_no_events_waiting(storage: Storage) -> None:
+    """A read that waits for a batch ends its own transaction first; when that fails, the request fails and
+    its events leave the queue, so the next batch does not record an access that returned nothing."""
+    committer = ledger.GroupCommit(storage.engine)
+    committer._leading = True  # a batch is being written by another request
+
+    class LostConnection(Exception):
+        pass
+
+    with UnitOfWork(storage.factory) as uow:
+        uow.session.execute(select(func.count()).select_from(t.Child))
+
+        def lost() -> None:
+            raise LostConnection
+
+        uow.session.commit = lost  # type: ignore[method-assign]
+        with pytest.raises(LostConnection):
+            committer.append(uow.session, [_entry("req-lost", 0)])
+    assert committer._waiting == []
 
 
 def test_a_transaction_that_wrote_appends_its_events_in_itself(storage: Storage) -> None:
