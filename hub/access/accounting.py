@@ -21,6 +21,8 @@ pass). The two reads that release no row, matching and a partnership's statistic
 
 from __future__ import annotations
 
+import contextlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -182,21 +184,25 @@ class _PerStatement(Generic[V]):
 
     Statements are immutable and most are built once per process (``hub.storage.statements``): walking the
     expression on every execution was a seventh of an audited read. The map keeps each statement it is keyed
-    by, so an id is not reused while its entry lives; statements built per request fill it, and it starts
-    again rather than grow without bound."""
+    by, so an id is not reused while its entry lives. Statements built per request pass through it: the
+    least recently used go first, so a flood of one-off statements never costs the hot ones their facts."""
 
     def __init__(self, work: Callable[[Any], V], kept: int = 4096) -> None:
         self._work, self._kept = work, kept
-        self._facts: dict[int, tuple[object, V]] = {}
+        self._facts: OrderedDict[int, tuple[object, V]] = OrderedDict()
 
     def __call__(self, statement: Any) -> V:
-        known = self._facts.get(id(statement)) if SHAPES.remembered else None
+        key = id(statement)
+        known = self._facts.get(key) if SHAPES.remembered else None
         if known is not None and known[0] is statement:
+            with contextlib.suppress(KeyError):  # another thread may have just let it go
+                self._facts.move_to_end(key)
             return known[1]
         fact = self._work(statement)
-        if len(self._facts) >= self._kept:
-            self._facts.clear()
-        self._facts[id(statement)] = (statement, fact)
+        self._facts[key] = (statement, fact)
+        while len(self._facts) > self._kept:
+            with contextlib.suppress(KeyError):  # another thread may have emptied it first
+                self._facts.popitem(last=False)
         return fact
 
 
