@@ -7,8 +7,8 @@ reads the chain's lock, not the database, sets the pace. A request whose transac
 progress leads, appending every waiting request's events in its own transaction (lock, head, hashes, one
 insert, a checkpoint when due, one commit) and then wakes them; the others end their read transactions while
 they wait. Each still answers only after its own events are durable, and a failed append fails every request
-in the batch. A request that wrote (a share, an alert)
-appends in its own transaction as before, so its events and its writes commit together or not at all.
+in the batch. A request that wrote (a share, an alert) appends in its own transaction as before, so its events
+and its writes commit together or not at all.
 """
 
 from __future__ import annotations
@@ -172,10 +172,9 @@ class GroupCommit:
     followers: no thread of its own). The leader writes the batch in its own read-only transaction: a lone
     read pays for no second transaction (a connection's checkout and ping, a BEGIN, the read's COMMIT)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self) -> None:
         self.enabled = True  # the benchmarks turn it off to measure what it saves
         self.batches = 0
-        self._engine = engine
         self._condition = threading.Condition()
         self._waiting: list[_Ticket] = []
         self._leading = False
@@ -245,5 +244,5 @@ def group_commit(engine: Engine) -> GroupCommit:
         committer = _committers.get(engine)
         if committer is None:
             _watch_writes(engine)
-            committer = _committers[engine] = GroupCommit(engine)
+            committer = _committers[engine] = GroupCommit()
         return committer

@@ -150,7 +150,7 @@ def test_a_lone_read_appends_its_events_in_its_own_transaction(storage: Storage)
 def test_a_read_whose_transaction_fails_to_end_leaves_no_events_waiting(storage: Storage) -> None:
     """A read that waits for a batch ends its own transaction first; when that fails, the request fails and
     its events leave the queue, so the next batch does not record an access that returned nothing."""
-    committer = ledger.GroupCommit(storage.engine)
+    committer = ledger.GroupCommit()
     committer._leading = True  # a batch is being written by another request
 
     class LostConnection(Exception):
