@@ -24,7 +24,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, object_session
 
 from hub.keys import KeyStore
@@ -289,12 +289,17 @@ def _data_key_for(session: Session, child_id: str) -> tuple[str, bytes]:
     return key_id, data_key
 
 
+# Built once, not per call (as ``session.get`` builds its select): the door works out each statement's shape
+# once per statement object (hub.access.accounting), and every read of sealed values runs this.
+_DATA_KEY_BY_ID = select(t.ChildDataKey).where(t.ChildDataKey.key_id == bindparam("key_id"))
+
+
 def _data_key_by_id(session: Session, key_id: str, child_id: str) -> bytes | None:
     """The data key a ciphertext names; None when shredded. A key of another child is an error."""
     cache = _cache(session).by_id
     if key_id not in cache:
         with session.no_autoflush:
-            row = session.get(t.ChildDataKey, key_id)
+            row = session.scalars(_DATA_KEY_BY_ID, {"key_id": key_id}).one_or_none()
         if row is None:
             raise SealError(f"No data key {key_id}: the value was not sealed by this hub.")
         data_key = None  # shredded: the tombstone has no wrapped key

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select, text
 
+from hub.access import accounting
 from hub.audit import ledger
 from hub.audit.entry import AuditEntry, Verdict
 from hub.services.owner_alerts import AlertsSeen, _remember_on_commit
@@ -53,6 +54,27 @@ def test_a_child_with_records_read_runs_at_most_four_statements(hub, http, demo)
     assert again == first and again["data"]["child"]["records"]["edges"]
     assert len(statements) <= 4, "\n\n".join(statements)
     assert sum(s.lstrip().upper().startswith("INSERT INTO AUDIT_EVENTS") for s in statements) == 1
+
+
+def test_a_warm_read_builds_no_statement_afresh(hub, http, demo, monkeypatch) -> None:
+    """Every statement of a warm read, the sealed values' data key included, was built once
+    (hub.storage.statements), so the door knows its shape already: a statement built per request costs a walk
+    of its expression at every read (hub.access.accounting)."""
+    amelia = demo.child("Amelia", "Hart")
+    sam = as_practitioner(hub, http, "sam.social@council.northbridge.example", "S47_ENQUIRY")  # sees detail
+    for _ in range(2):
+        sam.gql(CHILD_RECORDS, {"id": amelia})
+    built: list[str] = []
+    work_out = accounting._shape._work
+
+    def counting(statement: Any) -> Any:
+        built.append(str(statement))
+        return work_out(statement)
+
+    monkeypatch.setattr(accounting._shape, "_work", counting)
+    again = sam.gql(CHILD_RECORDS, {"id": amelia})
+    assert any(edge["node"]["detail"] for edge in again["data"]["child"]["records"]["edges"])  # sealed at rest
+    assert built == [], "\n\n".join(built)
 
 
 def test_the_owner_is_alerted_once_a_day_and_every_read_is_audited(hub, http, demo) -> None:
