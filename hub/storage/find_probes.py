@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, delete, func, select
+from sqlalchemy import DateTime, ForeignKey, Index, String, bindparam, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hub.storage.tables import Base, new_id
@@ -36,6 +36,11 @@ def record(session: Session, practitioner_id: str, child_id: str, details_digest
     session.add(FindProbe(practitioner_id=practitioner_id, child_id=child_id, details_digest=details_digest,
                           probed_at=now))
     session.flush()
-    return session.scalar(select(func.count(FindProbe.details_digest.distinct())).where(
-        FindProbe.practitioner_id == practitioner_id, FindProbe.child_id == child_id,
-        FindProbe.probed_at >= since)) or 0
+    return session.scalar(_DIFFERING_DETAILS, {"practitioner_id": practitioner_id, "child_id": child_id,
+                                               "since": since}) or 0
+
+
+# Built once: every FIND of a child runs it, and the door walks each new statement it runs.
+_DIFFERING_DETAILS = select(func.count(FindProbe.details_digest.distinct())).where(
+    FindProbe.practitioner_id == bindparam("practitioner_id"), FindProbe.child_id == bindparam("child_id"),
+    FindProbe.probed_at >= bindparam("since"))

@@ -54,11 +54,25 @@ def practitioner_by_email(session: Session, email: str) -> t.Practitioner | None
 
 
 def child(session: Session, child_id: str) -> t.Child | None:
-    return session.get(t.Child, child_id)
+    """The child, from the session when it holds them (no SQL, as ``session.get``), else by a statement built
+    once: ``session.get`` builds its select per call, and the door walks every new statement it runs."""
+    if session.identity_map.get(session.identity_key(t.Child, child_id)) is not None:
+        return session.get(t.Child, child_id)
+    return session.scalars(_child_by_id(), {"child_id": child_id}).one_or_none()
 
 
 def child_by_nhs_number(session: Session, nhs_number: str) -> t.Child | None:
-    return session.scalar(select(t.Child).where(t.Child.nhs_number == nhs_number))
+    return session.scalars(_child_by_nhs_number(), {"nhs_number": nhs_number}).one_or_none()
+
+
+@built_once
+def _child_by_id() -> Select[t.Child]:
+    return select(t.Child).where(t.Child.id == bindparam("child_id"))
+
+
+@built_once
+def _child_by_nhs_number() -> Select[t.Child]:
+    return select(t.Child).where(t.Child.nhs_number == bindparam("nhs_number"))
 
 
 _CHILD_ID: BindParameter[str] = bindparam("child_id")

@@ -22,6 +22,7 @@ from hub.storage.unit_of_work import UnitOfWork
 from tests.api import as_practitioner
 from tests.integration.conftest import Storage
 from tests.integration.test_audit_tamper import verify
+from tests.integration.test_find_only_related import BY_DETAILS, BY_NHS, details
 from tests.integration.test_reading_records import CHILD_RECORDS
 
 # Transaction control is not a statement of the read's.
@@ -56,14 +57,23 @@ def test_a_child_with_records_read_runs_at_most_four_statements(hub, http, demo)
     assert sum(s.lstrip().upper().startswith("INSERT INTO AUDIT_EVENTS") for s in statements) == 1
 
 
-def test_a_warm_read_builds_no_statement_afresh(hub, http, demo, monkeypatch) -> None:
-    """Every statement of a warm read, the sealed values' data key included, was built once
-    (hub.storage.statements), so the door knows its shape already: a statement built per request costs a walk
-    of its expression at every read (hub.access.accounting)."""
+@pytest.mark.parametrize("read", ["a child's records", "NHS-number lookup", "FIND"])
+def test_a_warm_read_builds_no_statement_afresh(hub, http, demo, monkeypatch, read: str) -> None:
+    """Every statement of a warm read, the sealed values' data key and the FIND's probe count included, was
+    built once (hub.storage.statements), so the door knows its shape already: a statement built per request
+    costs a walk of its expression at every read (hub.access.accounting)."""
     amelia = demo.child("Amelia", "Hart")
     sam = as_practitioner(hub, http, "sam.social@council.northbridge.example", "S47_ENQUIRY")  # sees detail
+    query, variables, found = {
+        "a child's records": (CHILD_RECORDS, {"id": amelia},
+                              lambda data: any(e["node"]["detail"] for e in data["child"]["records"]["edges"])),
+        "NHS-number lookup": (BY_NHS, {"n": demo.nhs_number(amelia)},
+                              lambda data: data["findChildByNhsNumber"]["childId"] == amelia),
+        "FIND": (BY_DETAILS, {"input": details(hub, amelia)},
+                 lambda data: [match["childId"] for match in data["findChildren"]] == [amelia]),
+    }[read]
     for _ in range(2):
-        sam.gql(CHILD_RECORDS, {"id": amelia})
+        sam.gql(query, variables)
     built: list[str] = []
     work_out = accounting._shape._work
 
@@ -72,8 +82,7 @@ def test_a_warm_read_builds_no_statement_afresh(hub, http, demo, monkeypatch) ->
         return work_out(statement)
 
     monkeypatch.setattr(accounting._shape, "_work", counting)
-    again = sam.gql(CHILD_RECORDS, {"id": amelia})
-    assert any(edge["node"]["detail"] for edge in again["data"]["child"]["records"]["edges"])  # sealed at rest
+    assert found(sam.gql(query, variables)["data"])  # sealed detail, the match
     assert built == [], "\n\n".join(built)
 
 
