@@ -97,6 +97,7 @@ def _cursors(views: list[RecordView], rows: list[t.RecordVersion]) -> tuple[str,
 def release_rows(door: Door, rows: list[tuple[t.RecordVersion, str, ChildFacts]]) -> list[RecordView]:
     """Redact each row, audit each release, and alert owners whose records partners read."""
     contacts = door.contacts({row.owner_agency_id for row, _, _ in rows})
+    door.query(sealing.expect_data_keys, {row.child_id for row, _, _ in rows})  # a worklist's page: one read
     views = []
     for row, row_flags, facts in rows:
         subject = Subject("record", row.record_key, row.child_id, row.owner_agency_id)

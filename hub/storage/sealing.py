@@ -18,7 +18,8 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -254,6 +255,8 @@ class _DataKeys:
 
     by_id: dict[str, tuple[str, bytes | None]]  # key id -> (child id, data key or None when shredded)
     live: dict[str, str]  # child id -> key id of the key that seals new values
+    expected: set[str] = field(default_factory=set)  # children whose values a page may open (expect_data_keys)
+    read: dict[str, t.ChildDataKey] = field(default_factory=dict)  # key id -> row read with them, not yet unwrapped
 
 
 def _cache(session: Session) -> _DataKeys:
@@ -289,24 +292,42 @@ def _data_key_for(session: Session, child_id: str) -> tuple[str, bytes]:
     return key_id, data_key
 
 
+def expect_data_keys(session: Session, child_ids: Iterable[str]) -> None:
+    """Values of these children may be opened next (a page of records about many children): the first that
+    needs a data key reads the keys of them all, in one round trip rather than one per child. Nothing is read
+    if no value is opened."""
+    _cache(session).expected.update(child_ids)
+
+
+def _data_key_row(session: Session, cache: _DataKeys, key_id: str, child_id: str) -> t.ChildDataKey | None:
+    with session.no_autoflush:
+        if cache.expected:
+            children = sorted(cache.expected | {child_id})
+            cache.expected.clear()
+            cache.read.update((row.key_id, row) for row in session.scalars(_DATA_KEYS_OF, {"child_ids": children}))
+        if key_id in cache.read:
+            return cache.read.pop(key_id)
+        return session.scalars(_DATA_KEY_BY_ID, {"key_id": key_id}).one_or_none()  # another child's key, too
+
+
 # Built once, not per call (as ``session.get`` builds its select): the door works out each statement's shape
-# once per statement object (hub.access.accounting), and every read of sealed values runs this.
+# once per statement object (hub.access.accounting), and every read of sealed values runs these.
 _DATA_KEY_BY_ID = select(t.ChildDataKey).where(t.ChildDataKey.key_id == bindparam("key_id"))
+_DATA_KEYS_OF = select(t.ChildDataKey).where(t.ChildDataKey.child_id.in_(bindparam("child_ids", expanding=True)))
 
 
 def _data_key_by_id(session: Session, key_id: str, child_id: str) -> bytes | None:
     """The data key a ciphertext names; None when shredded. A key of another child is an error."""
-    cache = _cache(session).by_id
-    if key_id not in cache:
-        with session.no_autoflush:
-            row = session.scalars(_DATA_KEY_BY_ID, {"key_id": key_id}).one_or_none()
+    cache = _cache(session)
+    if key_id not in cache.by_id:
+        row = _data_key_row(session, cache, key_id, child_id)
         if row is None:
             raise SealError(f"No data key {key_id}: the value was not sealed by this hub.")
         data_key = None  # shredded: the tombstone has no wrapped key
         if row.wrapped_key is not None and row.kek_id is not None:
             data_key = _unwrap(_keys(session), row.kek_id, key_id, row.child_id, row.wrapped_key)
-        cache[key_id] = (row.child_id, data_key)
-    owner, data_key = cache[key_id]
+        cache.by_id[key_id] = (row.child_id, data_key)
+    owner, data_key = cache.by_id[key_id]
     if owner != child_id:
         raise SealError(f"Data key {key_id} belongs to another child: the value was moved.")
     return data_key

@@ -19,7 +19,7 @@ from hub.audit.entry import AuditEntry, Verdict
 from hub.services.owner_alerts import AlertsSeen, _remember_on_commit
 from hub.storage import tables as t
 from hub.storage.unit_of_work import UnitOfWork
-from tests.api import as_practitioner
+from tests.api import as_practitioner, audit_rows
 from tests.integration.conftest import Storage
 from tests.integration.test_audit_tamper import verify
 from tests.integration.test_find_only_related import BY_DETAILS, BY_NHS, details
@@ -84,6 +84,21 @@ def test_a_warm_read_builds_no_statement_afresh(hub, http, demo, monkeypatch, re
     monkeypatch.setattr(accounting._shape, "_work", counting)
     assert found(sam.gql(query, variables)["data"])  # sealed detail, the match
     assert built == [], "\n\n".join(built)
+
+
+def test_a_worklist_page_reads_its_childrens_data_keys_in_one_statement(hub, http, demo) -> None:
+    """A page of records about many children opens each child's sealed detail with that child's data key: the
+    keys are read together when the first is needed, not one round trip per child."""
+    mia = as_practitioner(hub, http, "mia.mash@council.northbridge.example", "MASH_TRIAGE")
+    worklist = "{ records(filter: {tiers: [FLAG]}, first: 20) { edges { node { id detail } } } }"
+    mia.gql(worklist)  # the day's owner alerts
+    with counted(hub.engine) as statements:
+        response = mia.post(worklist)
+    assert response.status_code == 200 and "errors" not in response.json(), response.text
+    opened = {event["child_id"] for event in audit_rows(hub, response.headers["x-request-id"])
+              if event["resource_type"] == "record" and "detail" in event["fields"]}
+    assert len(opened) >= 2, opened  # sealed details of several children were opened
+    assert sum("FROM child_data_keys" in statement for statement in statements) == 1, "\n\n".join(statements)
 
 
 def test_the_owner_is_alerted_once_a_day_and_every_read_is_audited(hub, http, demo) -> None:
