@@ -16,7 +16,7 @@ from hub.domain.child import ChildView
 from hub.domain.record import RecordStatus, RecordView, Tier
 from hub.door import Door, Subject
 from hub.errors import ValidationError
-from hub.services.children import child_facts, read_child
+from hub.services.children import child_facts, load_children, read_child
 from hub.services.paging import Keyset, Sort
 from hub.services.records import release_rows
 from hub.services.visibility import child_facts_from_flags, records_across_children
@@ -91,6 +91,7 @@ def list_pupils(door: Door, *, first: int = 25, after: str | None = None,
     rows = door.execute(page, params).all()
     visible: list[tuple[t.AgencyRecordLink, ChildView, str]] = []
     has_next = len(rows) > first and _may_know(door, rows[first][1])
+    load_children(door, {row_link.child_id for row_link, _ in rows[:first]})  # one statement, not one a pupil
     for row_link, row_child in rows[:first]:
         view = read_child(door, row_link.child_id)  # decided and audited like any read of a child
         if view is not None:

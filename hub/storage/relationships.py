@@ -31,9 +31,11 @@ from sqlalchemy import (
     literal_column,
     select,
 )
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from hub.storage import tables as t
+
+_HELD = aliased(t.RecordVersion, name="held")  # a record the owner holds, in a grant's check
 
 # Notifications that make a record's summary readable to the recipient (Operation Encompass to a school).
 INCIDENT_NOTIFICATION_KINDS = ("DOMESTIC_ABUSE_INCIDENT",)
@@ -103,10 +105,13 @@ def child_relationships(viewer: Viewer | BoundViewer, child_id: ColumnElement[st
         "granted": _exists(
             t.Grant.child_id == child_id, t.Grant.grantee_agency_id == viewer.agency_id,
             t.Grant.expires_at > viewer.now,
-            exists().where(t.RecordVersion.child_id == child_id,
-                           t.RecordVersion.owner_agency_id == t.Grant.owner_agency_id,
-                           t.RecordVersion.category == t.Grant.category,
-                           t.RecordVersion.tier != "RESTRICTED"), per_row=per_row),
+            # The records the grant covers are this child's: their own alias, and nothing else of this
+            # subquery is its own FROM, so a list's child (record_versions.child_id, children.id two levels
+            # out) is the enclosing row's, never a second scan matching any child's record.
+            exists().where(_HELD.child_id == child_id,
+                           _HELD.owner_agency_id == t.Grant.owner_agency_id,
+                           _HELD.category == t.Grant.category,
+                           _HELD.tier != "RESTRICTED").correlate_except(_HELD), per_row=per_row),
         "break_glass": _exists(
             t.BreakGlassSession.child_id == child_id,
             t.BreakGlassSession.practitioner_id == viewer.practitioner_id,

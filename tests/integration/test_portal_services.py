@@ -32,6 +32,7 @@ from hub.storage import tables as t
 from hub.storage.portal_tables import PortalAccount
 from hub.storage.secrets_at_rest import SecretError
 from hub.storage.unit_of_work import UnitOfWork
+from tests.integration.test_read_cost import counted
 from tests.portal import DAN, DEE
 
 IDLE = timedelta(minutes=15)
@@ -174,3 +175,13 @@ def test_the_roll_lists_the_schools_pupils_each_read_through_the_policy(hub: Hub
 
     with door_for(hub, "ian.ig@council.northbridge.example", "AUDIT_REVIEW") as door:
         assert roll.list_pupils(door).pupils == ()  # the council has no roll
+
+
+def test_a_page_of_the_roll_reads_its_pupils_in_one_statement(hub: Hub) -> None:
+    """The page's children and the DSL's relationships with each come in one statement, not one a pupil;
+    each pupil is still decided and audited on their own (above)."""
+    with door_for(hub, DEE, "EDUCATION_SAFEGUARDING") as door, counted(hub.engine) as statements:
+        page = roll.list_pupils(door, first=100)
+    assert len(page.pupils) >= 2
+    reads_of_children = [s for s in statements if s.lstrip().upper().startswith("SELECT CHILDREN.")]
+    assert len(reads_of_children) == 1, "\n\n".join(reads_of_children)
